@@ -1,0 +1,56 @@
+# payments-mlops: run `make help` for the list.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export ONNXRUNTIME_NODE_INSTALL := skip
+export ONNXRUNTIME_NODE_INSTALL_CUDA := skip
+
+# Run TypeScript entry points from source: workspace packages resolve through their `source` export.
+TSX := node --conditions=source --import tsx
+
+EVENTS ?= 100000
+DAYS ?= 90
+SEED ?= 42
+RATE ?= 1000
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}'
+
+## --- setup -----------------------------------------------------------------
+.PHONY: install build typecheck lint
+install: ## Install the toolchain pieces and the workspace's dependencies
+	@command -v pnpm >/dev/null || npm install -g pnpm@10.34.9
+	pnpm install --frozen-lockfile
+build: ## Compile every package and service (tsc -b)
+	pnpm build
+typecheck: ## Type-check the whole workspace
+	pnpm typecheck
+lint: ## ESLint over the workspace
+	pnpm lint
+
+## --- local infrastructure (native, no Docker) -------------------------------
+.PHONY: infra-up infra-down infra-status
+infra-up: ## Install if missing and start Redis, PostgreSQL, Kafka and MinIO on 127.0.0.1
+	bash infra/local/up.sh
+infra-down: ## Stop the local infrastructure
+	bash infra/local/down.sh
+infra-status: ## Report what is running and healthy
+	bash infra/local/status.sh
+
+## --- data ------------------------------------------------------------------
+.PHONY: warehouse-migrate seed-data stream-payments
+warehouse-migrate: ## Apply the warehouse migrations (payment_events, labels, marts)
+	$(TSX) warehouse/src/cli.ts migrate
+seed-data: ## Generate payment history into Postgres: EVENTS=… DAYS=… SEED=…
+	$(TSX) packages/simulator/src/cli.ts seed --events $(EVENTS) --days $(DAYS) --seed $(SEED)
+stream-payments: ## Publish live payments to Kafka payments.normalized: RATE=… (events/s)
+	$(TSX) packages/simulator/src/cli.ts stream --rate $(RATE) --seed $(SEED)
+
+## --- tests -----------------------------------------------------------------
+.PHONY: test test-unit test-int
+test: ## Run every test (unit and integration; needs `make infra-up`)
+	pnpm test
+test-unit: ## Unit tests only
+	pnpm test:unit
+test-int: ## Integration tests only (real Redis, PostgreSQL, Kafka, MinIO)
+	pnpm test:int
