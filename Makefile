@@ -46,11 +46,17 @@ seed-data: ## Generate payment history into Postgres: EVENTS=… DAYS=… SEED=�
 stream-payments: ## Publish live payments to Kafka payments.normalized: RATE=… (events/s)
 	$(TSX) packages/simulator/src/cli.ts stream --rate $(RATE) --seed $(SEED)
 
+## --- the main job ----------------------------------------------------------
+.PHONY: setup demo
+setup: install infra-up warehouse-migrate ## Install everything and start the infrastructure
+demo: setup seed-data ## Set up on a fresh machine and run the main job end to end
+
 ## --- tests -----------------------------------------------------------------
 .PHONY: test test-unit test-int
-test: ## Run every test (unit and integration; needs `make infra-up`)
-	pnpm test
-test-unit: ## Unit tests only
-	pnpm test:unit
-test-int: ## Integration tests only (real Redis, PostgreSQL, Kafka, MinIO)
-	pnpm test:int
+VITEST_ARGS ?=
+test: install infra-up ## Run every test against the real services (starts them when needed)
+	pnpm test $(VITEST_ARGS)
+test-unit: ## Unit tests only (no services needed)
+	pnpm test:unit $(VITEST_ARGS)
+test-int: infra-up ## Integration tests only (real Redis, PostgreSQL, Kafka, MinIO)
+	pnpm test:int $(VITEST_ARGS)
