@@ -1,1 +1,32 @@
-export {};
+export { createServiceApp, DOCS_PREFIX, type OpenApiInfo, type ServiceApp, type ServiceAppOptions } from './app.js';
+export {
+  BaseServiceConfig,
+  ConfigError,
+  LOG_LEVELS,
+  LogLevel,
+  envBoolean,
+  envInteger,
+  loadConfig,
+  type ConfigProblem,
+  type Env,
+} from './config.js';
+export { errorBody, handleNotFound, handleServiceError, mapError, type MappedError } from './errors.js';
+export {
+  DEFAULT_READINESS_TIMEOUT_MS,
+  ReadinessReport,
+  runReadinessChecks,
+  type ReadinessCheck,
+} from './health.js';
+export { REDACTED_PATHS, createLogger, type Logger, type LoggerOptions } from './logger.js';
+export {
+  LATENCY_BUCKETS_SECONDS,
+  createMetrics,
+  metricPrefix,
+  type HttpRequestLabel,
+  type MetricsOptions,
+  type ServiceMetrics,
+} from './metrics.js';
+export { REQUEST_ID_HEADER } from './request-id.js';
+export { MigrationError, runMigrations, type RunMigrationsOptions } from './migrations.js';
+export { createPgPool, pgReadiness, type PgPoolOptions } from './postgres.js';
+export { runService, type RunServiceOptions, type RunningService } from './run.js';

@@ -1,0 +1,162 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorBody, handleNotFound, handleServiceError } from './errors.js';
+import { healthRoutes, type ReadinessCheck } from './health.js';
+import type { Logger } from './logger.js';
+import type { ServiceMetrics } from './metrics.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+
+/** A fastify instance typed by the zod type provider: route schemas are zod schemas from contracts. */
+export type ServiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+}
+
+export interface ServiceAppOptions {
+  /** The service's name: tags logs and prefixes metric names. */
+  service: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** What /readyz checks; empty means ready whenever the process is up. */
+  readiness?: readonly ReadinessCheck[];
+  openapi?: OpenApiInfo;
+  /** Largest accepted request body in bytes; fastify's default is 1 MiB. */
+  bodyLimit?: number;
+}
+
+export const DOCS_PREFIX = '/docs';
+/** Probes and scrapes: not part of the service's API, so neither logged per request nor documented. */
+const INFRASTRUCTURE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * The fastify app every service builds its routes on: zod validation and serialization, request
+ * ids, the shared error handler, per-request latency metric, health, readiness, metrics and docs.
+ * It never listens; `runService` does, so tests call `app.inject()` on the same app.
+ *
+ * Register routes as plugins (`app.register(routes)`) so that the OpenAPI document sees them.
+ */
+export function createServiceApp({ service, logger, metrics, readiness = [], openapi, bodyLimit }: ServiceAppOptions): ServiceApp {
+  // Typed as fastify's base logger so that plugins written as FastifyPluginAsyncZod fit the app.
+  const loggerInstance: FastifyBaseLogger = logger;
+  const app = Fastify({
+    loggerInstance,
+    logController: new LogController({
+      requestIdLogLabel: 'request_id',
+      disableRequestLogging: (request) => INFRASTRUCTURE_PATHS.has(pathOf(request.url)),
+    }),
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    // Requests arriving while we drain get our own 503 body (below), not fastify's.
+    return503OnClosing: false,
+    ...(bodyLimit === undefined ? {} : { bodyLimit }),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleServiceError);
+  app.setNotFoundHandler(handleNotFound);
+  // JSON APIs: a text/plain body is an unsupported media type, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+
+  let shuttingDown = false;
+  app.addHook('preClose', (done) => {
+    shuttingDown = true;
+    done();
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    if (shuttingDown && !INFRASTRUCTURE_PATHS.has(pathOf(request.url))) {
+      void reply
+        .code(503)
+        .header('connection', 'close')
+        .send(errorBody({ code: 'SERVICE_UNAVAILABLE', message: `${service} is shutting down`, internal: false }, request.id));
+      return;
+    }
+    done();
+  });
+
+  const { httpRequestDuration } = metrics;
+  app.addHook('onResponse', (request, reply, done) => {
+    httpRequestDuration.observe(
+      {
+        method: request.method,
+        // The pattern (/models/:name), never the raw URL: label values must stay a bounded set.
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: reply.statusCode,
+      },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  registerDocs(app, service, openapi);
+  void app.register(healthRoutes, { readiness, isShuttingDown: () => shuttingDown });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const body = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(body);
+  });
+
+  return app;
+}
+
+/**
+ * OpenAPI at /docs/json, generated from the zod route schemas, and Swagger UI at /docs with its
+ * assets served from @fastify/swagger-ui itself (no CDN).
+ *
+ * @fastify/swagger sees a route only if it is declared after the plugin has loaded, i.e. inside
+ * `app.register(...)` or after an `await`. A route declared straight after createServiceApp()
+ * would silently be missing from the document, so the app refuses to start instead.
+ */
+function registerDocs(app: ServiceApp, service: string, openapi: OpenApiInfo | undefined): void {
+  let docsCollecting = false;
+  const undocumented: string[] = [];
+  app.addHook('onRoute', (route) => {
+    const hidden = route.schema?.hide === true;
+    if (!docsCollecting && !hidden && route.method !== 'HEAD') undocumented.push(`${String(route.method)} ${route.url}`);
+  });
+  app.addHook('onReady', (done) => {
+    if (undocumented.length === 0) return done();
+    done(
+      new Error(
+        `Routes declared before the OpenAPI plugin loaded would be missing from ${DOCS_PREFIX}: ` +
+          `${undocumented.join(', ')}. Declare them in a plugin: app.register(async (app) => { app.post(...) }).`,
+      ),
+    );
+  });
+
+  void app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: openapi?.title ?? service,
+        version: openapi?.version ?? '0.0.0',
+        ...(openapi?.description === undefined ? {} : { description: openapi.description }),
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  void app.register((_instance, _options, done) => {
+    docsCollecting = true;
+    done();
+  });
+  void app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX });
+}
