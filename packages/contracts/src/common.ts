@@ -12,11 +12,12 @@ export const EntityId = z
 export type EntityId = z.infer<typeof EntityId>;
 
 /** Amounts are integers in the currency's minor unit, as the payments platform stores them. */
+export const MAX_AMOUNT_CENTS = 100_000_000_00;
 export const AmountCents = z
   .number()
   .int('must be an integer number of minor units')
   .positive('must be greater than zero')
-  .max(100_000_000_00, 'must be at most 10,000,000,000 minor units');
+  .max(MAX_AMOUNT_CENTS, 'must be at most 10,000,000,000 minor units');
 export type AmountCents = z.infer<typeof AmountCents>;
 
 /** ISO 4217 currencies the platform settles in. */
