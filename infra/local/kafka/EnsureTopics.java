@@ -10,7 +10,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the platform's topics when they are missing, in one JVM (run as a single-file source program:
+ * Creates the platform's topics when they are missing and readies the group coordinator, in one JVM (run as a single-file source program:
  * `java -cp 'libs/*' EnsureTopics.java BOOTSTRAP PARTITIONS TOPIC...`). Existing topics are left as they are.
  */
 public final class EnsureTopics {
@@ -41,6 +41,9 @@ public final class EnsureTopics {
           if (!(e.getCause() instanceof TopicExistsException)) throw e;
         }
       }
+      // Asking for a group's offsets makes the broker create __consumer_offsets and load its group
+      // coordinator now, rather than during the first test's consumer join.
+      admin.listConsumerGroupOffsets("payments-mlops-infra-warmup").partitionsToOffsetAndMetadata().get();
     }
   }
 }
