@@ -60,14 +60,26 @@ take_lock() {
 # --- process helpers ----------------------------------------------------------------------------
 pid_file() { echo "$RUN_DIR/$1.pid"; }
 
+# What each service's command line contains, so a pid file left by a crash is never taken for a
+# server after the pid was reused by some other process.
+service_command_marker() {
+  case $1 in
+    redis) echo redis-server ;;
+    postgres) echo "$PG_BIN/postgres" ;;
+    kafka) echo kafka.Kafka ;;
+    minio) echo "$MINIO_BIN" ;;
+  esac
+}
+
 # The pid this checkout started for a service, when that process is still alive.
 our_pid() {
   local file pid
   file=$(pid_file "$1")
   [[ -f $file ]] || return 1
   pid=$(head -n1 "$file")
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && { echo "$pid"; return 0; }
-  return 1
+  [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$(service_command_marker "$1")" || return 1
+  echo "$pid"
 }
 
 # The pid listening on a TCP port, whoever started it.
