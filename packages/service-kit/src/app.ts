@@ -2,8 +2,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
 import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -11,6 +11,7 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, handleNotFound, handleServiceError } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
+import { RouteSchemaRegistry } from './openapi-registry.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
@@ -128,11 +129,14 @@ export function createServiceApp({ service, logger, metrics, readiness = [], ope
 function registerDocs(app: ServiceApp, service: string, openapi: OpenApiInfo | undefined): void {
   let docsCollecting = false;
   const undocumented: string[] = [];
+  const schemas = new RouteSchemaRegistry();
   app.addHook('onRoute', (route) => {
     const hidden = route.schema?.hide === true;
+    if (!hidden) schemas.addRoute(route);
     if (!docsCollecting && !hidden && route.method !== 'HEAD') undocumented.push(`${String(route.method)} ${route.url}`);
   });
   app.addHook('onReady', (done) => {
+    schemas.seal();
     if (undocumented.length === 0) return done();
     done(
       new Error(
@@ -151,8 +155,8 @@ function registerDocs(app: ServiceApp, service: string, openapi: OpenApiInfo | u
         ...(openapi?.description === undefined ? {} : { description: openapi.description }),
       },
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: createJsonSchemaTransform({ schemaRegistry: schemas.registry }),
+    transformObject: createJsonSchemaTransformObject({ schemaRegistry: schemas.registry }),
   });
   void app.register((_instance, _options, done) => {
     docsCollecting = true;
