@@ -84,7 +84,7 @@ our_pid() {
 
 # The pid listening on a TCP port, whoever started it.
 port_pid() {
-  ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2
+  { ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2; } || true
 }
 
 port_in_use() { [[ -n $(ss -ltnH "sport = :$1" 2>/dev/null) ]]; }
