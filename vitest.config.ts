@@ -31,6 +31,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: a few files at a time against the shared real servers.
           maxWorkers: 2,
+          // Runs after the unit project; vitest requires distinct groups when maxWorkers differ.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
