@@ -11,6 +11,7 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, handleNotFound, handleServiceError } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
+import { lifecycleOf } from './lifecycle.js';
 import { RouteSchemaRegistry } from './openapi-registry.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -76,15 +77,16 @@ export function createServiceApp({ service, logger, metrics, readiness = [], ope
   // JSON APIs: a text/plain body is an unsupported media type, not a string to validate.
   app.removeContentTypeParser('text/plain');
 
-  let shuttingDown = false;
+  const lifecycle = lifecycleOf(app);
   app.addHook('preClose', (done) => {
-    shuttingDown = true;
+    lifecycle.notReady = true;
+    lifecycle.closing = true;
     done();
   });
 
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    if (shuttingDown && !INFRASTRUCTURE_PATHS.has(pathOf(request.url))) {
+    if (lifecycle.closing && !INFRASTRUCTURE_PATHS.has(pathOf(request.url))) {
       void reply
         .code(503)
         .header('connection', 'close')
@@ -109,7 +111,7 @@ export function createServiceApp({ service, logger, metrics, readiness = [], ope
   });
 
   registerDocs(app, service, openapi);
-  void app.register(healthRoutes, { readiness, isShuttingDown: () => shuttingDown });
+  void app.register(healthRoutes, { readiness, isShuttingDown: () => lifecycle.notReady });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     const body = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(body);

@@ -17,6 +17,7 @@ export {
   runReadinessChecks,
   type ReadinessCheck,
 } from './health.js';
+export { markNotReady } from './lifecycle.js';
 export { REDACTED_PATHS, createLogger, type Logger, type LoggerOptions } from './logger.js';
 export {
   LATENCY_BUCKETS_SECONDS,

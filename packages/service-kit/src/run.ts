@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { markNotReady } from './lifecycle.js';
 import type { Logger } from './logger.js';
 
 export interface RunServiceOptions {
@@ -7,8 +8,13 @@ export interface RunServiceOptions {
   host: string;
   port: number;
   logger: Logger;
-  /** Budget for draining in-flight requests and onShutdown together; past it the process exits 1. */
+  /** Budget for the readiness grace, draining in-flight requests and onShutdown together; past it the process exits 1. */
   shutdownTimeoutMs: number;
+  /**
+   * How long /readyz answers 503 while requests are still served, before the listener closes, so
+   * that a load balancer polling readiness stops routing here first. 0 (the default) closes at once.
+   */
+  readinessGraceMs?: number;
   /** Releases what main.ts opened (pools, clients, consumers), after the last request has finished. */
   onShutdown?: () => Promise<void> | void;
   /** For tests; process.exit by default. */
@@ -24,8 +30,9 @@ export interface RunningService {
 }
 
 /**
- * Listens, then on SIGTERM or SIGINT: /readyz turns 503 and new requests are refused while
- * in-flight ones finish, then onShutdown runs and the process exits 0. A second signal, a failure
+ * Listens, then on SIGTERM or SIGINT: /readyz turns 503 (for readinessGraceMs, requests are still
+ * served), then new requests are refused while in-flight ones finish, then onShutdown runs and the
+ * process exits 0. A second signal, a failure
  * while shutting down or the timeout exits 1 at once.
  */
 export async function runService({
@@ -34,6 +41,7 @@ export async function runService({
   port,
   logger,
   shutdownTimeoutMs,
+  readinessGraceMs = 0,
   onShutdown,
   exit = (code) => process.exit(code),
   signals = ['SIGTERM', 'SIGINT'],
@@ -62,7 +70,9 @@ export async function runService({
       exit(1);
     }, shutdownTimeoutMs);
     try {
-      // close() flips /readyz (preClose), stops accepting connections and waits for in-flight requests.
+      markNotReady(app);
+      if (readinessGraceMs > 0) await new Promise((resolve) => setTimeout(resolve, readinessGraceMs));
+      // close() stops accepting connections, refuses requests on open ones and waits for in-flight requests.
       await app.close();
       logger.info('requests drained');
       await onShutdown?.();
