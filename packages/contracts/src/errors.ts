@@ -45,7 +45,7 @@ export type FieldIssue = z.infer<typeof FieldIssue>;
 
 export const ErrorBody = z
   .object({
-    code: ErrorCode,
+    code: ErrorCode.describe('What went wrong, from a closed set; it alone decides the HTTP status.'),
     message: z.string().describe('Human-readable; names the field or resource at fault.'),
     details: z
       .object({ fields: z.array(FieldIssue).optional() })

@@ -11,6 +11,7 @@ import {
   MerchantCategoryCode,
   PaymentMethodType,
   Timestamp,
+  declineTypeOf,
 } from './common.js';
 
 /** Kafka topics this platform consumes and produces. */
@@ -70,9 +71,17 @@ export const PaymentEvent = z
     }
     if ((e.decline_code === null) !== (e.decline_type === null)) {
       ctx.addIssue({ code: 'custom', path: ['decline_type'], message: 'must be set exactly when decline_code is' });
+    } else if (e.decline_code !== null && e.decline_type !== declineTypeOf(e.decline_code)) {
+      const expected = declineTypeOf(e.decline_code);
+      ctx.addIssue({ code: 'custom', path: ['decline_type'], message: `must be ${expected} for ${e.decline_code}` });
     }
-    if (e.payment_method_type === 'card' && (e.card_id === null || e.card_brand === null)) {
-      ctx.addIssue({ code: 'custom', path: ['card_id'], message: 'card_id and card_brand are required for card payments' });
+    if (e.payment_method_type === 'card') {
+      // Each missing field is named on its own, so that a 400 points at exactly what is absent.
+      for (const field of ['card_id', 'card_brand'] as const) {
+        if (e[field] === null) {
+          ctx.addIssue({ code: 'custom', path: [field], message: 'is required for card payments' });
+        }
+      }
     }
     if (e.attempt_number === 1 && e.original_payment_id !== e.payment_id) {
       ctx.addIssue({ code: 'custom', path: ['original_payment_id'], message: 'must equal payment_id on the first attempt' });

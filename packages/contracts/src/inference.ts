@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { CountryCode, Currency, EntityId, MAX_AMOUNT_CENTS, Timestamp } from './common.js';
-import { RECOVERY_ACTIONS, RecoveryAction, RetryStrategy } from './events.js';
+import { RECOVERY_ACTIONS, RETRY_STRATEGIES, RecoveryAction, RetryStrategy } from './events.js';
 import { PredictionFields, Probability, Reasons, RiskLevel } from './prediction.js';
 import {
   CardBrandCategory,
-  DeclineCodeCategory,
   FailureFields,
+  OPEN_CATEGORY_NOTE,
   PaymentFields,
   PaymentMethodCategory,
   SubscriptionContext,
@@ -48,7 +48,7 @@ export type FraudDecision = z.infer<typeof FraudDecision>;
 
 export const FraudScoreResponse = z
   .object({
-    payment_id: EntityId,
+    payment_id: EntityId.describe("The request's payment_id."),
     fraud_score: Probability.describe('Calibrated probability that the payment is fraudulent.'),
     risk_level: RiskLevel,
     decision: FraudDecision,
@@ -108,9 +108,17 @@ export const RetryGuardrail = z
   );
 export type RetryGuardrail = z.infer<typeof RetryGuardrail>;
 
+/** One probability per strategy, as named properties so that generated clients see each one. */
+const StrategyProbabilities = z.object(
+  Object.fromEntries(RETRY_STRATEGIES.map((strategy) => [strategy, Probability])) as Record<
+    RetryStrategy,
+    typeof Probability
+  >,
+);
+
 export const RetryStrategyResponse = z
   .object({
-    payment_id: EntityId,
+    payment_id: EntityId.describe("The request's payment_id."),
     strategy: RetryStrategy.describe('What to do, after guardrails.'),
     retry_allowed: z.boolean().describe('False exactly when strategy is `do_not_retry`.'),
     retry_at: Timestamp.nullable().describe('When to submit the retry; null when not allowed.'),
@@ -125,9 +133,9 @@ export const RetryStrategyResponse = z
     guardrail: RetryGuardrail.nullable().describe(
       "The rule that changed the model's choice, if any.",
     ),
-    probabilities: z
-      .record(RetryStrategy, Probability)
-      .describe('Probability of each strategy being the best one; they sum to 1.'),
+    probabilities: StrategyProbabilities.describe(
+      'Probability of each strategy being the best one; they sum to 1.',
+    ),
     reasons: Reasons,
     ...PredictionFields,
   })
@@ -169,8 +177,8 @@ export type RetryStrategyResponse = z.infer<typeof RetryStrategyResponse>;
 
 export const RecentFailure = z
   .object({
-    payment_id: EntityId,
-    decline_code: DeclineCodeCategory,
+    payment_id: EntityId.describe('The renewal attempt that failed.'),
+    decline_code: FailureFields.decline_code,
     attempt_number: FailureFields.attempt_number,
     failed_at: FailureFields.failed_at,
   })
@@ -182,8 +190,12 @@ export const ChurnPredictRequest = z
     customer_id: EntityId.describe('The subscriber.'),
     merchant_id: EntityId.describe('The merchant the subscription is with.'),
     subscription: SubscriptionContext,
-    payment_method_type: PaymentMethodCategory.nullish(),
-    card_brand: CardBrandCategory.nullish(),
+    payment_method_type: PaymentMethodCategory.nullish().describe(
+      `The payment method on file. ${OPEN_CATEGORY_NOTE}`,
+    ),
+    card_brand: CardBrandCategory.nullish().describe(
+      `Network of the card on file; absent for non-card methods. ${OPEN_CATEGORY_NOTE}`,
+    ),
     card_expiry: z
       .string()
       .regex(/^[0-9]{4}-(?:0[1-9]|1[0-2])$/, 'must be YYYY-MM')
@@ -191,7 +203,7 @@ export const ChurnPredictRequest = z
       .describe(
         'Expiry month of the card on file (YYYY-MM): expiring cards drive involuntary churn.',
       ),
-    billing_country: CountryCode.nullish(),
+    billing_country: CountryCode.nullish().describe('Country of the billing address.'),
     last_failure: RecentFailure.nullish().describe('Absent when the latest renewal succeeded.'),
     as_of: Timestamp.nullish().describe(
       'The time to predict at. Absent: the time the request is received.',
@@ -205,8 +217,8 @@ export type ChurnPredictRequest = z.infer<typeof ChurnPredictRequest>;
 
 export const ChurnPredictResponse = z
   .object({
-    customer_id: EntityId,
-    subscription_id: EntityId,
+    customer_id: EntityId.describe("The request's customer_id."),
+    subscription_id: EntityId.describe("The request's subscription.subscription_id."),
     churn_score: Probability.describe(
       'Probability that the subscription ends within horizon_days.',
     ),
@@ -252,7 +264,7 @@ export type RecoveryRecommendRequest = z.infer<typeof RecoveryRecommendRequest>;
 
 export const RankedRecoveryAction = z
   .object({
-    action: RecoveryAction,
+    action: RecoveryAction.describe('A candidate action.'),
     recovery_probability: Probability.describe(
       'Probability that the payment is recovered after this action.',
     ),
@@ -271,7 +283,7 @@ export type RankedRecoveryAction = z.infer<typeof RankedRecoveryAction>;
 
 export const RecoveryRecommendResponse = z
   .object({
-    payment_id: EntityId,
+    payment_id: EntityId.describe("The request's payment_id."),
     action: RecoveryAction.describe('The action with the highest expected value.'),
     expected_value_cents:
       RankedRecoveryAction.shape.expected_value_cents.describe('That of `action`.'),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { HTTP_STATUS_BY_ERROR_CODE } from './errors.js';
 import { ErrorBody, httpStatusOf, type ErrorCode } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -50,9 +51,9 @@ export type ResponseBody<R extends RouteDefinition, S extends keyof R['responses
  * what each means there. Codes sharing a status (MODEL_NOT_READY and SERVICE_UNAVAILABLE are
  * both 503) share one entry whose description lists them all.
  */
-export function errorResponses(
-  meanings: Partial<Record<ErrorCode, string>>,
-): Record<number, ResponseDefinition<typeof ErrorBody>> {
+export function errorResponses<const M extends Partial<Record<ErrorCode, string>>>(
+  meanings: M,
+): ErrorResponses<M> {
   const byStatus = new Map<number, string[]>();
   for (const [code, meaning] of Object.entries(meanings) as [ErrorCode, string][]) {
     const status = httpStatusOf(code);
@@ -64,6 +65,12 @@ export function errorResponses(
   }
   return responses;
 }
+
+type ErrorResponses<M> = {
+  [S in (typeof HTTP_STATUS_BY_ERROR_CODE)[keyof M & ErrorCode]]: ResponseDefinition<
+    typeof ErrorBody
+  >;
+};
 
 type ResponseSchemas<R extends RouteDefinition> = {
   [S in keyof R['responses']]: R['responses'][S] extends ResponseDefinition<infer Schema>

@@ -41,23 +41,17 @@ function openCategory<const T extends readonly [string, ...string[]]>(known: T) 
   ]);
 }
 
-export const PaymentMethodCategory = openCategory(PAYMENT_METHOD_TYPES).describe(
-  'Payment method type. Values outside the known list are accepted and scored as an unknown ' +
-    'category (listed in `unknown_categories`).',
-);
+export const PaymentMethodCategory = openCategory(PAYMENT_METHOD_TYPES);
 export type PaymentMethodCategory = z.infer<typeof PaymentMethodCategory>;
-
-export const CardBrandCategory = openCategory(CARD_BRANDS).describe(
-  'Card network. Values outside the known list are accepted and scored as an unknown category.',
-);
+export const CardBrandCategory = openCategory(CARD_BRANDS);
 export type CardBrandCategory = z.infer<typeof CardBrandCategory>;
-
-export const DeclineCodeCategory = openCategory(DECLINE_CODES).describe(
-  "The issuer's decline code as normalized by the payments platform. Codes outside the known " +
-    'list are accepted, scored as an unknown category, and treated as soft declines unless ' +
-    '`decline_type` says `hard`.',
-);
+export const DeclineCodeCategory = openCategory(DECLINE_CODES);
 export type DeclineCodeCategory = z.infer<typeof DeclineCodeCategory>;
+
+/** Appended to the description of every open category field. */
+export const OPEN_CATEGORY_NOTE =
+  'Open list: a value outside the known ones is accepted, scored as an unknown category and ' +
+  "listed in the response's `unknown_categories`.";
 
 /** The first six or eight digits of the card number (eight-digit BINs since 2022). */
 export const CardBin = z.string().regex(/^(?:[0-9]{6}|[0-9]{8})$/, 'must be six or eight digits');
@@ -79,8 +73,12 @@ export const PaymentFields = {
   currency: Currency.describe(
     'ISO 4217 code. Closed list: a currency the platform does not settle in is rejected.',
   ),
-  payment_method_type: PaymentMethodCategory,
-  card_brand: CardBrandCategory.nullish(),
+  payment_method_type: PaymentMethodCategory.describe(
+    `How the customer pays. ${OPEN_CATEGORY_NOTE}`,
+  ),
+  card_brand: CardBrandCategory.nullish().describe(
+    `Card network; absent or null for non-card methods. ${OPEN_CATEGORY_NOTE}`,
+  ),
   card_bin: CardBin.nullish().describe(
     'Issuer identification number; absent for non-card methods.',
   ),
@@ -108,7 +106,11 @@ export const FailureFields = {
       'Number of the attempt that failed: 1 for the original payment, 2 for its first retry.',
     ),
   payment_type: PaymentType.describe('Why the failed payment was attempted.'),
-  decline_code: DeclineCodeCategory,
+  decline_code: DeclineCodeCategory.describe(
+    "The issuer's decline code as normalized by the payments platform. An unknown code is " +
+      'treated as a soft decline unless `decline_type` says `hard`. ' +
+      OPEN_CATEGORY_NOTE,
+  ),
   decline_type: DeclineType.nullish().describe(
     'Soft or hard, as reported by the processor. When absent it follows from a known ' +
       '`decline_code`; it must agree with it when both are known.',
@@ -161,11 +163,11 @@ export type BillingInterval = z.infer<typeof BillingInterval>;
 /** The subscription behind a renewal: churn and recovery depend on its age, price and period. */
 export const SubscriptionContext = z
   .object({
-    subscription_id: EntityId,
+    subscription_id: EntityId.describe('The subscription.'),
     plan_id: EntityId.nullish().describe("The merchant's plan identifier."),
     billing_interval: BillingInterval.describe('How often the subscription renews. Closed list.'),
     plan_amount_cents: AmountCents.describe('Price of one period in the minor unit of `currency`.'),
-    currency: Currency,
+    currency: Currency.describe('Currency of plan_amount_cents. Closed list.'),
     started_at: Timestamp.describe('When the subscription began.'),
     current_period_end: Timestamp.describe(
       'When the paid period ends; access lapses after it unless a renewal succeeds.',
