@@ -31,3 +31,5 @@ export { REQUEST_ID_HEADER } from './request-id.js';
 export { MigrationError, runMigrations, type RunMigrationsOptions } from './migrations.js';
 export { createPgPool, pgReadiness, type PgPoolOptions } from './postgres.js';
 export { runService, type RunServiceOptions, type RunningService } from './run.js';
+// Route plugins are typed with these; re-exported so services need no direct dependency on the provider.
+export type { FastifyPluginAsyncZod, FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
