@@ -1,4 +1,4 @@
-import { ServiceError, type ErrorBody } from '@payments-mlops/contracts';
+import { ErrorBody, ServiceError } from '@payments-mlops/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildTestApp, type TestApp } from './test-app.js';
@@ -24,6 +24,7 @@ function appWithRoutes(options: { bodyLimit?: number } = {}): TestApp {
     app.get('/models/:name', { schema: { params: z.object({ name: z.string().regex(/^[a-z-]+$/) }), querystring: z.object({ limit: z.coerce.number().int().max(100).optional() }) } }, (request) => {
       throw new ServiceError('NOT_FOUND', `Model ${request.params.name} not found`, { model: request.params.name });
     });
+    app.put('/settings', { schema: { body: z.strictObject({ threshold: z.number(), nested: z.strictObject({ a: z.number() }) }) } }, () => ({}));
     app.get('/conflict', () => {
       throw new ServiceError('MODEL_NOT_READY', 'fraud model is still loading');
     });
@@ -35,8 +36,9 @@ function appWithRoutes(options: { bodyLimit?: number } = {}): TestApp {
   return current;
 }
 
+/** Every error answer must be a valid ErrorBody, whatever went wrong. */
 function bodyOf(response: { json: () => unknown }): ErrorBody {
-  return response.json() as ErrorBody;
+  return ErrorBody.parse(response.json());
 }
 
 describe('the error handler', () => {
@@ -85,6 +87,16 @@ describe('the error handler', () => {
     const params = await app.inject({ method: 'GET', url: '/models/Fraud_1' });
     expect(params.statusCode).toBe(400);
     expect(bodyOf(params).details?.fields?.[0]?.field).toBe('name');
+  });
+
+  it('names each unknown field of a strict object', async () => {
+    const { app } = appWithRoutes();
+    const response = await app.inject({ method: 'PUT', url: '/settings', payload: { threshold: 0.5, nested: { a: 1, b: 2 }, colour: 'red' } });
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).details?.fields).toEqual([
+      { field: 'nested.b', message: 'is not a known field' },
+      { field: 'colour', message: 'is not a known field' },
+    ]);
   });
 
   it('answers a missing body with 400, not 500', async () => {

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 /** A listening app whose /slow requests wait until the test releases them. */
-async function listeningAppWithSlowRoute() {
+async function listeningAppWithSlowRoute(preClose?: () => Promise<void>) {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let started!: () => void;
@@ -27,6 +27,7 @@ async function listeningAppWithSlowRoute() {
     },
     { readiness: [{ name: 'postgres', check: () => Promise.resolve() }] },
   );
+  if (preClose) current.app.addHook('preClose', preClose);
   await current.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = current.app.server.address() as AddressInfo;
   return { app: current.app, port, slowStarted, release };
@@ -46,6 +47,26 @@ describe('graceful shutdown', () => {
     }
 
     expect(await inFlight).toEqual({ statusCode: 200, body: '{"finished":true}' });
+    await closed;
+  });
+
+  it('answers requests that reach it while closing with a 503 ErrorBody, and /readyz with 503', async () => {
+    // A slow preClose hook (a plugin flushing a buffer, say) keeps the listener open while closing.
+    let finishPreClose!: () => void;
+    const preCloseHeld = new Promise<void>((resolve) => (finishPreClose = resolve));
+    const { app, port } = await listeningAppWithSlowRoute(() => preCloseHeld);
+
+    const closed = app.close();
+    try {
+      const late = await httpGet(port, '/fast');
+      expect(late.statusCode).toBe(503);
+      expect(JSON.parse(late.body)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'test-service is shutting down' });
+      const readiness = await httpGet(port, '/readyz');
+      expect(readiness.statusCode).toBe(503);
+      expect(JSON.parse(readiness.body)).toMatchObject({ status: 'not_ready', shutting_down: true });
+    } finally {
+      finishPreClose();
+    }
     await closed;
   });
 
