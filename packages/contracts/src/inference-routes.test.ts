@@ -1,6 +1,10 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ErrorBody } from './errors.js';
-import type { FraudScoreResponse, RetryStrategyRequest } from './inference.js';
+import {
+  FraudScoreRequest,
+  type FraudScoreResponse,
+  type RetryStrategyRequest,
+} from './inference.js';
 import { INFERENCE_ROUTES, RequestIdHeaders } from './inference-routes.js';
 import {
   errorResponses,
@@ -94,5 +98,18 @@ describe('fastifyRouteSchema', () => {
     expect(schema.response[200]).toBe(route.responses[200].schema);
     expect(schema.response[503]).toBe(ErrorBody);
     expect(schema).toMatchObject({ operationId: 'scoreFraud', tags: ['fraud'] });
+    expectTypeOf(schema.body).toEqualTypeOf(FraudScoreRequest);
+  });
+
+  it('leaves out the parts a route does not have, which Fastify would warn about', () => {
+    expect(Object.keys(fastifyRouteSchema(INFERENCE_ROUTES.churnPredict)).sort()).toEqual([
+      'body',
+      'description',
+      'headers',
+      'operationId',
+      'response',
+      'summary',
+      'tags',
+    ]);
   });
 });

@@ -35,28 +35,46 @@ const INFERENCE_ERRORS = errorResponses({
   SERVICE_UNAVAILABLE: 'the service is shutting down or overloaded; retry with backoff.',
 });
 
+interface InferenceEndpoint<Req extends z.ZodType, Res extends z.ZodType> {
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  tag: string;
+  body: Req;
+  answer: { description: string; schema: Res };
+}
+
+/** Every inference endpoint is a POST with the request-id header, the shared errors and examples. */
+function inferenceRoute<Req extends z.ZodType, Res extends z.ZodType>(
+  examples: { request: z.input<Req>; response: z.output<Res> },
+  { tag, answer, ...endpoint }: InferenceEndpoint<Req, Res>,
+) {
+  return defineRoute({
+    method: 'POST',
+    ...endpoint,
+    tags: [tag],
+    headers: RequestIdHeaders,
+    bodyExample: examples.request,
+    responses: { 200: answer, ...INFERENCE_ERRORS },
+    responseExamples: { 200: examples.response },
+  });
+}
+
 /** The four endpoints of ml-serving (port 8002), which the payment workflows call. */
 export const INFERENCE_ROUTES = {
-  fraudScore: defineRoute({
-    method: 'POST',
+  fraudScore: inferenceRoute(INFERENCE_EXAMPLES.fraudScore, {
     path: '/fraud/score',
     operationId: 'scoreFraud',
     summary: 'Score a payment for fraud before authorization',
     description:
       'Returns the fraud probability, a risk level, the approve/review/decline decision from ' +
       'the configured thresholds, and the top reasons (TreeSHAP).',
-    tags: ['fraud'],
-    headers: RequestIdHeaders,
+    tag: 'fraud',
     body: FraudScoreRequest,
-    bodyExample: INFERENCE_EXAMPLES.fraudScore.request,
-    responses: {
-      200: { description: 'The score and decision.', schema: FraudScoreResponse },
-      ...INFERENCE_ERRORS,
-    },
-    responseExamples: { 200: INFERENCE_EXAMPLES.fraudScore.response },
+    answer: { description: 'The score and decision.', schema: FraudScoreResponse },
   }),
-  retryStrategy: defineRoute({
-    method: 'POST',
+  retryStrategy: inferenceRoute(INFERENCE_EXAMPLES.retryStrategy, {
     path: '/retry/strategy',
     operationId: 'chooseRetryStrategy',
     summary: 'Choose when, and whether, to retry a declined payment',
@@ -64,50 +82,30 @@ export const INFERENCE_ROUTES = {
       "Returns the strategy and the time to retry at. Guardrails apply over the model's choice: " +
       'hard declines are never retried and card-network retry limits are respected; ' +
       '`guardrail` names the rule when one changed the answer.',
-    tags: ['retry'],
-    headers: RequestIdHeaders,
+    tag: 'retry',
     body: RetryStrategyRequest,
-    bodyExample: INFERENCE_EXAMPLES.retryStrategy.request,
-    responses: {
-      200: { description: 'The retry strategy.', schema: RetryStrategyResponse },
-      ...INFERENCE_ERRORS,
-    },
-    responseExamples: { 200: INFERENCE_EXAMPLES.retryStrategy.response },
+    answer: { description: 'The retry strategy.', schema: RetryStrategyResponse },
   }),
-  churnPredict: defineRoute({
-    method: 'POST',
+  churnPredict: inferenceRoute(INFERENCE_EXAMPLES.churnPredict, {
     path: '/churn/predict',
     operationId: 'predictChurn',
     summary: 'Predict whether a subscription will churn',
     description:
       'Returns the churn probability over the model horizon, a risk level and the top factors.',
-    tags: ['churn'],
-    headers: RequestIdHeaders,
+    tag: 'churn',
     body: ChurnPredictRequest,
-    bodyExample: INFERENCE_EXAMPLES.churnPredict.request,
-    responses: {
-      200: { description: 'The churn risk.', schema: ChurnPredictResponse },
-      ...INFERENCE_ERRORS,
-    },
-    responseExamples: { 200: INFERENCE_EXAMPLES.churnPredict.response },
+    answer: { description: 'The churn risk.', schema: ChurnPredictResponse },
   }),
-  recoveryRecommend: defineRoute({
-    method: 'POST',
+  recoveryRecommend: inferenceRoute(INFERENCE_EXAMPLES.recoveryRecommend, {
     path: '/recovery/recommend',
     operationId: 'recommendRecovery',
     summary: 'Recommend the action that best recovers a failed payment',
     description:
       'Ranks the candidate actions by expected recovered value and returns the best one with ' +
       'the probabilities behind the ranking.',
-    tags: ['recovery'],
-    headers: RequestIdHeaders,
+    tag: 'recovery',
     body: RecoveryRecommendRequest,
-    bodyExample: INFERENCE_EXAMPLES.recoveryRecommend.request,
-    responses: {
-      200: { description: 'The recommended action.', schema: RecoveryRecommendResponse },
-      ...INFERENCE_ERRORS,
-    },
-    responseExamples: { 200: INFERENCE_EXAMPLES.recoveryRecommend.response },
+    answer: { description: 'The recommended action.', schema: RecoveryRecommendResponse },
   }),
 } as const;
 

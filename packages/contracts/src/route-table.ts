@@ -78,21 +78,44 @@ type ResponseSchemas<R extends RouteDefinition> = {
     : never;
 };
 
+/** Fastify's `schema` route option for a route, as fastify-type-provider-zod reads it. */
+export type FastifyRouteSchema<R extends RouteDefinition> = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags?: readonly string[];
+  params: R['params'];
+  querystring: R['querystring'];
+  headers: R['headers'];
+  body: R['body'];
+  response: ResponseSchemas<R>;
+};
+
+const OPTIONAL_SCHEMA_PARTS = [
+  'description',
+  'tags',
+  'params',
+  'querystring',
+  'headers',
+  'body',
+] as const satisfies readonly (keyof RouteDefinition)[];
+
 /** Fastify's `schema` route option for a route (fastify-type-provider-zod reads the zod schemas). */
-export function fastifyRouteSchema<const R extends RouteDefinition>(route: R) {
+export function fastifyRouteSchema<const R extends RouteDefinition>(
+  route: R,
+): FastifyRouteSchema<R> {
   const response: Record<number, z.ZodType> = {};
   for (const [status, definition] of Object.entries(route.responses)) {
     response[Number(status)] = definition.schema;
   }
-  return {
+  const schema: Record<string, unknown> = {
     operationId: route.operationId,
     summary: route.summary,
-    description: route.description,
-    tags: route.tags,
-    params: route.params,
-    querystring: route.querystring,
-    headers: route.headers,
-    body: route.body as R['body'],
-    response: response as ResponseSchemas<R>,
+    response,
   };
+  // Fastify warns about a part that is present but undefined, so absent parts are left out.
+  for (const part of OPTIONAL_SCHEMA_PARTS) {
+    if (route[part] !== undefined) schema[part] = route[part];
+  }
+  return schema as FastifyRouteSchema<R>;
 }
