@@ -116,5 +116,8 @@ export const INFERENCE_API_INFO = {
   version: '1.0.0',
   description:
     'Fraud scoring, retry strategy, churn prediction and recovery recommendation for the ' +
-    'payment workflows, served by ml-serving.',
+    'payment workflows, served by ml-serving. Every call is safe to retry (a Temporal activity ' +
+    'may): answering has no effect besides the prediction log, and the A/B split routes an ' +
+    'entity to the same model each time. Fields are added, never changed; a breaking change ' +
+    'gets a new path.',
 } as const;
