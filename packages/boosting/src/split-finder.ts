@@ -1,0 +1,230 @@
+import type { BinMapper } from './binning.js';
+import { HIST_STRIDE } from './histogram.js';
+
+/** The regularisation and size limits a split must respect. */
+export interface SplitConstraints {
+  readonly lambdaL1: number;
+  readonly lambdaL2: number;
+  readonly minDataInLeaf: number;
+  readonly minSumHessianInLeaf: number;
+  readonly minGainToSplit: number;
+  readonly maxCatThreshold: number;
+  readonly catSmooth: number;
+  readonly catL2: number;
+  readonly minDataPerGroup: number;
+  readonly maxCatToOnehot: number;
+}
+
+/** Gradient statistics of a set of rows. */
+export interface LeafTotals {
+  readonly gradient: number;
+  readonly hessian: number;
+  readonly count: number;
+}
+
+/** One side of a candidate split; its row count is estimated until the rows are partitioned. */
+export interface SideTotals {
+  readonly gradient: number;
+  readonly hessian: number;
+}
+
+export interface Split {
+  readonly feature: number;
+  /** Improvement of the regularised objective over not splitting. */
+  readonly gain: number;
+  /** Numeric: value bins ≤ thresholdBin go left. -1 for categorical. */
+  readonly thresholdBin: number;
+  /** Categorical: the category bins going left (NaN is handled by defaultLeft). */
+  readonly leftBins: readonly number[] | null;
+  /** Where NaN goes. */
+  readonly defaultLeft: boolean;
+  readonly left: SideTotals;
+  readonly right: SideTotals;
+}
+
+function thresholdL1(g: number, l1: number): number {
+  if (l1 === 0) return g;
+  const magnitude = Math.abs(g) - l1;
+  return magnitude > 0 ? Math.sign(g) * magnitude : 0;
+}
+
+/** How much a leaf with these sums lowers the loss: G²/(H + λ) with L1 soft-thresholding. */
+export function leafGain(g: number, h: number, l1: number, l2: number): number {
+  const t = thresholdL1(g, l1);
+  return (t * t) / (h + l2);
+}
+
+/** The optimal leaf value, before shrinkage: −G/(H + λ). */
+export function leafOutput(g: number, h: number, l1: number, l2: number): number {
+  return -thresholdL1(g, l1) / (h + l2);
+}
+
+/** Best split of one feature from its histogram, or null when no split is allowed or useful. */
+export function findBestSplit(
+  hist: Float64Array,
+  binOffset: number,
+  feature: number,
+  mapper: BinMapper,
+  totals: LeafTotals,
+  c: SplitConstraints,
+): Split | null {
+  return mapper.kind === 'numeric'
+    ? findNumericSplit(hist, binOffset, feature, mapper.nanBin, totals, c)
+    : findCategoricalSplit(hist, binOffset, feature, mapper.otherBin, mapper.nanBin, totals, c);
+}
+
+function findNumericSplit(
+  hist: Float64Array,
+  binOffset: number,
+  feature: number,
+  nanBin: number,
+  totals: LeafTotals,
+  c: SplitConstraints,
+): Split | null {
+  const base = binOffset * HIST_STRIDE;
+  const nanAt = base + nanBin * HIST_STRIDE;
+  const nanG = hist[nanAt]!;
+  const nanH = hist[nanAt + 1]!;
+  // Row counts from hessians, as LightGBM: rows per unit of hessian in this leaf.
+  const countPerHessian = totals.count / totals.hessian;
+  const hasNan = nanH > 0;
+  const minGain = leafGain(totals.gradient, totals.hessian, c.lambdaL1, c.lambdaL2) + c.minGainToSplit;
+  let bestGain = minGain;
+  let bestBin = -1;
+  let bestNanLeft = false;
+  // Without NaN in this leaf one scan suffices; with NaN, one scan sends it right, one left.
+  const nanDirections = hasNan ? 2 : 1;
+  for (let direction = 0; direction < nanDirections; direction++) {
+    const nanLeft = direction === 1;
+    let lg = nanLeft ? nanG : 0;
+    let lh = nanLeft ? nanH : 0;
+    for (let t = 0; t < nanBin - 1; t++) {
+      const at = base + t * HIST_STRIDE;
+      lg += hist[at]!;
+      lh += hist[at + 1]!;
+      const lc = lh * countPerHessian;
+      if (lc < c.minDataInLeaf || lh < c.minSumHessianInLeaf) continue;
+      const rc = totals.count - lc;
+      const rh = totals.hessian - lh;
+      if (rc < c.minDataInLeaf || rh < c.minSumHessianInLeaf) break;
+      const gain =
+        leafGain(lg, lh, c.lambdaL1, c.lambdaL2) + leafGain(totals.gradient - lg, rh, c.lambdaL1, c.lambdaL2);
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestBin = t;
+        bestNanLeft = nanLeft;
+      }
+    }
+  }
+  if (bestBin < 0) return null;
+  let lg = bestNanLeft ? nanG : 0;
+  let lh = bestNanLeft ? nanH : 0;
+  for (let t = 0; t <= bestBin; t++) {
+    const at = base + t * HIST_STRIDE;
+    lg += hist[at]!;
+    lh += hist[at + 1]!;
+  }
+  const left = { gradient: lg, hessian: lh };
+  const right = { gradient: totals.gradient - lg, hessian: totals.hessian - lh };
+  // No NaN seen here: send future NaN to the side that carried more of the training hessian.
+  const defaultLeft = hasNan ? bestNanLeft : left.hessian >= right.hessian;
+  return {
+    feature,
+    gain: bestGain - minGain + c.minGainToSplit,
+    thresholdBin: bestBin,
+    leftBins: null,
+    defaultLeft,
+    left,
+    right,
+  };
+}
+
+/**
+ * LightGBM's categorical split: with few categories, one category against the rest; otherwise
+ * categories are ordered by smoothed mean gradient G/(H + catSmooth) and the best prefix of that
+ * order (from either end) goes left. The bin of rare and unseen categories always goes right, so
+ * the left side is a finite set of known codes (plus NaN when defaultLeft).
+ */
+function findCategoricalSplit(
+  hist: Float64Array,
+  binOffset: number,
+  feature: number,
+  otherBin: number,
+  nanBin: number,
+  totals: LeafTotals,
+  c: SplitConstraints,
+): Split | null {
+  const base = binOffset * HIST_STRIDE;
+  const g = (bin: number): number => hist[base + bin * HIST_STRIDE]!;
+  const h = (bin: number): number => hist[base + bin * HIST_STRIDE + 1]!;
+  const countPerHessian = totals.count / totals.hessian;
+  const n = (bin: number): number => h(bin) * countPerHessian;
+  const candidates: number[] = [];
+  for (let bin = 0; bin <= nanBin; bin++) if (bin !== otherBin && h(bin) > 0) candidates.push(bin);
+
+  let bestGain = -Infinity;
+  let bestLeft: number[] = [];
+  let minGain = 0;
+  const consider = (leftBins: number[], lg: number, lh: number, l2: number): void => {
+    const gain = leafGain(lg, lh, c.lambdaL1, l2) + leafGain(totals.gradient - lg, totals.hessian - lh, c.lambdaL1, l2);
+    if (gain > minGain && gain > bestGain) {
+      bestGain = gain;
+      bestLeft = leftBins.slice();
+    }
+  };
+
+  if (candidates.length <= c.maxCatToOnehot) {
+    minGain = leafGain(totals.gradient, totals.hessian, c.lambdaL1, c.lambdaL2) + c.minGainToSplit;
+    for (const bin of candidates) {
+      const lc = n(bin);
+      const lh = h(bin);
+      if (lc < c.minDataInLeaf || lh < c.minSumHessianInLeaf) continue;
+      if (totals.count - lc < c.minDataInLeaf || totals.hessian - lh < c.minSumHessianInLeaf) continue;
+      consider([bin], g(bin), lh, c.lambdaL2);
+    }
+  } else {
+    const l2 = c.lambdaL2 + c.catL2;
+    minGain = leafGain(totals.gradient, totals.hessian, c.lambdaL1, l2) + c.minGainToSplit;
+    const ordered = candidates.filter((bin) => n(bin) >= c.catSmooth);
+    const ctr = (bin: number): number => g(bin) / (h(bin) + c.catSmooth);
+    ordered.sort((a, b) => ctr(a) - ctr(b) || a - b);
+    const maxLeft = Math.min(c.maxCatThreshold, Math.floor((ordered.length + 1) / 2));
+    for (const fromHighEnd of [false, true]) {
+      let lg = 0;
+      let lh = 0;
+      let lc = 0;
+      let sinceLastCandidate = 0;
+      const leftBins: number[] = [];
+      for (let i = 0; i < ordered.length && i < maxLeft; i++) {
+        const bin = ordered[fromHighEnd ? ordered.length - 1 - i : i]!;
+        leftBins.push(bin);
+        lg += g(bin);
+        lh += h(bin);
+        lc += n(bin);
+        sinceLastCandidate += n(bin);
+        if (lc < c.minDataInLeaf || lh < c.minSumHessianInLeaf) continue;
+        if (totals.count - lc < c.minDataInLeaf || totals.hessian - lh < c.minSumHessianInLeaf) break;
+        if (sinceLastCandidate < c.minDataPerGroup) continue;
+        sinceLastCandidate = 0;
+        consider(leftBins, lg, lh, l2);
+      }
+    }
+  }
+  if (bestGain === -Infinity) return null;
+  let lg = 0;
+  let lh = 0;
+  for (const bin of bestLeft) {
+    lg += g(bin);
+    lh += h(bin);
+  }
+  const defaultLeft = bestLeft.includes(nanBin);
+  return {
+    feature,
+    gain: bestGain - minGain + c.minGainToSplit,
+    thresholdBin: -1,
+    leftBins: bestLeft.filter((bin) => bin !== nanBin).sort((a, b) => a - b),
+    defaultLeft,
+    left: { gradient: lg, hessian: lh },
+    right: { gradient: totals.gradient - lg, hessian: totals.hessian - lh },
+  };
+}
