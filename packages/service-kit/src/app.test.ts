@@ -16,19 +16,32 @@ function tracked(testApp: TestApp): TestApp {
   return testApp;
 }
 
-const ScoreRequest = z.object({ payment_id: z.string().describe('The payment to score.') }).meta({ id: 'TestScoreRequest' });
+const ScoreRequest = z
+  .object({ payment_id: z.string().describe('The payment to score.') })
+  .meta({ id: 'TestScoreRequest' });
 const ScoreResponse = z.object({ score: z.number().min(0).max(1) });
 
 const scoringApp = (readiness: ReadinessCheck[] = []) =>
   tracked(
     buildTestApp(
       (app) => {
-        app.post('/fraud/score', { schema: { body: ScoreRequest, response: { 200: ScoreResponse } } }, () => ({ score: 0.12 }));
-        app.get('/models/:name/versions/:version', { schema: { params: z.object({ name: z.string(), version: z.string() }) } }, (request) => ({
-          name: request.params.name,
-        }));
+        app.post(
+          '/fraud/score',
+          { schema: { body: ScoreRequest, response: { 200: ScoreResponse } } },
+          () => ({ score: 0.12 }),
+        );
+        app.get(
+          '/models/:name/versions/:version',
+          { schema: { params: z.object({ name: z.string(), version: z.string() }) } },
+          (request) => ({
+            name: request.params.name,
+          }),
+        );
       },
-      { readiness, openapi: { title: 'Fraud scoring', version: '1.2.3', description: 'Scores payments.' } },
+      {
+        readiness,
+        openapi: { title: 'Fraud scoring', version: '1.2.3', description: 'Scores payments.' },
+      },
     ),
   );
 
@@ -69,23 +82,40 @@ describe('/readyz', () => {
     const { app } = scoringApp([passing('postgres'), failing('model', 'fraud model not loaded')]);
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toEqual({ status: 'not_ready', checks: { postgres: 'ok', model: 'fraud model not loaded' } });
+    expect(response.json()).toEqual({
+      status: 'not_ready',
+      checks: { postgres: 'ok', model: 'fraud model not loaded' },
+    });
   });
 
   it('fails a check that hangs past its timeout, running checks in parallel', async () => {
-    const hanging: ReadinessCheck = { name: 'kafka', timeoutMs: 100, check: () => new Promise(() => {}) };
-    const slow: ReadinessCheck = { name: 'redis', timeoutMs: 1000, check: () => new Promise((resolve) => setTimeout(resolve, 80)) };
+    const hanging: ReadinessCheck = {
+      name: 'kafka',
+      timeoutMs: 100,
+      check: () => new Promise(() => {}),
+    };
+    const slow: ReadinessCheck = {
+      name: 'redis',
+      timeoutMs: 1000,
+      check: () => new Promise((resolve) => setTimeout(resolve, 80)),
+    };
     const { app } = scoringApp([hanging, slow]);
     const started = performance.now();
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(performance.now() - started).toBeLessThan(900);
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toEqual({ status: 'not_ready', checks: { kafka: 'timed out after 100 ms', redis: 'ok' } });
+    expect(response.json()).toEqual({
+      status: 'not_ready',
+      checks: { kafka: 'timed out after 100 ms', redis: 'ok' },
+    });
   });
 
   it('is not ready when Postgres is not there (a pool pointed at a closed port)', async () => {
     const port = await closedPort();
-    const pool = createPgPool(`postgres://postgres@127.0.0.1:${port}/payments`, { applicationName: 'service-kit-test', max: 1 });
+    const pool = createPgPool(`postgres://postgres@127.0.0.1:${port}/payments`, {
+      applicationName: 'service-kit-test',
+      max: 1,
+    });
     cleanups.push(() => pool.end());
     const { app } = scoringApp([pgReadiness(pool)]);
     const response = await app.inject({ method: 'GET', url: '/readyz' });
@@ -110,8 +140,12 @@ describe('/metrics', () => {
     expect(text).toContain(
       'test_service_http_request_duration_seconds_bucket{le="0.0001",method="GET",route="/models/:name/versions/:version",status_code="200"}',
     );
-    expect(text).toMatch(/test_service_http_request_duration_seconds_count\{method="POST",route="\/fraud\/score",status_code="200"\} 1\n/);
-    expect(text).toMatch(/test_service_http_request_duration_seconds_count\{method="POST",route="\/fraud\/score",status_code="400"\} 1\n/);
+    expect(text).toMatch(
+      /test_service_http_request_duration_seconds_count\{method="POST",route="\/fraud\/score",status_code="200"\} 1\n/,
+    );
+    expect(text).toMatch(
+      /test_service_http_request_duration_seconds_count\{method="POST",route="\/fraud\/score",status_code="400"\} 1\n/,
+    );
     expect(text).not.toContain('/models/fraud/versions/7');
   });
 
@@ -149,13 +183,25 @@ describe('/docs', () => {
     const document = response.json<{
       openapi: string;
       info: unknown;
-      paths: Record<string, Record<string, { requestBody?: unknown; responses?: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: unknown; responses?: Record<string, unknown> }>
+      >;
       components?: { schemas?: Record<string, unknown> };
     }>();
     expect(document.openapi).toBe('3.1.0');
-    expect(document.info).toEqual({ title: 'Fraud scoring', version: '1.2.3', description: 'Scores payments.' });
-    expect(Object.keys(document.paths).sort()).toEqual(['/fraud/score', '/models/{name}/versions/{version}']);
-    expect(JSON.stringify(document.paths['/fraud/score']?.post?.requestBody)).toContain('#/components/schemas/TestScoreRequest');
+    expect(document.info).toEqual({
+      title: 'Fraud scoring',
+      version: '1.2.3',
+      description: 'Scores payments.',
+    });
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/fraud/score',
+      '/models/{name}/versions/{version}',
+    ]);
+    expect(JSON.stringify(document.paths['/fraud/score']?.post?.requestBody)).toContain(
+      '#/components/schemas/TestScoreRequest',
+    );
     expect(document.components?.schemas?.TestScoreRequest).toMatchObject({
       properties: { payment_id: { type: 'string', description: 'The payment to score.' } },
     });
@@ -163,16 +209,29 @@ describe('/docs', () => {
 
   it('lists only the named schemas its routes use, and survives ids that clash as X and XInput', async () => {
     const Dataset = z.object({ name: z.string() }).meta({ id: 'TestDataset' });
-    const DatasetInput = z.object({ dataset: Dataset, context: z.string() }).meta({ id: 'TestDatasetInput' });
+    const DatasetInput = z
+      .object({ dataset: Dataset, context: z.string() })
+      .meta({ id: 'TestDatasetInput' });
     const { app } = tracked(
       buildTestApp((app) => {
-        app.post('/datasets', { schema: { body: DatasetInput, response: { 200: Dataset } } }, () => ({ name: 'd' }));
+        app.post(
+          '/datasets',
+          { schema: { body: DatasetInput, response: { 200: Dataset } } },
+          () => ({ name: 'd' }),
+        );
       }),
     );
     const response = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(response.statusCode).toBe(200);
-    const components = Object.keys(response.json<{ components: { schemas: object } }>().components.schemas).sort();
-    expect(components).toEqual(['TestDataset', 'TestDatasetInput', 'TestDatasetInputSchema', 'TestDatasetInputSchemaInput']);
+    const components = Object.keys(
+      response.json<{ components: { schemas: object } }>().components.schemas,
+    ).sort();
+    expect(components).toEqual([
+      'TestDataset',
+      'TestDatasetInput',
+      'TestDatasetInputSchema',
+      'TestDatasetInputSchemaInput',
+    ]);
   });
 
   it('serves Swagger UI with its assets from the app itself', async () => {

@@ -1,6 +1,11 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyBaseLogger,
+  type RawServerDefault,
+} from 'fastify';
 import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
@@ -18,7 +23,13 @@ import type { ServiceMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 
 /** A fastify instance typed by the zod type provider: route schemas are zod schemas from contracts. */
-export type ServiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 export interface OpenApiInfo {
   title: string;
@@ -54,7 +65,14 @@ function pathOf(url: string): string {
  *
  * Register routes as plugins (`app.register(routes)`) so that the OpenAPI document sees them.
  */
-export function createServiceApp({ service, logger, metrics, readiness = [], openapi, bodyLimit }: ServiceAppOptions): ServiceApp {
+export function createServiceApp({
+  service,
+  logger,
+  metrics,
+  readiness = [],
+  openapi,
+  bodyLimit,
+}: ServiceAppOptions): ServiceApp {
   // Typed as fastify's base logger so that plugins written as FastifyPluginAsyncZod fit the app.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
@@ -90,7 +108,16 @@ export function createServiceApp({ service, logger, metrics, readiness = [], ope
       void reply
         .code(503)
         .header('connection', 'close')
-        .send(errorBody({ code: 'SERVICE_UNAVAILABLE', message: `${service} is shutting down`, internal: false }, request.id));
+        .send(
+          errorBody(
+            {
+              code: 'SERVICE_UNAVAILABLE',
+              message: `${service} is shutting down`,
+              internal: false,
+            },
+            request.id,
+          ),
+        );
       return;
     }
     done();
@@ -135,7 +162,8 @@ function registerDocs(app: ServiceApp, service: string, openapi: OpenApiInfo | u
   app.addHook('onRoute', (route) => {
     const hidden = route.schema?.hide === true;
     if (!hidden) schemas.addRoute(route);
-    if (!docsCollecting && !hidden && route.method !== 'HEAD') undocumented.push(`${String(route.method)} ${route.url}`);
+    if (!docsCollecting && !hidden && route.method !== 'HEAD')
+      undocumented.push(`${String(route.method)} ${route.url}`);
   });
   app.addHook('onReady', (done) => {
     schemas.seal();

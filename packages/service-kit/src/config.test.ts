@@ -20,7 +20,10 @@ function problemsOf(run: () => unknown): string[] {
 
 describe('loadConfig', () => {
   it('applies defaults and coerces numbers', () => {
-    const config = loadConfig(ServiceConfig, { PORT: '6566', REDIS_URL: 'redis://127.0.0.1:6379/0' });
+    const config = loadConfig(ServiceConfig, {
+      PORT: '6566',
+      REDIS_URL: 'redis://127.0.0.1:6379/0',
+    });
     expect(config).toEqual({
       HOST: '127.0.0.1',
       PORT: 6566,
@@ -34,9 +37,20 @@ describe('loadConfig', () => {
 
   it('lists every problem at once, each named by its variable', () => {
     const problems = problemsOf(() =>
-      loadConfig(ServiceConfig, { PORT: 'eighty', LOG_LEVEL: 'verbose', CACHE_ENABLED: 'yes', BATCH_SIZE: '0' }),
+      loadConfig(ServiceConfig, {
+        PORT: 'eighty',
+        LOG_LEVEL: 'verbose',
+        CACHE_ENABLED: 'yes',
+        BATCH_SIZE: '0',
+      }),
     );
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['BATCH_SIZE', 'CACHE_ENABLED', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'BATCH_SIZE',
+      'CACHE_ENABLED',
+      'LOG_LEVEL',
+      'PORT',
+      'REDIS_URL',
+    ]);
     expect(problems).toContain('REDIS_URL: is required but not set');
     expect(problems).toContain('BATCH_SIZE: must be at least 1');
     expect(problems).toContain('PORT: must be an integer');
@@ -51,7 +65,10 @@ describe('loadConfig', () => {
   it('never echoes values, which may be secrets', () => {
     const error = (() => {
       try {
-        loadConfig(ServiceConfig, { PORT: 'hunter2-secret', REDIS_URL: 'not a url with password s3cr3t' });
+        loadConfig(ServiceConfig, {
+          PORT: 'hunter2-secret',
+          REDIS_URL: 'not a url with password s3cr3t',
+        });
       } catch (e) {
         return e as Error;
       }
@@ -61,7 +78,12 @@ describe('loadConfig', () => {
   });
 
   it('treats an empty variable as unset, so the default applies', () => {
-    const config = loadConfig(ServiceConfig, { PORT: '1', REDIS_URL: 'redis://x', LOG_LEVEL: '', BATCH_SIZE: '' });
+    const config = loadConfig(ServiceConfig, {
+      PORT: '1',
+      REDIS_URL: 'redis://x',
+      LOG_LEVEL: '',
+      BATCH_SIZE: '',
+    });
     expect(config.LOG_LEVEL).toBe('info');
     expect(config.BATCH_SIZE).toBe(50);
   });
@@ -89,20 +111,27 @@ describe('envBoolean', () => {
     expect(loadConfig(Flags, { FLAG: raw }).FLAG).toBe(expected);
   });
 
-  it.each(['yes', 'no', 'TRUE', 'False', 'on', ' true', '2'])('rejects %j instead of reading it as false', (raw) => {
-    expect(problemsOf(() => loadConfig(Flags, { FLAG: raw }))).toEqual(['FLAG: must be one of true, false, 1, 0']);
-  });
+  it.each(['yes', 'no', 'TRUE', 'False', 'on', ' true', '2'])(
+    'rejects %j instead of reading it as false',
+    (raw) => {
+      expect(problemsOf(() => loadConfig(Flags, { FLAG: raw }))).toEqual([
+        'FLAG: must be one of true, false, 1, 0',
+      ]);
+    },
+  );
 });
 
 describe('BaseServiceConfig', () => {
   it('requires PORT and accepts port 0 (any free port)', () => {
-    expect(problemsOf(() => loadConfig(BaseServiceConfig, {}))).toEqual(['PORT: is required but not set']);
+    expect(problemsOf(() => loadConfig(BaseServiceConfig, {}))).toEqual([
+      'PORT: is required but not set',
+    ]);
     expect(loadConfig(BaseServiceConfig, { PORT: '0' }).PORT).toBe(0);
   });
 
   it('rejects an unknown log level by listing the valid ones', () => {
-    expect(problemsOf(() => loadConfig(BaseServiceConfig, { PORT: '1', LOG_LEVEL: 'verbose' }))).toEqual([
-      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
-    ]);
+    expect(
+      problemsOf(() => loadConfig(BaseServiceConfig, { PORT: '1', LOG_LEVEL: 'verbose' })),
+    ).toEqual(['LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent']);
   });
 });

@@ -61,7 +61,9 @@ export const envBoolean = z
 
 /** An integer variable within bounds, e.g. `envInteger({ min: 1 }).default(50)`. */
 export function envInteger({ min, max }: { min?: number; max?: number } = {}) {
-  let schema = z.coerce.number({ error: 'must be an integer' }).int({ error: 'must be an integer' });
+  let schema = z.coerce
+    .number({ error: 'must be an integer' })
+    .int({ error: 'must be an integer' });
   if (min !== undefined) schema = schema.min(min, { error: `must be at least ${min}` });
   if (max !== undefined) schema = schema.max(max, { error: `must be at most ${max}` });
   return schema;

@@ -24,7 +24,11 @@ const GENERIC_INTERNAL_MESSAGE = 'Internal error; quote the request_id when repo
  * validation failures name every failing field; fastify's client errors keep a safe message;
  * anything else is an internal error whose details stay in the log.
  */
-export function handleServiceError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+export function handleServiceError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const mapped = mapError(error, request);
   if (mapped.internal) {
     const issues = isResponseSerializationError(error) ? error.cause.issues : undefined;
@@ -46,16 +50,28 @@ export function handleNotFound(request: FastifyRequest, reply: FastifyReply): vo
   const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
   void reply
     .code(404)
-    .send(errorBody({ code: 'NOT_FOUND', message: `No route ${request.method} ${shown}`, internal: false }, request.id));
+    .send(
+      errorBody(
+        { code: 'NOT_FOUND', message: `No route ${request.method} ${shown}`, internal: false },
+        request.id,
+      ),
+    );
 }
 
 export function errorBody({ code, message, details }: MappedError, requestId: string): ErrorBody {
-  return details === undefined ? { code, message, request_id: requestId } : { code, message, details, request_id: requestId };
+  return details === undefined
+    ? { code, message, request_id: requestId }
+    : { code, message, details, request_id: requestId };
 }
 
 export function mapError(error: unknown, request: FastifyRequest): MappedError {
   if (isServiceError(error)) {
-    return { code: error.code, message: error.message, details: error.details, internal: error.code === 'INTERNAL' };
+    return {
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      internal: error.code === 'INTERNAL',
+    };
   }
   if (!isErrorLike(error)) return internalError();
 
@@ -65,12 +81,19 @@ export function mapError(error: unknown, request: FastifyRequest): MappedError {
 
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return clientError('PAYLOAD_TOO_LARGE', `Request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes`);
+      return clientError(
+        'PAYLOAD_TOO_LARGE',
+        `Request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
       const contentType = request.headers['content-type'] ?? '';
-      return clientError('INVALID_ARGUMENT', `Unsupported Content-Type '${contentType.slice(0, 100)}'; send application/json`, {
-        content_type: contentType.slice(0, 100),
-      });
+      return clientError(
+        'INVALID_ARGUMENT',
+        `Unsupported Content-Type '${contentType.slice(0, 100)}'; send application/json`,
+        {
+          content_type: contentType.slice(0, 100),
+        },
+      );
     }
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return clientError('INVALID_ARGUMENT', 'Request body is not valid JSON');
@@ -93,8 +116,14 @@ function internalError(): MappedError {
   return { code: 'INTERNAL', message: GENERIC_INTERNAL_MESSAGE, internal: true };
 }
 
-function clientError(code: ErrorCode, message: string, details?: ErrorBody['details']): MappedError {
-  return details === undefined ? { code, message, internal: false } : { code, message, details, internal: false };
+function clientError(
+  code: ErrorCode,
+  message: string,
+  details?: ErrorBody['details'],
+): MappedError {
+  return details === undefined
+    ? { code, message, internal: false }
+    : { code, message, details, internal: false };
 }
 
 function codeForClientStatus(status: number): ErrorCode {
@@ -126,7 +155,11 @@ interface ErrorLike {
 }
 
 function isErrorLike(error: unknown): error is ErrorLike {
-  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
 }
 
 /** instanceof alone misses a ServiceError from a second copy of contracts (source vs dist). */
@@ -161,12 +194,18 @@ function validationFailure(error: ErrorLike): MappedError | undefined {
 }
 
 function fieldIssues(entry: ValidationEntry): FieldIssue[] {
-  const path = typeof entry.instancePath === 'string' ? entry.instancePath.split('/').filter(Boolean) : [];
+  const path =
+    typeof entry.instancePath === 'string' ? entry.instancePath.split('/').filter(Boolean) : [];
   const message = typeof entry.message === 'string' ? entry.message : 'is invalid';
-  const params = (typeof entry.params === 'object' && entry.params !== null ? entry.params : {}) as Record<string, unknown>;
+  const params = (
+    typeof entry.params === 'object' && entry.params !== null ? entry.params : {}
+  ) as Record<string, unknown>;
   // Unknown keys in a strict object come as one issue on the parent; name each key instead.
   if (entry.keyword === 'unrecognized_keys' && Array.isArray(params.keys)) {
-    return params.keys.map((key) => ({ field: [...path, String(key)].join('.'), message: 'is not a known field' }));
+    return params.keys.map((key) => ({
+      field: [...path, String(key)].join('.'),
+      message: 'is not a known field',
+    }));
   }
   // ajv reports a missing property on its parent object.
   if (entry.keyword === 'required' && typeof params.missingProperty === 'string') {

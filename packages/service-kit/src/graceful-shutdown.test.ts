@@ -60,10 +60,16 @@ describe('graceful shutdown', () => {
     try {
       const late = await httpGet(port, '/fast');
       expect(late.statusCode).toBe(503);
-      expect(JSON.parse(late.body)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'test-service is shutting down' });
+      expect(JSON.parse(late.body)).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'test-service is shutting down',
+      });
       const readiness = await httpGet(port, '/readyz');
       expect(readiness.statusCode).toBe(503);
-      expect(JSON.parse(readiness.body)).toMatchObject({ status: 'not_ready', shutting_down: true });
+      expect(JSON.parse(readiness.body)).toMatchObject({
+        status: 'not_ready',
+        shutting_down: true,
+      });
     } finally {
       finishPreClose();
     }
@@ -78,7 +84,11 @@ describe('graceful shutdown', () => {
 
     const readiness = await httpGet(port, '/readyz');
     expect(readiness.statusCode).toBe(503);
-    expect(JSON.parse(readiness.body)).toEqual({ status: 'not_ready', checks: {}, shutting_down: true });
+    expect(JSON.parse(readiness.body)).toEqual({
+      status: 'not_ready',
+      checks: {},
+      shutting_down: true,
+    });
     expect(await httpGet(port, '/fast')).toEqual({ statusCode: 200, body: '{"finished":true}' });
     expect((await httpGet(port, '/healthz')).statusCode).toBe(200);
   });

@@ -20,7 +20,9 @@ export const ReadinessReport = z.object({
 export type ReadinessReport = z.infer<typeof ReadinessReport>;
 
 /** Runs every check at once, each bounded by its timeout, and reports all of them. */
-export async function runReadinessChecks(checks: readonly ReadinessCheck[]): Promise<ReadinessReport> {
+export async function runReadinessChecks(
+  checks: readonly ReadinessCheck[],
+): Promise<ReadinessReport> {
   const outcomes = await Promise.all(
     checks.map(async ({ name, check, timeoutMs = DEFAULT_READINESS_TIMEOUT_MS }) => {
       try {
@@ -67,18 +69,26 @@ export interface HealthRouteOptions {
  * /healthz answers whether the process is alive and checks nothing external (a restart would not
  * fix a database outage); /readyz answers whether it should receive traffic.
  */
-export const healthRoutes: FastifyPluginCallbackZod<HealthRouteOptions> = (app, { readiness, isShuttingDown }, done) => {
+export const healthRoutes: FastifyPluginCallbackZod<HealthRouteOptions> = (
+  app,
+  { readiness, isShuttingDown },
+  done,
+) => {
   app.get(
     '/healthz',
     { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } },
     () => ({ status: 'ok' as const }),
   );
-  app.get('/readyz', { schema: { hide: true, response: { 200: ReadinessReport, 503: ReadinessReport } } }, async (_request, reply) => {
-    if (isShuttingDown()) {
-      return reply.code(503).send({ status: 'not_ready', checks: {}, shutting_down: true });
-    }
-    const report = await runReadinessChecks(readiness);
-    return reply.code(report.status === 'ready' ? 200 : 503).send(report);
-  });
+  app.get(
+    '/readyz',
+    { schema: { hide: true, response: { 200: ReadinessReport, 503: ReadinessReport } } },
+    async (_request, reply) => {
+      if (isShuttingDown()) {
+        return reply.code(503).send({ status: 'not_ready', checks: {}, shutting_down: true });
+      }
+      const report = await runReadinessChecks(readiness);
+      return reply.code(report.status === 'ready' ? 200 : 503).send(report);
+    },
+  );
   done();
 };

@@ -1,4 +1,10 @@
-export { createServiceApp, DOCS_PREFIX, type OpenApiInfo, type ServiceApp, type ServiceAppOptions } from './app.js';
+export {
+  createServiceApp,
+  DOCS_PREFIX,
+  type OpenApiInfo,
+  type ServiceApp,
+  type ServiceAppOptions,
+} from './app.js';
 export {
   BaseServiceConfig,
   ConfigError,
@@ -10,7 +16,13 @@ export {
   type ConfigProblem,
   type Env,
 } from './config.js';
-export { errorBody, handleNotFound, handleServiceError, mapError, type MappedError } from './errors.js';
+export {
+  errorBody,
+  handleNotFound,
+  handleServiceError,
+  mapError,
+  type MappedError,
+} from './errors.js';
 export {
   DEFAULT_READINESS_TIMEOUT_MS,
   ReadinessReport,
@@ -32,4 +44,8 @@ export { MigrationError, runMigrations, type RunMigrationsOptions } from './migr
 export { createPgPool, pgReadiness, type PgPoolOptions } from './postgres.js';
 export { runService, type RunServiceOptions, type RunningService } from './run.js';
 // Route plugins are typed with these; re-exported so services need no direct dependency on the provider.
-export type { FastifyPluginAsyncZod, FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+export type {
+  FastifyPluginAsyncZod,
+  FastifyPluginCallbackZod,
+  ZodTypeProvider,
+} from 'fastify-type-provider-zod';

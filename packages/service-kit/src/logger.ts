@@ -44,7 +44,12 @@ export const REDACTED_PATHS: readonly string[] = [
 ];
 
 /** The process logger: JSON to stdout (one object per line), tagged with the service name. */
-export function createLogger({ service, level = 'info', destination, pretty }: LoggerOptions): Logger {
+export function createLogger({
+  service,
+  level = 'info',
+  destination,
+  pretty,
+}: LoggerOptions): Logger {
   const options = {
     level,
     base: { service },

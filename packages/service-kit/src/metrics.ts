@@ -30,7 +30,10 @@ export function metricPrefix(service: string): string {
 }
 
 /** The registry of one service process, with its HTTP latency histogram and process metrics. */
-export function createMetrics(service: string, { defaultMetrics = true }: MetricsOptions = {}): ServiceMetrics {
+export function createMetrics(
+  service: string,
+  { defaultMetrics = true }: MetricsOptions = {},
+): ServiceMetrics {
   const registry = new Registry();
   const prefix = metricPrefix(service);
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix });

@@ -35,14 +35,20 @@ const TABLE_NAME = /^[a-z_][a-z0-9_]*$/;
  * starting at once) serialise on a Postgres advisory lock, so each file runs exactly once.
  * Refuses to run when an applied file has changed since: edit history with a new migration.
  */
-export async function runMigrations({ pool, directory, table = 'schema_migrations' }: RunMigrationsOptions): Promise<string[]> {
+export async function runMigrations({
+  pool,
+  directory,
+  table = 'schema_migrations',
+}: RunMigrationsOptions): Promise<string[]> {
   if (!TABLE_NAME.test(table)) throw new MigrationError(`Invalid migrations table name '${table}'`);
   const files = await readMigrationFiles(directory);
   const client = await pool.connect();
   try {
     // The lock is per schema and table, so tests in separate schemas do not wait on each other.
     const lockKey = `service-kit.migrations:${table}`;
-    await client.query('select pg_advisory_lock(hashtext($1), hashtext(current_schema()))', [lockKey]);
+    await client.query('select pg_advisory_lock(hashtext($1), hashtext(current_schema()))', [
+      lockKey,
+    ]);
     try {
       await client.query(
         `create table if not exists ${table} (
@@ -61,7 +67,9 @@ export async function runMigrations({ pool, directory, table = 'schema_migration
       }
       return appliedNow;
     } finally {
-      await client.query('select pg_advisory_unlock(hashtext($1), hashtext(current_schema()))', [lockKey]);
+      await client.query('select pg_advisory_unlock(hashtext($1), hashtext(current_schema()))', [
+        lockKey,
+      ]);
     }
   } finally {
     client.release();
@@ -88,7 +96,9 @@ async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
   for (let i = 1; i < files.length; i++) {
     const [previous, current] = [files[i - 1], files[i]];
     if (previous && current && previous.number === current.number) {
-      throw new MigrationError(`Migrations ${previous.name} and ${current.name} share the number ${current.number}`);
+      throw new MigrationError(
+        `Migrations ${previous.name} and ${current.name} share the number ${current.number}`,
+      );
     }
   }
   return files;
@@ -98,17 +108,28 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-async function appliedChecksums(client: pg.PoolClient, table: string): Promise<Map<string, string>> {
-  const { rows } = await client.query<{ name: string; checksum: string }>(`select name, checksum from ${table}`);
+async function appliedChecksums(
+  client: pg.PoolClient,
+  table: string,
+): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ name: string; checksum: string }>(
+    `select name, checksum from ${table}`,
+  );
   return new Map(rows.map((row) => [row.name, row.checksum]));
 }
 
-function assertHistoryMatches(files: readonly MigrationFile[], applied: ReadonlyMap<string, string>, directory: string): void {
+function assertHistoryMatches(
+  files: readonly MigrationFile[],
+  applied: ReadonlyMap<string, string>,
+  directory: string,
+): void {
   const problems: string[] = [];
   for (const file of files) {
     const recorded = applied.get(file.name);
     if (recorded !== undefined && recorded !== file.checksum) {
-      problems.push(`${file.name} was changed after it was applied (checksum ${recorded.slice(0, 12)}… is now ${file.checksum.slice(0, 12)}…)`);
+      problems.push(
+        `${file.name} was changed after it was applied (checksum ${recorded.slice(0, 12)}… is now ${file.checksum.slice(0, 12)}…)`,
+      );
     }
   }
   const present = new Set(files.map((file) => file.name));
@@ -126,11 +147,16 @@ async function applyOne(client: pg.PoolClient, table: string, file: MigrationFil
   await client.query('begin');
   try {
     await client.query(file.sql);
-    await client.query(`insert into ${table} (name, checksum) values ($1, $2)`, [file.name, file.checksum]);
+    await client.query(`insert into ${table} (name, checksum) values ($1, $2)`, [
+      file.name,
+      file.checksum,
+    ]);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');
     const reason = error instanceof Error ? error.message : String(error);
-    throw new MigrationError(`Migration ${file.name} failed and was rolled back: ${reason}`, { cause: error });
+    throw new MigrationError(`Migration ${file.name} failed and was rolled back: ${reason}`, {
+      cause: error,
+    });
   }
 }

@@ -33,7 +33,10 @@ export class RouteSchemaRegistry {
     const ids = new Set(named.map(([id]) => id));
     for (const [id, schema] of named) {
       const clashes = id.endsWith('Input') && ids.has(id.slice(0, -'Input'.length));
-      this.registry.add(schema, { ...z.globalRegistry.get(schema), id: clashes ? `${id}Schema` : id });
+      this.registry.add(schema, {
+        ...z.globalRegistry.get(schema),
+        id: clashes ? `${id}Schema` : id,
+      });
     }
   }
 }
@@ -57,8 +60,10 @@ function collectSchemas(value: unknown, found: Set<z.core.$ZodType>, visited: Se
   if (value instanceof z.core.$ZodType) {
     found.add(value);
     collectSchemas(value._zod.def, found, visited);
-    if (value._zod.def.type === 'lazy') collectSchemas((value as z.core.$ZodLazy)._zod.innerType, found, visited);
+    if (value._zod.def.type === 'lazy')
+      collectSchemas((value as z.core.$ZodLazy)._zod.innerType, found, visited);
     return;
   }
-  for (const child of Array.isArray(value) ? value : Object.values(value)) collectSchemas(child, found, visited);
+  for (const child of Array.isArray(value) ? value : Object.values(value))
+    collectSchemas(child, found, visited);
 }

@@ -14,7 +14,13 @@ export interface PgPoolOptions {
 
 export function createPgPool(
   connectionString: string,
-  { applicationName, max = 10, connectionTimeoutMillis = 5_000, idleTimeoutMillis = 30_000, logger }: PgPoolOptions,
+  {
+    applicationName,
+    max = 10,
+    connectionTimeoutMillis = 5_000,
+    idleTimeoutMillis = 30_000,
+    logger,
+  }: PgPoolOptions,
 ): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
@@ -26,13 +32,19 @@ export function createPgPool(
   // An idle client that loses its connection (a Postgres restart) emits 'error' on the pool; without
   // a listener that would crash the process. The pool drops the client and reconnects on demand.
   pool.on('error', (error) => {
-    logger?.warn({ err: error, component: 'pg-pool' }, 'idle postgres client failed; it was discarded');
+    logger?.warn(
+      { err: error, component: 'pg-pool' },
+      'idle postgres client failed; it was discarded',
+    );
   });
   return pool;
 }
 
 /** Ready when the pool can run `select 1`. */
-export function pgReadiness(pool: pg.Pool, { name = 'postgres', timeoutMs }: { name?: string; timeoutMs?: number } = {}): ReadinessCheck {
+export function pgReadiness(
+  pool: pg.Pool,
+  { name = 'postgres', timeoutMs }: { name?: string; timeoutMs?: number } = {},
+): ReadinessCheck {
   return {
     name,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),

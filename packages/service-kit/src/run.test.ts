@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { httpGet, waitUntilRefused } from './test-fixtures/http-get.js';
 
 const FIXTURE = fileURLToPath(new URL('./test-fixtures/slow-service.ts', import.meta.url));
@@ -15,7 +15,7 @@ interface ServiceProcess {
 }
 
 const running: ChildProcess[] = [];
-afterEach(() => {
+afterAll(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
@@ -45,7 +45,9 @@ async function startService(env: Record<string, string>): Promise<ServiceProcess
       ? Promise.resolve()
       : new Promise<void>((resolve, reject) => {
           waiters.push({ message, resolve });
-          void exited.then((code) => reject(new Error(`service exited (${code}) before logging '${message}'`)));
+          void exited.then((code) =>
+            reject(new Error(`service exited (${code}) before logging '${message}'`)),
+          );
         });
   await waitForLog('listening');
   const address = logs.find((entry) => entry.msg === 'listening')?.address as string;
@@ -54,8 +56,11 @@ async function startService(env: Record<string, string>): Promise<ServiceProcess
 
 const messages = (service: ServiceProcess) => service.logs.map((entry) => entry.msg);
 
-describe('runService', () => {
-  it('on SIGTERM drains the in-flight request, refuses new ones, runs onShutdown and exits 0', async () => {
+// Each test is its own process; they run side by side since most of their time is process start-up.
+describe.concurrent('runService', () => {
+  it('on SIGTERM drains the in-flight request, refuses new ones, runs onShutdown and exits 0', async ({
+    expect,
+  }) => {
     const service = await startService({ SLOW_MS: '700', SHUTDOWN_TIMEOUT_MS: '5000' });
     const inFlight = httpGet(service.port, '/slow');
     await service.waitForLog('slow request started');
@@ -66,13 +71,20 @@ describe('runService', () => {
     expect(await inFlight).toEqual({ statusCode: 200, body: '{"finished":true}' });
     expect(await service.exited).toBe(0);
     expect(messages(service)).toEqual(
-      expect.arrayContaining(['shutting down: draining in-flight requests', 'requests drained', 'resources released', 'shutdown complete']),
+      expect.arrayContaining([
+        'shutting down: draining in-flight requests',
+        'requests drained',
+        'resources released',
+        'shutdown complete',
+      ]),
     );
-    const order = ['requests drained', 'resources released', 'shutdown complete'].map((m) => messages(service).indexOf(m));
+    const order = ['requests drained', 'resources released', 'shutdown complete'].map((m) =>
+      messages(service).indexOf(m),
+    );
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
-  it('exits 1 when draining takes longer than the shutdown timeout', async () => {
+  it('exits 1 when draining takes longer than the shutdown timeout', async ({ expect }) => {
     const service = await startService({ SLOW_MS: '10000', SHUTDOWN_TIMEOUT_MS: '300' });
     void httpGet(service.port, '/slow').catch(() => undefined);
     await service.waitForLog('slow request started');
@@ -80,11 +92,13 @@ describe('runService', () => {
     service.child.kill('SIGTERM');
 
     expect(await service.exited).toBe(1);
-    expect(messages(service)).toContain('shutdown timed out; exiting with requests or resources still open');
+    expect(messages(service)).toContain(
+      'shutdown timed out; exiting with requests or resources still open',
+    );
     expect(messages(service)).not.toContain('shutdown complete');
   });
 
-  it('exits 1 at once on a second signal', async () => {
+  it('exits 1 at once on a second signal', async ({ expect }) => {
     const service = await startService({ SLOW_MS: '10000', SHUTDOWN_TIMEOUT_MS: '10000' });
     void httpGet(service.port, '/slow').catch(() => undefined);
     await service.waitForLog('slow request started');

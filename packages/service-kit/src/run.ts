@@ -64,14 +64,21 @@ export async function runService({
   };
 
   async function drainAndExit(reason: string): Promise<void> {
-    logger.info({ reason, timeout_ms: shutdownTimeoutMs }, 'shutting down: draining in-flight requests');
+    logger.info(
+      { reason, timeout_ms: shutdownTimeoutMs },
+      'shutting down: draining in-flight requests',
+    );
     const timer = setTimeout(() => {
-      logger.error({ timeout_ms: shutdownTimeoutMs }, 'shutdown timed out; exiting with requests or resources still open');
+      logger.error(
+        { timeout_ms: shutdownTimeoutMs },
+        'shutdown timed out; exiting with requests or resources still open',
+      );
       exit(1);
     }, shutdownTimeoutMs);
     try {
       markNotReady(app);
-      if (readinessGraceMs > 0) await new Promise((resolve) => setTimeout(resolve, readinessGraceMs));
+      if (readinessGraceMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, readinessGraceMs));
       // close() stops accepting connections, refuses requests on open ones and waits for in-flight requests.
       await app.close();
       logger.info('requests drained');

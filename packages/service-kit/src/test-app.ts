@@ -20,7 +20,9 @@ export function buildTestApp(
   const logger = createLogger({
     service,
     level: 'info',
-    destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+    destination: {
+      write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
+    },
   });
   const metrics = createMetrics(service, { defaultMetrics: false });
   const app = createServiceApp({ ...options, service, logger, metrics });

@@ -7,17 +7,30 @@ import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { runService } from '../run.js';
 
-const config = loadConfig(BaseServiceConfig.extend({ SLOW_MS: envInteger({ min: 0 }), ON_SHUTDOWN_MS: envInteger({ min: 0 }).default(0) }));
+const config = loadConfig(
+  BaseServiceConfig.extend({
+    SLOW_MS: envInteger({ min: 0 }),
+    ON_SHUTDOWN_MS: envInteger({ min: 0 }).default(0),
+  }),
+);
 const logger = createLogger({ service: 'slow-service', level: config.LOG_LEVEL, pretty: false });
-const app = createServiceApp({ service: 'slow-service', logger, metrics: createMetrics('slow-service', { defaultMetrics: false }) });
+const app = createServiceApp({
+  service: 'slow-service',
+  logger,
+  metrics: createMetrics('slow-service', { defaultMetrics: false }),
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 void app.register((instance, _options, done) => {
-  instance.get('/slow', { schema: { response: { 200: z.object({ finished: z.boolean() }) } } }, async () => {
-    logger.info('slow request started');
-    await sleep(config.SLOW_MS);
-    return { finished: true };
-  });
+  instance.get(
+    '/slow',
+    { schema: { response: { 200: z.object({ finished: z.boolean() }) } } },
+    async () => {
+      logger.info('slow request started');
+      await sleep(config.SLOW_MS);
+      return { finished: true };
+    },
+  );
   done();
 });
 
