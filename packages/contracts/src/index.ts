@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './features.js';
 export * from './scoring-context.js';
 export * from './prediction.js';
 export * from './inference.js';

@@ -1,0 +1,262 @@
+import {
+  EntityId,
+  ServiceError,
+  type FeatureStatus,
+  type FeatureValue,
+} from '@payments-mlops/contracts';
+import { evaluateAggregates } from '../aggregation/online-evaluate.js';
+import type { FeatureCatalog, OnDemandViewInfo, ResolvedFeature, StoredViewInfo } from '../definitions/catalog.js';
+import type { OnlineStoreReader } from './online-reader.js';
+import { decodeFeatureRow } from './value-codec.js';
+
+/** Where one output column's values come from. */
+type ColumnSource =
+  | { kind: 'stored'; view: number; index: number }
+  | { kind: 'request'; field: string }
+  | { kind: 'on_demand'; view: number; index: number };
+
+interface StoredRead {
+  view: StoredViewInfo;
+  joinKey: string;
+  /** Ascending feature indices of the view to decode (requested ones and on-demand inputs). */
+  wanted: number[];
+  /** Feature name → position in `wanted`. */
+  positions: Map<string, number>;
+}
+
+/**
+ * A request's features compiled once against a catalog version: which views to read for which
+ * entity keys, which request fields to pass through, which transformations to run. Cached per
+ * feature list, so a hot request only reads and decodes.
+ */
+export interface OnlineReadPlan {
+  features: ResolvedFeature[];
+  joinKeys: string[];
+  requestFields: string[];
+  stored: StoredRead[];
+  onDemand: OnDemandViewInfo[];
+  columns: ColumnSource[];
+  /** Every join key and request field of the catalog: the only entity columns a request may send. */
+  knownColumns: ReadonlySet<string>;
+}
+
+export interface OnlineFeatureRows {
+  /** Entity keys and request fields, column-oriented, all of one length. */
+  entities: Readonly<Record<string, readonly unknown[]>>;
+}
+
+/** Column-oriented, as Feast answers: per feature, one value, status and event time per row. */
+export interface OnlineFeatureColumns {
+  features: ResolvedFeature[];
+  values: FeatureValue[][];
+  statuses: FeatureStatus[][];
+  /** Epoch ms; 0 where there is no value. */
+  eventTimestamps: number[][];
+}
+
+export function planOnlineRead(catalog: FeatureCatalog, features: ResolvedFeature[]): OnlineReadPlan {
+  const stored: StoredRead[] = [];
+  const onDemand: OnDemandViewInfo[] = [];
+  const requestFields = new Set<string>();
+  const storedSlot = (view: StoredViewInfo): StoredRead => {
+    let read = stored.find((candidate) => candidate.view === view);
+    if (read === undefined) {
+      read = { view, joinKey: view.entity.join_key, wanted: [], positions: new Map() };
+      stored.push(read);
+    }
+    return read;
+  };
+  const want = (read: StoredRead, index: number): void => {
+    if (!read.wanted.includes(index)) read.wanted.push(index);
+  };
+
+  // On-demand inputs: request fields and features of their source views, requested or not.
+  const onDemandSlot = (view: OnDemandViewInfo): number => {
+    let slot = onDemand.indexOf(view);
+    if (slot !== -1) return slot;
+    slot = onDemand.push(view) - 1;
+    for (const field of view.transformation.requestInputs) requestFields.add(field);
+    for (const name of view.definition.sources) {
+      const source = catalog.view(name);
+      if (source.kind !== 'batch' && source.kind !== 'stream') continue;
+      const read = storedSlot(source);
+      source.features.forEach((field, index) => {
+        if (view.transformation.featureInputs.includes(field.name)) want(read, index);
+      });
+    }
+    return slot;
+  };
+
+  const columns = features.map((feature): ColumnSource => {
+    const { view } = feature;
+    switch (view.kind) {
+      case 'batch':
+      case 'stream': {
+        const read = storedSlot(view);
+        want(read, feature.index);
+        return { kind: 'stored', view: stored.indexOf(read), index: feature.index };
+      }
+      case 'request':
+        requestFields.add(feature.field.name);
+        return { kind: 'request', field: feature.field.name };
+      case 'on_demand':
+        return { kind: 'on_demand', view: onDemandSlot(view), index: feature.index };
+    }
+  });
+  for (const read of stored) {
+    read.wanted.sort((a, b) => a - b);
+    read.wanted.forEach((index, position) => read.positions.set(read.view.features[index]!.name, position));
+  }
+  const joinKeys = [...new Set(stored.map((read) => read.joinKey))];
+  const knownColumns = new Set<string>(catalog.entitiesByJoinKey.keys());
+  for (const view of catalog.views.values()) {
+    if (view.kind === 'request') view.features.forEach((field) => knownColumns.add(field.name));
+  }
+  return { features, joinKeys, requestFields: [...requestFields], stored, onDemand, columns, knownColumns };
+}
+
+/**
+ * Reads a plan's features for every row in one round trip: the stored views of each row's
+ * entities, TTL enforced (OUTSIDE_MAX_AGE), window aggregates evaluated at `nowMs`, request
+ * fields passed through and on-demand features computed by their transformation.
+ */
+export async function readOnlineFeatures(
+  store: OnlineStoreReader,
+  plan: OnlineReadPlan,
+  { entities }: OnlineFeatureRows,
+  nowMs: number,
+): Promise<OnlineFeatureColumns> {
+  const rowCount = checkEntities(plan, entities);
+  const requests: { view: StoredViewInfo; key: string }[] = [];
+  const requestIndex: number[] = new Array<number>(plan.stored.length * rowCount).fill(-1);
+  for (let row = 0; row < rowCount; row++) {
+    plan.stored.forEach((read, slot) => {
+      const key = entities[read.joinKey]![row];
+      if (typeof key === 'string') requestIndex[row * plan.stored.length + slot] = requests.push({ view: read.view, key }) - 1;
+    });
+  }
+  const states = await store.readStates(requests);
+
+  const columnCount = plan.columns.length;
+  const values: FeatureValue[][] = Array.from({ length: columnCount }, () => new Array<FeatureValue>(rowCount));
+  const statuses: FeatureStatus[][] = Array.from({ length: columnCount }, () => new Array<FeatureStatus>(rowCount));
+  const times: number[][] = Array.from({ length: columnCount }, () => new Array<number>(rowCount));
+  const storedValues = plan.stored.map((read) => new Array<FeatureValue>(read.wanted.length));
+  const storedStatus = new Array<FeatureStatus>(plan.stored.length);
+  const storedTimes = new Array<number>(plan.stored.length);
+  const onDemandValues: Record<string, FeatureValue>[] = new Array<Record<string, FeatureValue>>(plan.onDemand.length);
+
+  for (let row = 0; row < rowCount; row++) {
+    plan.stored.forEach((read, slot) => {
+      const index = requestIndex[row * plan.stored.length + slot]!;
+      const state = index === -1 ? null : (states[index] ?? null);
+      const out = storedValues[slot]!;
+      const outcome = decodeState(read, state, out, nowMs);
+      storedStatus[slot] = outcome.status;
+      storedTimes[slot] = outcome.eventMs;
+    });
+    plan.onDemand.forEach((view, slot) => {
+      const inputs: Record<string, FeatureValue | undefined> = {};
+      for (const field of view.transformation.requestInputs) inputs[field] = requestValue(entities, field, row);
+      plan.stored.forEach((read, storedSlot) => {
+        if (storedStatus[storedSlot] !== 'PRESENT' && storedStatus[storedSlot] !== 'NULL_VALUE') return;
+        for (const name of view.transformation.featureInputs) {
+          const position = read.positions.get(name);
+          if (position !== undefined) inputs[name] = storedValues[storedSlot]![position];
+        }
+      });
+      onDemandValues[slot] = view.transformation.compute(inputs, nowMs);
+    });
+
+    plan.columns.forEach((source, column) => {
+      let value: FeatureValue | undefined;
+      let status: FeatureStatus;
+      let eventMs = 0;
+      switch (source.kind) {
+        case 'stored': {
+          const read = plan.stored[source.view]!;
+          status = storedStatus[source.view]!;
+          value = status === 'PRESENT' || status === 'NULL_VALUE' ? storedValues[source.view]![read.positions.get(read.view.features[source.index]!.name)!] : null;
+          if (status === 'PRESENT' && value === null) status = 'NULL_VALUE';
+          if (status !== 'NOT_FOUND') eventMs = storedTimes[source.view]!;
+          break;
+        }
+        case 'request':
+          value = requestValue(entities, source.field, row);
+          status = value === undefined ? 'NOT_FOUND' : value === null ? 'NULL_VALUE' : 'PRESENT';
+          break;
+        case 'on_demand': {
+          const view = plan.onDemand[source.view]!;
+          value = onDemandValues[source.view]![view.features[source.index]!.name];
+          status = value === null || value === undefined ? 'NULL_VALUE' : 'PRESENT';
+          eventMs = nowMs;
+          break;
+        }
+      }
+      values[column]![row] = value ?? null;
+      statuses[column]![row] = status;
+      times[column]![row] = eventMs;
+    });
+  }
+  return { features: plan.features, values, statuses, eventTimestamps: times };
+}
+
+function decodeState(read: StoredRead, state: Buffer | Record<string, string> | null, out: FeatureValue[], nowMs: number): { status: FeatureStatus; eventMs: number } {
+  if (state === null) return { status: 'NOT_FOUND', eventMs: 0 };
+  const { view } = read;
+  if (view.kind === 'batch') {
+    if (!Buffer.isBuffer(state)) return { status: 'NOT_FOUND', eventMs: 0 };
+    const row = decodeFeatureRow(state, view.features.length, read.wanted, out);
+    if (row === null) return { status: 'NOT_FOUND', eventMs: 0 };
+    // TTL is enforced on read: a value older than the view's TTL is not served.
+    if (nowMs - row.eventMs > view.ttlMs) return { status: 'OUTSIDE_MAX_AGE', eventMs: row.eventMs };
+    return { status: 'PRESENT', eventMs: row.eventMs };
+  }
+  if (Buffer.isBuffer(state)) return { status: 'NOT_FOUND', eventMs: 0 };
+  const evaluated = evaluateAggregates(view.plan, state, nowMs);
+  if (!evaluated.known) return { status: 'NOT_FOUND', eventMs: 0 };
+  read.wanted.forEach((index, position) => {
+    out[position] = evaluated.values[index] ?? null;
+  });
+  return { status: 'PRESENT', eventMs: evaluated.eventMs ?? 0 };
+}
+
+function requestValue(entities: OnlineFeatureRows['entities'], field: string, row: number): FeatureValue | undefined {
+  const column = entities[field];
+  if (column === undefined) return undefined;
+  return column[row] as FeatureValue | undefined;
+}
+
+/** Entity keys must be ids; a number where a customer id belongs is the caller's mistake, named. */
+function checkEntities(plan: OnlineReadPlan, entities: OnlineFeatureRows['entities']): number {
+  let rowCount = -1;
+  for (const [name, column] of Object.entries(entities)) {
+    if (!plan.knownColumns.has(name)) {
+      throw new ServiceError('INVALID_ARGUMENT', `'${name}' is neither an entity key nor a request field`, {
+        fields: [{ field: `entities.${name}`, message: 'is neither an entity key nor a request field' }],
+      });
+    }
+    if (rowCount !== -1 && column.length !== rowCount) {
+      throw new ServiceError('INVALID_ARGUMENT', `Entity column '${name}' has ${column.length} values; the others have ${rowCount}`, {
+        fields: [{ field: `entities.${name}`, message: `must have ${rowCount} values like the other columns` }],
+      });
+    }
+    rowCount = column.length;
+  }
+  for (const joinKey of plan.joinKeys) {
+    const column = entities[joinKey];
+    if (column === undefined) {
+      throw new ServiceError('INVALID_ARGUMENT', `Entity key '${joinKey}' is required by the requested features`, {
+        fields: [{ field: `entities.${joinKey}`, message: 'is required by the requested features' }],
+      });
+    }
+    column.forEach((value, row) => {
+      if (value !== null && !EntityId.safeParse(value).success) {
+        throw new ServiceError('INVALID_ARGUMENT', `Entity key '${joinKey}' must be an id string; row ${row} is ${JSON.stringify(value)}`, {
+          fields: [{ field: `entities.${joinKey}.${row}`, message: 'must be an id string (letters, digits, _ . : -) or null' }],
+        });
+      }
+    });
+  }
+  return Math.max(rowCount, 0);
+}

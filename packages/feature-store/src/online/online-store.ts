@@ -1,0 +1,187 @@
+import type { FeatureValue } from '@payments-mlops/contracts';
+import type { Cluster, ChainableCommander, Redis } from 'ioredis';
+import { aggregateUpdate } from '../aggregation/online-update.js';
+import type { EventRecord } from '../aggregation/conditions.js';
+import type { AggregationPlan } from '../aggregation/plan.js';
+import type { BatchViewInfo, StoredViewInfo } from '../definitions/catalog.js';
+import { aggregateStateKey, batchViewKey, dedupeKey } from './keys.js';
+import { APPLY_AGGREGATE_EVENT, WRITE_IF_NEWER } from './scripts.js';
+import { encodeFeatureRow } from './value-codec.js';
+
+export type RedisClient = Redis | Cluster;
+
+/** The online store could not be reached or failed; the server answers 503 and retries on the next request. */
+export class OnlineStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`Online store (Redis) is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'OnlineStoreUnavailableError';
+  }
+}
+
+/** One entity's row of a batch view, as materialization or push writes it. */
+export interface BatchRow {
+  key: string;
+  eventMs: number;
+  createdMs: number;
+  values: readonly FeatureValue[];
+}
+
+/** One event of a stream, ready for the window aggregates. */
+export interface StreamEvent {
+  record: EventRecord;
+  eventMs: number;
+  dedupeId: string;
+}
+
+export interface ApplyResult {
+  applied: number;
+  duplicates: number;
+  /** Entity updates that could not change any value read from now on, or events without the entity. */
+  skipped: number;
+}
+
+/** The state of one view for one entity, as read: an encoded row (batch) or a state hash (stream). */
+export type StoredState = Buffer | Record<string, string> | null;
+
+interface ScriptCommands {
+  fsWriteIfNewer(key: string, value: Buffer, eventMs: string, createdMs: string, expireAtMs: string): ChainableCommander;
+  fsApplyAggregateEvent(stateKey: string, dedupeKey: string, ...args: string[]): ChainableCommander;
+}
+
+export interface OnlineStoreOptions {
+  redis: RedisClient;
+  /** Prefix of every key, e.g. `fs:` (feature_store.yaml's online_store.key_prefix). */
+  keyPrefix: string;
+  clock?: () => number;
+}
+
+/**
+ * The Redis online store: writes that never replace a newer value, window aggregates updated
+ * exactly once per event, and reads of any set of entity views in one round trip.
+ */
+export class RedisOnlineStore {
+  readonly redis: RedisClient;
+  readonly keyPrefix: string;
+  private readonly clock: () => number;
+  private readonly pruneArgs = new WeakMap<AggregationPlan, string[]>();
+
+  constructor({ redis, keyPrefix, clock = Date.now }: OnlineStoreOptions) {
+    this.redis = redis;
+    this.keyPrefix = keyPrefix;
+    this.clock = clock;
+    redis.defineCommand('fsWriteIfNewer', { numberOfKeys: 1, lua: WRITE_IF_NEWER });
+    redis.defineCommand('fsApplyAggregateEvent', { numberOfKeys: 2, lua: APPLY_AGGREGATE_EVENT });
+  }
+
+  /**
+   * Writes rows of a batch view in one pipeline, each only if it is at least as new as what is
+   * stored. Values are kept until twice the view's TTL after their event time (reads already call
+   * them OUTSIDE_MAX_AGE after one TTL); rows older than that are not written. Returns how many
+   * rows replaced the stored value.
+   */
+  async writeBatchRows(view: BatchViewInfo, rows: readonly BatchRow[], nowMs = this.clock()): Promise<number> {
+    const pipeline = this.redis.pipeline() as ChainableCommander & ScriptCommands;
+    let queued = 0;
+    for (const row of rows) {
+      const expireAtMs = row.eventMs + 2 * view.ttlMs;
+      if (expireAtMs <= nowMs) continue;
+      const value = encodeFeatureRow(view.features, row.values, row.eventMs, row.createdMs);
+      pipeline.fsWriteIfNewer(batchViewKey(this.keyPrefix, view, row.key), value, String(row.eventMs), String(row.createdMs), String(expireAtMs));
+      queued++;
+    }
+    if (queued === 0) return 0;
+    const results = await this.exec(pipeline);
+    return results.reduce<number>((written, result) => written + (result === 1 ? 1 : 0), 0);
+  }
+
+  /** Applies events to the window aggregates of `plans`, in one pipeline; redelivered events change nothing. */
+  async applyEvents(plans: readonly AggregationPlan[], events: readonly StreamEvent[], nowMs = this.clock()): Promise<ApplyResult> {
+    const pipeline = this.redis.pipeline() as ChainableCommander & ScriptCommands;
+    let queued = 0;
+    let skipped = 0;
+    for (const event of events) {
+      for (const plan of plans) {
+        const key = event.record[plan.joinKey];
+        const update = typeof key === 'string' && key !== '' ? aggregateUpdate(plan, event.record, event.eventMs, event.dedupeId, nowMs) : null;
+        if (update === null || typeof key !== 'string') {
+          skipped++;
+          continue;
+        }
+        const args = [
+          update.dedupeId ?? '',
+          String(update.dedupeExpireAtMs),
+          String(update.eventMs),
+          String(update.expireAtMs),
+          String(this.pruneThreshold(plan)),
+          String(update.rings.length),
+          ...update.rings.flatMap((ring) => [ring.ring, String(ring.tile), ring.deltas]),
+          String(update.scalars.length),
+          ...update.scalars.flatMap((scalar) => [scalar.op, scalar.field, String(scalar.ts), scalar.id, scalar.value]),
+          ...this.pruneSpec(plan),
+        ];
+        pipeline.fsApplyAggregateEvent(aggregateStateKey(this.keyPrefix, plan, key), dedupeKey(this.keyPrefix, plan, key, update.dedupeDay), ...args);
+        queued++;
+      }
+    }
+    if (queued === 0) return { applied: 0, duplicates: 0, skipped };
+    const results = await this.exec(pipeline);
+    const applied = results.reduce<number>((count, result) => count + (result === 1 ? 1 : 0), 0);
+    return { applied, duplicates: results.length - applied, skipped };
+  }
+
+  /** Reads the state of each (view, entity key) in one round trip; null where nothing is stored. */
+  async readStates(requests: readonly { view: StoredViewInfo; key: string }[]): Promise<StoredState[]> {
+    if (requests.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const { view, key } of requests) {
+      if (view.kind === 'batch') pipeline.getBuffer(batchViewKey(this.keyPrefix, view, key));
+      else pipeline.hgetall(aggregateStateKey(this.keyPrefix, view.plan, key));
+    }
+    const results = await this.exec(pipeline);
+    return results.map((result) => {
+      if (Buffer.isBuffer(result)) return result;
+      if (result !== null && typeof result === 'object') return result as Record<string, string>;
+      return null;
+    });
+  }
+
+  private async exec(pipeline: ChainableCommander): Promise<unknown[]> {
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await pipeline.exec();
+    } catch (error) {
+      throw new OnlineStoreUnavailableError(error);
+    }
+    if (replies === null) throw new OnlineStoreUnavailableError(new Error('the pipeline was discarded'));
+    return replies.map(([error, result]) => {
+      if (error) throw isConnectionError(error) ? new OnlineStoreUnavailableError(error) : error;
+      return result;
+    });
+  }
+
+  /** Above this many fields an entity's state is worth pruning: every ring full, plus some distinct values. */
+  private pruneThreshold(plan: AggregationPlan): number {
+    return plan.rings.reduce((total, ring) => total + ring.tiles, 0) + 4 * plan.scalars.length + 16;
+  }
+
+  private pruneSpec(plan: AggregationPlan): string[] {
+    let spec = this.pruneArgs.get(plan);
+    if (spec === undefined) {
+      const distinct = plan.scalars.filter((scalar) => scalar.fn === 'distinct_count' || scalar.fn === 'distinct_values');
+      spec = [
+        String(plan.rings.length),
+        ...plan.rings.flatMap((ring) => [ring.id, String(ring.tiles)]),
+        String(distinct.length),
+        ...distinct.flatMap((scalar) => [`d${scalar.slot}:`, String(scalar.window?.tileMs ?? 1), String(scalar.window?.tiles ?? 0)]),
+      ];
+      this.pruneArgs.set(plan, spec);
+    }
+    return spec;
+  }
+}
+
+function isConnectionError(error: Error): boolean {
+  return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Command timed out|enableOfflineQueue|MaxRetriesPerRequest|LOADING|CLUSTERDOWN/i.test(
+    error.message,
+  );
+}

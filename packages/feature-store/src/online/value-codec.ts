@@ -1,0 +1,194 @@
+import type { FeatureField, FeatureValue } from '@payments-mlops/contracts';
+
+/**
+ * The online value of one batch view for one entity: a small binary record, decoded on the hot
+ * path without JSON.
+ *
+ *   u8 format (1) | f64 event time ms | f64 created time ms | per feature, in schema order:
+ *   u8 tag, then 0 (null) · i32 (int) · f64 (number) · nothing (true/false) · u16 length + UTF-8
+ *   (string) · u16 count + (u16 length + UTF-8)… (string list)
+ *
+ * The event time sits at a fixed offset so the write script can compare it without decoding.
+ */
+const FORMAT = 1;
+const HEADER_BYTES = 17;
+const enum Tag {
+  Null = 0,
+  Int32 = 1,
+  Float64 = 2,
+  True = 3,
+  False = 4,
+  String = 5,
+  StringList = 6,
+}
+
+/** A value that does not fit its feature's type; names the feature. */
+export class FeatureValueError extends Error {
+  readonly feature: string;
+  constructor(feature: string, message: string) {
+    super(`${feature}: ${message}`);
+    this.name = 'FeatureValueError';
+    this.feature = feature;
+  }
+}
+
+export function encodeFeatureRow(fields: readonly FeatureField[], values: readonly FeatureValue[], eventMs: number, createdMs: number): Buffer {
+  let size = HEADER_BYTES;
+  const strings: (Buffer | Buffer[] | null)[] = [];
+  fields.forEach((field, index) => {
+    const value = checkValue(field, values[index] ?? null);
+    if (value === null || typeof value === 'boolean') {
+      size += 1;
+      strings.push(null);
+    } else if (typeof value === 'number') {
+      size += isInt32(value) ? 5 : 9;
+      strings.push(null);
+    } else if (typeof value === 'string') {
+      const bytes = utf8(field.name, value);
+      size += 3 + bytes.length;
+      strings.push(bytes);
+    } else {
+      const list = value.map((item) => utf8(field.name, item));
+      if (list.length > 0xffff) throw new FeatureValueError(field.name, 'has more than 65535 items');
+      size += 3 + list.reduce((total, bytes) => total + 2 + bytes.length, 0);
+      strings.push(list);
+    }
+  });
+
+  const buffer = Buffer.allocUnsafe(size);
+  buffer.writeUInt8(FORMAT, 0);
+  buffer.writeDoubleLE(eventMs, 1);
+  buffer.writeDoubleLE(createdMs, 9);
+  let offset = HEADER_BYTES;
+  fields.forEach((field, index) => {
+    const value = values[index] ?? null;
+    if (value === null) {
+      offset = buffer.writeUInt8(Tag.Null, offset);
+    } else if (typeof value === 'boolean') {
+      offset = buffer.writeUInt8(value ? Tag.True : Tag.False, offset);
+    } else if (typeof value === 'number') {
+      if (isInt32(value)) {
+        offset = buffer.writeUInt8(Tag.Int32, offset);
+        offset = buffer.writeInt32LE(value, offset);
+      } else {
+        offset = buffer.writeUInt8(Tag.Float64, offset);
+        offset = buffer.writeDoubleLE(value, offset);
+      }
+    } else if (typeof value === 'string') {
+      const bytes = strings[index] as Buffer;
+      offset = buffer.writeUInt8(Tag.String, offset);
+      offset = buffer.writeUInt16LE(bytes.length, offset);
+      offset += bytes.copy(buffer, offset);
+    } else {
+      const list = strings[index] as Buffer[];
+      offset = buffer.writeUInt8(Tag.StringList, offset);
+      offset = buffer.writeUInt16LE(list.length, offset);
+      for (const bytes of list) {
+        offset = buffer.writeUInt16LE(bytes.length, offset);
+        offset += bytes.copy(buffer, offset);
+      }
+    }
+  });
+  return buffer;
+}
+
+export interface DecodedRow {
+  eventMs: number;
+  createdMs: number;
+}
+
+/**
+ * Decodes the values at `wanted` (ascending feature indices) into `out[outOffset + i]`, skipping
+ * the others without allocating them. Returns the row's times, or null when the bytes are not a
+ * row of this format.
+ */
+export function decodeFeatureRow(
+  buffer: Buffer,
+  fieldCount: number,
+  wanted: readonly number[],
+  out: FeatureValue[],
+): DecodedRow | null {
+  if (buffer.length < HEADER_BYTES || buffer.readUInt8(0) !== FORMAT) return null;
+  const eventMs = buffer.readDoubleLE(1);
+  const createdMs = buffer.readDoubleLE(9);
+  let offset = HEADER_BYTES;
+  let next = 0;
+  for (let index = 0; index < fieldCount && next < wanted.length; index++) {
+    const keep = wanted[next] === index;
+    const tag = buffer.readUInt8(offset++) as Tag;
+    let value: FeatureValue = null;
+    switch (tag) {
+      case Tag.Null:
+        break;
+      case Tag.Int32:
+        value = buffer.readInt32LE(offset);
+        offset += 4;
+        break;
+      case Tag.Float64:
+        value = buffer.readDoubleLE(offset);
+        offset += 8;
+        break;
+      case Tag.True:
+      case Tag.False:
+        value = tag === Tag.True;
+        break;
+      case Tag.String: {
+        const length = buffer.readUInt16LE(offset);
+        offset += 2;
+        if (keep) value = buffer.toString('utf8', offset, offset + length);
+        offset += length;
+        break;
+      }
+      case Tag.StringList: {
+        const count = buffer.readUInt16LE(offset);
+        offset += 2;
+        const list: string[] = [];
+        for (let item = 0; item < count; item++) {
+          const length = buffer.readUInt16LE(offset);
+          offset += 2;
+          if (keep) list.push(buffer.toString('utf8', offset, offset + length));
+          offset += length;
+        }
+        value = list;
+        break;
+      }
+      default:
+        return null;
+    }
+    if (keep) out[next++] = value;
+  }
+  return { eventMs, createdMs };
+}
+
+function isInt32(value: number): boolean {
+  return (value | 0) === value && !Object.is(value, -0);
+}
+
+function utf8(feature: string, value: string): Buffer {
+  const bytes = Buffer.from(value, 'utf8');
+  if (bytes.length > 0xffff) throw new FeatureValueError(feature, 'is longer than 65535 bytes');
+  return bytes;
+}
+
+/** Checks a value against its declared type; UnixTimestamp values are epoch milliseconds. */
+export function checkValue(field: FeatureField, value: FeatureValue | undefined): FeatureValue {
+  if (value === null || value === undefined) return null;
+  switch (field.dtype) {
+    case 'Int64':
+    case 'UnixTimestamp':
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+      throw new FeatureValueError(field.name, `must be an integer (${field.dtype}), got ${JSON.stringify(value)}`);
+    case 'Float64':
+      if (typeof value === 'number' && !Number.isNaN(value)) return value;
+      throw new FeatureValueError(field.name, `must be a number (Float64), got ${JSON.stringify(value)}`);
+    case 'String':
+      if (typeof value === 'string') return value;
+      throw new FeatureValueError(field.name, `must be a string, got ${JSON.stringify(value)}`);
+    case 'Bool':
+      if (typeof value === 'boolean') return value;
+      throw new FeatureValueError(field.name, `must be a boolean, got ${JSON.stringify(value)}`);
+    case 'Array(String)':
+      if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
+      throw new FeatureValueError(field.name, `must be a list of strings, got ${JSON.stringify(value)}`);
+  }
+}
