@@ -58,7 +58,7 @@ class TreeNodes {
    * missing_value_tracks_true). A categorical split "x ∈ {c₁..cₙ}" becomes a chain of BRANCH_EQ
    * nodes whose true branches all lead to the left subtree and whose last false branch leads
    * right; NaN is routed by the first node of the chain (a BRANCH_LT against −∞ when NaN is the
-   * only thing going left).
+   * only thing going left). Node ids are given in pre-order, so a tree's root is its first node.
    */
   addTree(tree: Tree, treeId: number, classId: number): void {
     let nextId = 0;
@@ -83,21 +83,20 @@ class TreeNodes {
         this.link(index, trueId, falseId);
         return id;
       }
+      // The chain is added before the subtrees: onnxruntime takes a tree's first node as its root.
+      const chain =
+        categories.length === 0
+          ? [this.add(treeId, nextId++, 'BRANCH_LT', feature, -Infinity, nanLeft)]
+          : Array.from(categories, (category, i) =>
+              this.add(treeId, nextId++, 'BRANCH_EQ', feature, category, i === 0 && nanLeft),
+            );
       const leftId = emit(tree.leftChild[child]!);
       const rightId = emit(tree.rightChild[child]!);
-      if (categories.length === 0) {
-        const id = nextId++;
-        this.link(this.add(treeId, id, 'BRANCH_LT', feature, -Infinity, nanLeft), leftId, rightId);
-        return id;
-      }
-      // Built from the last category back, so each node knows its false branch.
-      let falseId = rightId;
-      for (let i = categories.length - 1; i >= 0; i--) {
-        const id = nextId++;
-        this.link(this.add(treeId, id, 'BRANCH_EQ', feature, categories[i]!, i === 0 && nanLeft), leftId, falseId);
-        falseId = id;
-      }
-      return falseId;
+      chain.forEach((index, i) => {
+        const next = chain[i + 1];
+        this.link(index, leftId, next === undefined ? rightId : this.nodeIds[next]!);
+      });
+      return this.nodeIds[chain[0]!]!;
     };
     emit(tree.numLeaves === 1 ? ~0 : 0);
   }
