@@ -9,3 +9,4 @@ export * from './inference-examples.js';
 export * from './inference-routes.js';
 export * from './route-table.js';
 export * from './openapi.js';
+export * from './registry.js';

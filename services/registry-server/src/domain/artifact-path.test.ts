@@ -1,0 +1,27 @@
+import { describe, expect, test } from 'vitest';
+import { parseArtifactPath } from './artifact-path.js';
+
+describe('parseArtifactPath', () => {
+  test('keeps relative paths and drops a trailing slash', () => {
+    expect(parseArtifactPath('1/abc/artifacts/model/MLmodel')).toBe('1/abc/artifacts/model/MLmodel');
+    expect(parseArtifactPath('plots/')).toBe('plots');
+    expect(parseArtifactPath('with space/ünïcode.txt')).toBe('with space/ünïcode.txt');
+  });
+
+  test('reads an absent or empty path as the root', () => {
+    expect(parseArtifactPath(undefined)).toBe('');
+    expect(parseArtifactPath('')).toBe('');
+    expect(() => parseArtifactPath('', { allowRoot: false })).toThrow(/required/);
+  });
+
+  test('refuses paths that escape the root or name something else', () => {
+    for (const path of ['../secret', 'a/../../b', 'a/./b', '/etc/passwd', 'a//b', 'C:/windows', 'a\\b', 'a#b', 'a\u0000b', '..']) {
+      expect(() => parseArtifactPath(path), path).toThrow(expect.objectContaining({ errorCode: 'INVALID_PARAMETER_VALUE' }));
+    }
+  });
+
+  test('refuses traversal hidden behind percent-encoding, once or twice', () => {
+    expect(() => parseArtifactPath('a/%2e%2e/b')).toThrow(/Invalid path/);
+    expect(() => parseArtifactPath('a/%252e%252e%252fb')).toThrow(/Invalid path/);
+  });
+});

@@ -1,0 +1,65 @@
+import { test } from '@payments-mlops/test-infra';
+import { describe, expect } from 'vitest';
+import { callApi, startTestRegistry } from '../testing/registry-harness.js';
+
+describe('experiments API', () => {
+  test('creates an experiment and reads it back by id and by name, with MLflow\'s artifact location', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString, { now: () => 1_700_000_000_000 });
+    try {
+      const created = await callApi(registry.app, 'POST', '/experiments/create', { name: 'fraud', tags: [{ key: 'team', value: 'risk' }] });
+      expect(created).toMatchObject({ status: 200, body: { experiment_id: '1' } });
+
+      const byId = await callApi(registry.app, 'GET', '/experiments/get', { experiment_id: '1' });
+      expect(byId.body).toEqual({
+        experiment: {
+          experiment_id: '1',
+          name: 'fraud',
+          artifact_location: 'mlflow-artifacts:/1',
+          lifecycle_stage: 'active',
+          creation_time: 1_700_000_000_000,
+          last_update_time: 1_700_000_000_000,
+          tags: [{ key: 'team', value: 'risk' }],
+        },
+      });
+      const byName = await callApi(registry.app, 'GET', '/experiments/get-by-name', { experiment_name: 'fraud' });
+      expect(byName.body).toEqual(byId.body);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('has the Default experiment 0 from the start', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString);
+    try {
+      const response = await callApi(registry.app, 'GET', '/experiments/get', { experiment_id: '0' });
+      expect(response.body).toMatchObject({ experiment: { experiment_id: '0', name: 'Default', artifact_location: 'mlflow-artifacts:/0' } });
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('answers a second experiment with the same name with RESOURCE_ALREADY_EXISTS and status 400', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString);
+    try {
+      await callApi(registry.app, 'POST', '/experiments/create', { name: 'dup' });
+      const again = await callApi(registry.app, 'POST', '/experiments/create', { name: 'dup' });
+      expect(again).toMatchObject({ status: 400, body: { error_code: 'RESOURCE_ALREADY_EXISTS', message: 'Experiment(name=dup) already exists.' } });
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('answers a missing name with INVALID_PARAMETER_VALUE naming the parameter', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString);
+    try {
+      const response = await callApi(registry.app, 'POST', '/experiments/create', {});
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+      });
+    } finally {
+      await registry.close();
+    }
+  });
+});
