@@ -16,3 +16,30 @@ export { planAggregations, type AggregationPlan } from './aggregation/plan.js';
 export { compileAggregationSql, type EntityRowsRelation } from './aggregation/sql.js';
 export { ON_DEMAND_TRANSFORMATIONS } from './on-demand/transformations.js';
 export type { OnDemandInputs, OnDemandTransformation } from './on-demand/transformation.js';
+export { diffRepos, formatDiff, type RepoChange } from './definitions/diff.js';
+export {
+  OnlineStoreUnavailableError,
+  RedisOnlineStore,
+  type ApplyResult,
+  type BatchRow,
+  type OnlineStoreOptions,
+  type RedisClient,
+  type StoredState,
+  type StreamEvent,
+} from './online/online-store.js';
+export type { OnlineStoreReader } from './online/online-reader.js';
+export {
+  planOnlineRead,
+  readOnlineFeatures,
+  type OnlineFeatureColumns,
+  type OnlineFeatureRows,
+  type OnlineReadPlan,
+} from './online/online-features.js';
+export { FeatureValueError } from './online/value-codec.js';
+export { getHistoricalFeatures, type HistoricalFeaturesOptions } from './offline/point-in-time.js';
+export { EVENT_TIMESTAMP, type EntityRows } from './offline/entity-rows.js';
+export { valueAt, type DatasetColumn, type DatasetDtype, type HistoricalDataset } from './offline/dataset.js';
+export { PostgresRegistryStore, repoDigest, type ApplyOutcome, type MaterializationRecord } from './registry/registry-store.js';
+export { RegistryCache, type RegistryCacheOptions } from './registry/registry-cache.js';
+export { StreamIngestor, type StreamIngestorOptions } from './stream/stream-ingestor.js';
+export { parseStreamMessage } from './stream/parse-event.js';

@@ -17,7 +17,8 @@ const EPOCH = `timestamptz '1970-01-01 00:00:00+00'`;
  * The offline side of a stream feature view: one query returning, per entity row, `row_id`,
  * `known` (whether the online store would hold any state for the entity at that time) and each
  * aggregate, evaluated over the events strictly before the row's timestamp with the tile rule of
- * `tiles.ts`. Timestamps come out as epoch milliseconds and lists as JSON, in row_id order.
+ * `tiles.ts`. Timestamps come out as epoch milliseconds and lists as JSON; rows in no particular
+ * order (callers place them by row_id, which spares Postgres a sort of the whole result).
  */
 export function compileAggregationSql(plan: AggregationPlan, rows: EntityRowsRelation): string {
   const e = 'e';
@@ -88,7 +89,6 @@ export function compileAggregationSql(plan: AggregationPlan, rows: EntityRowsRel
     `  ${select.join(',\n  ')}`,
     `FROM (SELECT row_id, ${key}::text AS k, ${rows.timestampColumn} AS ts${windowSelect.length ? `, ${windowSelect.join(', ')}` : ''} FROM ${rows.relation}) r`,
     ...joins,
-    'ORDER BY r.row_id',
   ].join('\n');
 }
 

@@ -1,0 +1,176 @@
+import { FEATURE_TOPICS, type DeadLetter } from '@payments-mlops/contracts';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { z } from 'zod';
+import type { AggregationPlan } from '../aggregation/plan.js';
+import type { RedisOnlineStore, StreamEvent } from '../online/online-store.js';
+import { parseStreamMessage } from './parse-event.js';
+
+export interface StreamIngestorLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface StreamIngestorOptions {
+  kafka: Kafka;
+  store: Pick<RedisOnlineStore, 'applyEvents'>;
+  /** The window aggregates fed by `topic`, read on every batch so a new registry version applies at once. */
+  plans: () => readonly AggregationPlan[];
+  topic: string;
+  groupId: string;
+  deadLetterTopic?: string;
+  /** The topic's contract (PaymentEvent for payments.normalized): a message failing it is dead-lettered. */
+  contract?: z.ZodType;
+  consumerConfig?: Partial<ConsumerConfig>;
+  /** Where metrics go; `<prefix>stream_…`. */
+  metrics?: { registry: Registry; prefix: string };
+  logger?: StreamIngestorLogger;
+  /** Events per Redis pipeline. */
+  chunkSize?: number;
+}
+
+interface StreamMetrics {
+  consumed: Counter<'outcome'>;
+  lag: Gauge<'partition'>;
+  latency: Histogram;
+  lastEventTime: Gauge<'view'>;
+}
+
+/**
+ * The streaming side of the window aggregates: a consumer group on the payments topic that applies
+ * each event to the online store by event time and commits its offsets only after the writes.
+ * A crash between the two redelivers the batch, and the per-entity dedupe sets make that harmless,
+ * so after any restart every payment is counted exactly once. Messages that cannot be parsed go
+ * to the dead-letter topic with the reason, and consumption goes on.
+ */
+export class StreamIngestor {
+  private readonly options: StreamIngestorOptions;
+  private readonly deadLetterTopic: string;
+  private readonly metrics: StreamMetrics | undefined;
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private readonly latestEventMs = new Map<string, number>();
+
+  constructor(options: StreamIngestorOptions) {
+    this.options = options;
+    this.deadLetterTopic = options.deadLetterTopic ?? FEATURE_TOPICS.deadLetter;
+    this.metrics = options.metrics && createMetrics(options.metrics.registry, options.metrics.prefix, () => this.latestEventMs);
+  }
+
+  async start(): Promise<void> {
+    const { kafka, topic, groupId, consumerConfig } = this.options;
+    this.producer = kafka.producer({ allowAutoTopicCreation: true });
+    this.consumer = kafka.consumer({ groupId, ...consumerConfig });
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.processBatch(payload) });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    this.consumer = undefined;
+    this.producer = undefined;
+  }
+
+  /** The latest event time applied per view: how fresh the online aggregates are. */
+  freshness(): ReadonlyMap<string, number> {
+    return this.latestEventMs;
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const { store, plans, contract, chunkSize = 500 } = this.options;
+    const consumer = this.consumer;
+    if (consumer === undefined) return;
+    const layoutPlans = plans();
+    const events: StreamEvent[] = [];
+    const producedAt: number[] = [];
+    const deadLetters: DeadLetter[] = [];
+    const layout = layoutPlans[0];
+    for (const message of batch.messages) {
+      const parsed = layout
+        ? parseStreamMessage(message.value, layout, contract)
+        : ({ ok: false, reason: 'no stream feature view reads this topic' } as const);
+      if (parsed.ok) {
+        events.push(parsed.event);
+        producedAt.push(Number(message.timestamp));
+      } else {
+        deadLetters.push({
+          source_topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value?.toString('utf8') ?? null,
+          reason: parsed.reason,
+          consumer_group: this.options.groupId,
+          failed_at: new Date().toISOString(),
+        });
+      }
+    }
+
+    for (let start = 0; start < events.length; start += chunkSize) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = events.slice(start, start + chunkSize);
+      await store.applyEvents(layoutPlans, chunk);
+      const written = Date.now();
+      for (let i = 0; i < chunk.length; i++) this.metrics?.latency.observe((written - producedAt[start + i]!) / 1000);
+      for (const event of chunk) {
+        for (const plan of layoutPlans) {
+          if (event.eventMs > (this.latestEventMs.get(plan.view) ?? 0)) this.latestEventMs.set(plan.view, event.eventMs);
+        }
+      }
+      await payload.heartbeat();
+    }
+    if (deadLetters.length > 0) {
+      await this.producer?.send({
+        topic: this.deadLetterTopic,
+        messages: deadLetters.map((letter) => ({ key: letter.key, value: JSON.stringify(letter) })),
+      });
+      for (const letter of deadLetters) this.options.logger?.warn({ offset: letter.offset, partition: letter.partition, reason: letter.reason }, 'message sent to the dead-letter topic');
+    }
+
+    const last = batch.messages.at(-1);
+    if (last === undefined) return;
+    // Only now, with every write done, does the group move past these messages.
+    payload.resolveOffset(last.offset);
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+    this.metrics?.consumed.inc({ outcome: 'applied' }, events.length);
+    this.metrics?.consumed.inc({ outcome: 'dead_letter' }, deadLetters.length);
+    this.metrics?.lag.set({ partition: String(batch.partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)));
+  }
+}
+
+function createMetrics(registry: Registry, prefix: string, latest: () => ReadonlyMap<string, number>): StreamMetrics {
+  return {
+    consumed: new Counter({
+      name: `${prefix}stream_messages_total`,
+      help: 'Stream messages processed, by outcome (applied to the online store, or sent to the dead-letter topic).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    lag: new Gauge({
+      name: `${prefix}stream_consumer_lag_messages`,
+      help: 'Messages between the last committed offset and the end of the partition.',
+      labelNames: ['partition'],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: `${prefix}stream_event_to_online_seconds`,
+      help: 'From a message being produced to its window aggregates being readable online.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    lastEventTime: new Gauge({
+      name: `${prefix}stream_latest_event_timestamp_seconds`,
+      help: 'Event time of the latest event applied, per stream feature view.',
+      labelNames: ['view'],
+      registers: [registry],
+      collect() {
+        for (const [view, ms] of latest()) this.set({ view }, ms / 1000);
+      },
+    }),
+  };
+}
