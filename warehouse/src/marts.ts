@@ -1,8 +1,8 @@
 import type pg from 'pg';
 
 /**
- * The materialized marts, in refresh order. fct_payments is a plain view and needs no refresh.
- * None of them reads another, so the order only puts the ones the feature store reads first.
+ * The materialized marts, heaviest first. fct_payments is a plain view and needs no refresh.
+ * None of them reads another, so they can refresh in any order, or side by side.
  */
 export const MATERIALIZED_MARTS = [
   'int_payment_customer_metrics',
@@ -18,6 +18,8 @@ export interface RefreshMartsOptions {
    * result against the old one. Leave it off after a bulk load nobody reads during.
    */
   concurrently?: boolean;
+  /** How many marts refresh at once, each on its own connection (default 1). */
+  parallelism?: number;
 }
 
 export interface MartRefresh {
@@ -28,13 +30,17 @@ export interface MartRefresh {
 /** Recomputes every materialized mart from payment_events, the entity tables and the labels. */
 export async function refreshMarts(
   pool: pg.Pool,
-  { concurrently = false }: RefreshMartsOptions = {},
+  { concurrently = false, parallelism = 1 }: RefreshMartsOptions = {},
 ): Promise<MartRefresh[]> {
-  const refreshes: MartRefresh[] = [];
-  for (const mart of MATERIALIZED_MARTS) {
-    const started = performance.now();
-    await pool.query(`REFRESH MATERIALIZED VIEW ${concurrently ? 'CONCURRENTLY ' : ''}${mart}`);
-    refreshes.push({ mart, durationMs: performance.now() - started });
-  }
-  return refreshes;
+  const pending: MaterializedMart[] = [...MATERIALIZED_MARTS];
+  const done = new Map<MaterializedMart, number>();
+  const worker = async (): Promise<void> => {
+    for (let mart = pending.shift(); mart; mart = pending.shift()) {
+      const started = performance.now();
+      await pool.query(`REFRESH MATERIALIZED VIEW ${concurrently ? 'CONCURRENTLY ' : ''}${mart}`);
+      done.set(mart, performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallelism, pending.length)) }, worker));
+  return MATERIALIZED_MARTS.map((mart) => ({ mart, durationMs: done.get(mart) ?? 0 }));
 }
