@@ -43,3 +43,7 @@ export { PostgresRegistryStore, repoDigest, type ApplyOutcome, type Materializat
 export { RegistryCache, type RegistryCacheOptions } from './registry/registry-cache.js';
 export { StreamIngestor, type StreamIngestorOptions } from './stream/stream-ingestor.js';
 export { parseStreamMessage } from './stream/parse-event.js';
+export { materialize, materializeIncremental, layoutOf, type MaterializeOptions } from './materialize/materialize.js';
+export { applyFeatureRepo, type ApplyOptions, type ApplyReport } from './registry/apply.js';
+export { exportDatasetSnapshot, readDatasetSnapshot, type DatasetSnapshot, type ExportSnapshotOptions } from './offline/snapshot.js';
+export { createOnlineRedis, type OnlineRedisOptions } from './online/redis-client.js';

@@ -52,6 +52,16 @@ export function diffRepos(before: FeatureRepo | null, after: FeatureRepo): RepoC
   return changes;
 }
 
+const LABELS: Record<RepoChange['list'], string> = {
+  config: 'project',
+  entities: 'entity',
+  data_sources: 'data source',
+  feature_views: 'feature view',
+  stream_feature_views: 'stream feature view',
+  on_demand_feature_views: 'on demand feature view',
+  feature_services: 'feature service',
+};
+
 export function formatDiff(changes: readonly RepoChange[]): string {
   if (changes.length === 0) return 'No changes.';
   const symbol = { added: '+', removed: '-', changed: '~' } as const;
@@ -59,7 +69,7 @@ export function formatDiff(changes: readonly RepoChange[]): string {
     .map((change) => {
       const detail = change.change === 'changed' ? ` (${change.fields.join(', ')})` : '';
       const relayout = change.relayout ? ' — new online layout: run materialize for it' : '';
-      return `${symbol[change.change]} ${change.list.replace(/s$/, '').replace(/_/g, ' ')} ${change.name}${detail}${relayout}`;
+      return `${symbol[change.change]} ${LABELS[change.list]} ${change.name}${detail}${relayout}`;
     })
     .join('\n');
 }
