@@ -77,6 +77,7 @@ function ensureDataset(name: DatasetName, python: string): string {
 
 interface TrainerResult {
   trainSeconds: number;
+  trainCpuSeconds: number;
   peakRssMb: number;
   trees: number;
   onnx?: { p50Us: number; p99Us: number; modelBytes: number };
@@ -130,12 +131,14 @@ for (const r of results) {
   const aucGap = r.ours.auc - r.lightgbm.auc;
   const apGap = r.ours.ap - r.lightgbm.ap;
   const ratio = r.ours.trainSeconds / r.lightgbm.trainSeconds;
+  const cpuRatio = r.ours.trainCpuSeconds / r.lightgbm.trainCpuSeconds;
   lines.push('');
   lines.push(`${r.dataset}: ${r.shape}`);
   lines.push(`  ${''.padEnd(22)}${'ours'.padStart(12)}${'LightGBM'.padStart(12)}   comparison`);
   lines.push(`  ${'test ROC AUC'.padEnd(22)}${f(r.ours.auc, 4).padStart(12)}${f(r.lightgbm.auc, 4).padStart(12)}   ${aucGap >= 0 ? '+' : ''}${f(aucGap, 4)} (target ≥ −0.003: ${verdict(aucGap >= -0.003)})`);
   lines.push(`  ${'test PR AUC (AP)'.padEnd(22)}${f(r.ours.ap, 4).padStart(12)}${f(r.lightgbm.ap, 4).padStart(12)}   ${apGap >= 0 ? '+' : ''}${f(apGap, 4)} (target ≥ −0.01: ${verdict(apGap >= -0.01)})`);
   lines.push(`  ${'training time (s)'.padEnd(22)}${f(r.ours.trainSeconds, 1).padStart(12)}${f(r.lightgbm.trainSeconds, 1).padStart(12)}   ${f(ratio, 2)}× (target ≤ 3×: ${verdict(ratio <= 3)})`);
+  lines.push(`  ${'training CPU time (s)'.padEnd(22)}${f(r.ours.trainCpuSeconds, 1).padStart(12)}${f(r.lightgbm.trainCpuSeconds, 1).padStart(12)}   ${f(cpuRatio, 2)}× (steadier than wall time on a shared machine)`);
   lines.push(`  ${'peak RSS (MB)'.padEnd(22)}${f(r.ours.peakRssMb, 0).padStart(12)}${f(r.lightgbm.peakRssMb, 0).padStart(12)}   whole process, data included`);
   lines.push(`  ${'trees'.padEnd(22)}${String(r.ours.trees).padStart(12)}${String(r.lightgbm.trees).padStart(12)}`);
   if (r.ours.onnx) {

@@ -51,28 +51,30 @@ export function float32Between(a: number, b: number): number {
  * sample, distinct values never straddle a bound, and a value heavier than a share gets a bin
  * of its own.
  */
-export function numericUpperBounds(sortedValues: Float64Array, maxBin: number): Float64Array {
-  const distinct: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < sortedValues.length; i++) {
+export function numericUpperBounds(sortedValues: ArrayLike<number>, maxBin: number): Float64Array {
+  const n = sortedValues.length;
+  const distinct = new Float64Array(n);
+  const counts = new Int32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
     const v = sortedValues[i]!;
-    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]!++;
+    if (m > 0 && distinct[m - 1] === v) counts[m - 1]!++;
     else {
-      distinct.push(v);
-      counts.push(1);
+      distinct[m] = v;
+      counts[m++] = 1;
     }
   }
   const bounds: number[] = [];
-  if (distinct.length <= maxBin) {
-    for (let i = 0; i + 1 < distinct.length; i++) bounds.push(float32Between(distinct[i]!, distinct[i + 1]!));
+  if (m <= maxBin) {
+    for (let i = 0; i + 1 < m; i++) bounds.push(float32Between(distinct[i]!, distinct[i + 1]!));
   } else {
-    let remainingRows = sortedValues.length;
+    let remainingRows = n;
     let remainingBins = maxBin;
     let inBin = 0;
-    for (let i = 0; i + 1 < distinct.length && remainingBins > 1; i++) {
+    for (let i = 0; i + 1 < m && remainingBins > 1; i++) {
       inBin += counts[i]!;
       const share = remainingRows / remainingBins;
-      const valuesLeft = distinct.length - 1 - i;
+      const valuesLeft = m - 1 - i;
       if (inBin >= share || counts[i + 1]! >= share || valuesLeft < remainingBins) {
         bounds.push(float32Between(distinct[i]!, distinct[i + 1]!));
         remainingRows -= inBin;
@@ -109,7 +111,8 @@ export function binOf(mapper: BinMapper, value: number): number {
 }
 
 function numericMapper(column: ArrayLike<number>, sampleRows: Int32Array, maxBin: number): NumericBinMapper {
-  const values = new Float64Array(sampleRows.length);
+  // float32 storage: the values are float32 already, and the sort moves half the bytes.
+  const values = new Float32Array(sampleRows.length);
   let n = 0;
   for (let j = 0; j < sampleRows.length; j++) {
     const v = column[sampleRows[j]!]!;

@@ -39,10 +39,15 @@ export class DataPartition {
     const scratch = this.scratch;
     let left = 0;
     let right = 0;
+    // Branch-free: each row is written to both places and only one cursor advances, because
+    // the direction of a row is a coin flip the branch predictor cannot learn.
     for (let j = start; j < start + count; j++) {
       const row = indices[j]!;
-      if (goesLeftByBin[column[columnOffset + row]!] === 1) indices[start + left++] = row;
-      else scratch[right++] = row;
+      const goes = goesLeftByBin[column[columnOffset + row]!]!;
+      indices[start + left] = row;
+      scratch[right] = row;
+      left += goes;
+      right += 1 - goes;
     }
     indices.set(scratch.subarray(0, right), start + left);
     this.leafCount[leaf] = left;

@@ -85,30 +85,34 @@ function findNumericSplit(
   const nanAt = base + nanBin * HIST_STRIDE;
   const nanG = hist[nanAt]!;
   const nanH = hist[nanAt + 1]!;
-  // Row counts from hessians, as LightGBM: rows per unit of hessian in this leaf.
-  const countPerHessian = totals.count / totals.hessian;
   const hasNan = nanH > 0;
-  const minGain = leafGain(totals.gradient, totals.hessian, c.lambdaL1, c.lambdaL2) + c.minGainToSplit;
+  // Row counts are estimated from hessians, as LightGBM does (rows per unit of hessian in this
+  // leaf), so both limits on a side become one bound on its hessian.
+  const minSideHessian = Math.max((c.minDataInLeaf * totals.hessian) / totals.count, c.minSumHessianInLeaf);
+  const { lambdaL1: l1, lambdaL2: l2 } = c;
+  const totalG = totals.gradient;
+  const totalH = totals.hessian;
+  const minGain = leafGain(totalG, totalH, l1, l2) + c.minGainToSplit;
   let bestGain = minGain;
   let bestBin = -1;
   let bestNanLeft = false;
   // Without NaN in this leaf one scan suffices; with NaN, one scan sends it right, one left.
   const nanDirections = hasNan ? 2 : 1;
+  const lastThreshold = nanBin - 1;
   for (let direction = 0; direction < nanDirections; direction++) {
     const nanLeft = direction === 1;
     let lg = nanLeft ? nanG : 0;
     let lh = nanLeft ? nanH : 0;
-    for (let t = 0; t < nanBin - 1; t++) {
+    for (let t = 0; t < lastThreshold; t++) {
       const at = base + t * HIST_STRIDE;
       lg += hist[at]!;
       lh += hist[at + 1]!;
-      const lc = lh * countPerHessian;
-      if (lc < c.minDataInLeaf || lh < c.minSumHessianInLeaf) continue;
-      const rc = totals.count - lc;
-      const rh = totals.hessian - lh;
-      if (rc < c.minDataInLeaf || rh < c.minSumHessianInLeaf) break;
-      const gain =
-        leafGain(lg, lh, c.lambdaL1, c.lambdaL2) + leafGain(totals.gradient - lg, rh, c.lambdaL1, c.lambdaL2);
+      if (lh < minSideHessian) continue;
+      const rh = totalH - lh;
+      if (rh < minSideHessian) break;
+      const rg = totalG - lg;
+      // The scan is hot (every bin of every feature of every leaf): L1 only when asked for.
+      const gain = l1 === 0 ? (lg * lg) / (lh + l2) + (rg * rg) / (rh + l2) : leafGain(lg, lh, l1, l2) + leafGain(rg, rh, l1, l2);
       if (gain > bestGain) {
         bestGain = gain;
         bestBin = t;
