@@ -20,32 +20,47 @@ function checkBinary(labels: ArrayLike<number>, scores: ArrayLike<number>, weigh
 }
 
 /**
+ * Walks the distinct scores from the highest down, calling `step` with the weight of positives
+ * and of negatives sharing each score: one threshold per distinct score, ties kept together.
+ */
+function forEachThreshold(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  weights: ArrayLike<number> | undefined,
+  step: (positives: number, negatives: number) => void,
+): void {
+  const idx = order(scores);
+  let i = 0;
+  while (i < idx.length) {
+    const score = scores[idx[i]!]!;
+    let positives = 0;
+    let negatives = 0;
+    while (i < idx.length && scores[idx[i]!] === score) {
+      const row = idx[i]!;
+      const w = weights === undefined ? 1 : weights[row]!;
+      if (labels[row] === 1) positives += w;
+      else negatives += w;
+      i++;
+    }
+    step(positives, negatives);
+  }
+}
+
+/**
  * Area under the ROC curve: the probability that a random positive scores above a random
  * negative, ties counting one half. NaN when only one class is present.
  */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>, weights?: ArrayLike<number>): number {
   checkBinary(labels, scores, weights);
-  const idx = order(scores);
   let tp = 0;
   let fp = 0;
   let area = 0;
-  let i = 0;
-  while (i < idx.length) {
-    // One threshold per distinct score: the trapezoid handles the ties.
-    const score = scores[idx[i]!]!;
-    let dtp = 0;
-    let dfp = 0;
-    while (i < idx.length && scores[idx[i]!] === score) {
-      const row = idx[i]!;
-      const w = weights === undefined ? 1 : weights[row]!;
-      if (labels[row] === 1) dtp += w;
-      else dfp += w;
-      i++;
-    }
+  forEachThreshold(labels, scores, weights, (dtp, dfp) => {
+    // The trapezoid over a group of ties counts each tied positive/negative pair as one half.
     area += dfp * (tp + dtp / 2);
     tp += dtp;
     fp += dfp;
-  }
+  });
   return tp === 0 || fp === 0 ? NaN : area / (tp * fp);
 }
 
@@ -59,7 +74,6 @@ export function averagePrecision(
   weights?: ArrayLike<number>,
 ): number {
   checkBinary(labels, scores, weights);
-  const idx = order(scores);
   let totalPositive = 0;
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] === 1) totalPositive += weights === undefined ? 1 : weights[i]!;
@@ -68,19 +82,10 @@ export function averagePrecision(
   let tp = 0;
   let predicted = 0;
   let ap = 0;
-  let i = 0;
-  while (i < idx.length) {
-    const score = scores[idx[i]!]!;
-    let dtp = 0;
-    while (i < idx.length && scores[idx[i]!] === score) {
-      const row = idx[i]!;
-      const w = weights === undefined ? 1 : weights[row]!;
-      if (labels[row] === 1) dtp += w;
-      predicted += w;
-      i++;
-    }
+  forEachThreshold(labels, scores, weights, (dtp, dfp) => {
     tp += dtp;
+    predicted += dtp + dfp;
     if (dtp > 0) ap += (dtp / totalPositive) * (tp / predicted);
-  }
+  });
   return ap;
 }
