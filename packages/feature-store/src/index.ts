@@ -47,3 +47,4 @@ export { materialize, materializeIncremental, layoutOf, type MaterializeOptions 
 export { applyFeatureRepo, type ApplyOptions, type ApplyReport } from './registry/apply.js';
 export { exportDatasetSnapshot, readDatasetSnapshot, type DatasetSnapshot, type ExportSnapshotOptions } from './offline/snapshot.js';
 export { createOnlineRedis, type OnlineRedisOptions } from './online/redis-client.js';
+export { sourceColumnOf } from './offline/view-queries.js';

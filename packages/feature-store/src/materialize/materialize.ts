@@ -1,4 +1,4 @@
-import type { MaterializedView } from '@payments-mlops/contracts';
+import { ServiceError, type MaterializedView } from '@payments-mlops/contracts';
 import type pg from 'pg';
 import type { AggregationPlan } from '../aggregation/plan.js';
 import type { BatchViewInfo, FeatureCatalog, StoredViewInfo, StreamViewInfo } from '../definitions/catalog.js';
@@ -63,7 +63,11 @@ function selectViews(catalog: FeatureCatalog, names: readonly string[] | undefin
   }
   return names.map((name) => {
     const view = catalog.view(name);
-    if (view.kind !== 'batch' && view.kind !== 'stream') throw new Error(`'${name}' is not a batch or stream feature view`);
+    if (view.kind !== 'batch' && view.kind !== 'stream') {
+      throw new ServiceError('INVALID_ARGUMENT', `'${name}' is not a batch or stream feature view: only those are materialized`, {
+        fields: [{ field: 'feature_views', message: `'${name}' is computed at request time` }],
+      });
+    }
     return view;
   });
 }

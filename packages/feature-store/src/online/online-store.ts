@@ -1,4 +1,4 @@
-import type { FeatureValue } from '@payments-mlops/contracts';
+import { ServiceError, type FeatureValue } from '@payments-mlops/contracts';
 import type { Cluster, ChainableCommander, Redis } from 'ioredis';
 import { aggregateUpdate } from '../aggregation/online-update.js';
 import type { EventRecord } from '../aggregation/conditions.js';
@@ -10,11 +10,14 @@ import { encodeFeatureRow } from './value-codec.js';
 
 export type RedisClient = Redis | Cluster;
 
-/** The online store could not be reached or failed; the server answers 503 and retries on the next request. */
-export class OnlineStoreUnavailableError extends Error {
+/**
+ * The online store could not be reached or failed. A SERVICE_UNAVAILABLE ServiceError, so every
+ * service's error handler answers 503; the next request tries Redis again.
+ */
+export class OnlineStoreUnavailableError extends ServiceError {
   constructor(cause: unknown) {
-    super(`Online store (Redis) is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'OnlineStoreUnavailableError';
+    super('SERVICE_UNAVAILABLE', `Online store (Redis) is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.cause = cause;
   }
 }
 

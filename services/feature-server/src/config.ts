@@ -1,0 +1,28 @@
+import { TOPICS } from '@payments-mlops/contracts';
+import { BaseServiceConfig, envBoolean, envInteger } from '@payments-mlops/service-kit';
+import { z } from 'zod';
+
+/** feature-server's environment; every variable has a local default. */
+export const FeatureServerConfig = BaseServiceConfig.extend({
+  PORT: envInteger({ min: 0, max: 65535 }).default(6566),
+  WAREHOUSE_DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/payments'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((brokers) => brokers.split(',').map((broker) => broker.trim()).filter(Boolean)),
+  /** The feature repository project whose registry versions this server serves. */
+  FEATURE_PROJECT: z.string().default('payments_mlops'),
+  /** Where `apply` stores the registry (feature_store.yaml's registry.schema). */
+  FEATURE_REGISTRY_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a schema name').default('feature_store'),
+  REGISTRY_REFRESH_MS: envInteger({ min: 100 }).default(2_000),
+  /** A feature read fails (503) rather than wait longer than this for Redis. */
+  REDIS_COMMAND_TIMEOUT_MS: envInteger({ min: 1 }).default(1_000),
+  /** Consume payments.normalized into the window aggregates. */
+  STREAM_ENABLED: envBoolean.default(true),
+  STREAM_TOPIC: z.string().default(TOPICS.paymentsNormalized),
+  STREAM_GROUP_ID: z.string().default('feature-server-stream'),
+  /** Run materialize-incremental on feature_store.yaml's interval. */
+  MATERIALIZE_SCHEDULE_ENABLED: envBoolean.default(true),
+});
+export type FeatureServerConfig = z.infer<typeof FeatureServerConfig>;

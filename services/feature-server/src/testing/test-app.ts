@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import {
+  PostgresRegistryStore,
+  RedisOnlineStore,
+  RegistryCache,
+  applyFeatureRepo,
+  type RedisClient,
+} from '@payments-mlops/feature-store';
+import { createLogger, createMetrics, type ServiceApp } from '@payments-mlops/service-kit';
+import { migrateWarehouse } from '@payments-mlops/warehouse';
+import type pg from 'pg';
+import { SERVICE_NAME, buildApp } from '../app.js';
+import { FreshnessTracker } from '../domain/freshness.js';
+import { Materializer } from '../domain/materialize-scheduler.js';
+
+export const FEATURE_REPO = fileURLToPath(new URL('../../../../feature-repo/', import.meta.url));
+
+export interface TestServer {
+  app: ServiceApp;
+  store: RedisOnlineStore;
+  registry: RegistryCache;
+  metrics: ReturnType<typeof createMetrics>;
+  close(): Promise<void>;
+}
+
+/**
+ * The app as main.ts builds it, over the test's own Postgres schema (warehouse, registry, push
+ * tables) and Redis key prefix, with the project's feature repository applied.
+ */
+export async function startTestServer({ pool, schema, redis, prefix }: { pool: pg.Pool; schema: string; redis: RedisClient; prefix: string }): Promise<TestServer> {
+  await migrateWarehouse(pool);
+  await applyFeatureRepo({ directory: FEATURE_REPO, pool, appliedBy: 'test', registrySchema: schema });
+  const registryStore = new PostgresRegistryStore({ pool, schema });
+  const registry = new RegistryCache({ store: registryStore, project: 'payments_mlops', refreshIntervalMs: 60_000 });
+  await registry.start();
+  const logger = createLogger({ service: SERVICE_NAME, level: 'silent' });
+  const metrics = createMetrics(SERVICE_NAME, { defaultMetrics: false });
+  const store = new RedisOnlineStore({ redis, keyPrefix: prefix });
+  const freshness = new FreshnessTracker(metrics.registry, metrics.prefix, () => registry.loaded);
+  const materializer = new Materializer({ pool, store, registry: registryStore, registryCache: registry, freshness, logger });
+  const app = await buildApp({ logger, metrics, registry, store, pool, materializer });
+  await app.ready();
+  return {
+    app,
+    store,
+    registry,
+    metrics,
+    async close() {
+      registry.stop();
+      await app.close();
+    },
+  };
+}
