@@ -7,6 +7,7 @@ import { basename, parseArtifactPath } from '../domain/artifact-path.js';
 import { contentTypeOf } from '../domain/mime-types.js';
 import type { ArtifactCatalog } from '../stores/artifacts/artifact-catalog.js';
 import { artifactTooLarge } from '../stores/artifacts/measured-stream.js';
+import { inlineObject } from './api-routes.js';
 import { requireAccess, type createAuthorizer } from './auth.js';
 import { handleMlflowError, handleMlflowNotFound } from './mlflow-errors.js';
 
@@ -46,7 +47,7 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
       return files.length > 0 ? { files } : {};
     };
     app.get('/artifacts', {
-      schema: { operationId: 'listProxiedArtifacts', summary: 'List artifacts under a path', tags: ['mlflow-artifacts'], hide, querystring: ListProxiedArtifactsRequest, response: { 200: ListProxiedArtifactsResponse, 400: MlflowErrorBody } },
+      schema: { operationId: 'listProxiedArtifacts', summary: 'List artifacts under a path', tags: ['mlflow-artifacts'], hide, querystring: inlineObject(ListProxiedArtifactsRequest), response: { 200: ListProxiedArtifactsResponse, 400: MlflowErrorBody } },
       onRequest: read,
       handler: list,
     });

@@ -82,8 +82,10 @@ export async function callApi<T = Record<string, unknown>>(
     method === 'GET'
       ? await app.inject({ method, url, query: toQuery(request), headers })
       : await app.inject({ method, url, payload: request, headers });
-  const text = response.body;
-  return { status: response.statusCode, body: (text === '' ? {} : JSON.parse(text)) as T, headers: response.headers };
+  // Auth failures answer in plain text, as MLflow's auth app does.
+  const json = String(response.headers['content-type'] ?? '').startsWith('application/json');
+  const body = json ? (JSON.parse(response.body) as T) : (response.body as T);
+  return { status: response.statusCode, body, headers: response.headers };
 }
 
 function toQuery(request: Record<string, unknown>): Record<string, string | string[]> {

@@ -42,7 +42,7 @@ export function localArtifactStore(root: string): ArtifactStore {
         await rm(temporary, { force: true });
         throw error;
       }
-      return measured.result();
+      return measured.digest.result();
     },
 
     async get(relative: string) {

@@ -1,18 +1,24 @@
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   ListObjectsV2Command,
   NoSuchKey,
+  PutObjectCommand,
+  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { FileInfo } from '@payments-mlops/contracts';
 import type { ArtifactStore, PutOptions, StoredArtifact } from './artifact-store.js';
-import { MeasuredStream } from './measured-stream.js';
+import { ByteDigest } from './measured-stream.js';
+
+/** Bytes held in memory per upload: S3's parts must be at least 5 MiB (but the last). */
+const PART_SIZE = 8 * 1024 * 1024;
 
 export interface S3Location {
   bucket: string;
@@ -21,9 +27,10 @@ export interface S3Location {
 }
 
 /**
- * Artifacts as S3 objects (MinIO locally). Uploads stream through a multipart upload, which S3
- * makes visible only on completion and which is aborted when the body fails, so an interrupted
- * upload leaves no object behind.
+ * Artifacts as S3 objects (MinIO locally). An upload streams through in 8 MiB parts of a multipart
+ * upload, which S3 makes visible only on completion and which is aborted when the body fails; a
+ * body smaller than one part is one PutObject. Either way an interrupted upload leaves no object,
+ * and no orphaned parts, behind.
  */
 export function s3ArtifactStore(client: S3Client, { bucket, prefix }: S3Location): ArtifactStore {
   const base = prefix.replace(/^\/+|\/+$/g, '');
@@ -46,24 +53,45 @@ export function s3ArtifactStore(client: S3Client, { bucket, prefix }: S3Location
     kind: 's3',
 
     async put(relative: string, body: Readable, { maxBytes, contentType }: PutOptions): Promise<StoredArtifact> {
-      const measured = new MeasuredStream(maxBytes);
-      const upload = new Upload({
-        client,
-        params: { Bucket: bucket, Key: keyOf(relative), Body: measured, ...(contentType ? { ContentType: contentType } : {}) },
-        queueSize: 2,
-        partSize: 8 * 1024 * 1024,
-        leavePartsOnError: false,
-      });
-      const sending = upload.done();
+      const key = keyOf(relative);
+      const digest = new ByteDigest(maxBytes);
+      const target = { Bucket: bucket, Key: key, ...(contentType ? { ContentType: contentType } : {}) };
+      let uploadId: string | undefined;
+      const parts: { PartNumber: number; ETag: string | undefined }[] = [];
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+
+      const sendPart = async () => {
+        uploadId ??= (await client.send(new CreateMultipartUploadCommand(target))).UploadId;
+        const PartNumber = parts.length + 1;
+        const { ETag } = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber, Body: Buffer.concat(pending) }));
+        parts.push({ PartNumber, ETag });
+        pending = [];
+        pendingBytes = 0;
+      };
+
       try {
-        await pipeline(body, measured);
+        for await (const chunk of body) {
+          const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+          digest.update(bytes);
+          pending.push(bytes);
+          pendingBytes += bytes.length;
+          if (pendingBytes >= PART_SIZE) await sendPart();
+        }
+        if (uploadId === undefined) {
+          // Small enough for one request: the object appears whole or not at all.
+          await client.send(new PutObjectCommand({ ...target, Body: Buffer.concat(pending) }));
+        } else {
+          if (pendingBytes > 0) await sendPart();
+          await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+        }
       } catch (error) {
-        await upload.abort().catch(() => undefined);
-        await sending.catch(() => undefined);
+        if (uploadId !== undefined) {
+          await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+        }
         throw error;
       }
-      await sending;
-      return measured.result();
+      return digest.result();
     },
 
     async get(relative: string) {
