@@ -8,7 +8,8 @@
  *
  * Datasets are generated once per size and seed under the cache dir: (a) scikit-learn's
  * make_classification, 30 features, about 1 % positives; (b) fraud from the simulator with
- * velocity features. Both trainers' test predictions are scored by the same metric code.
+ * velocity features. Both trainers' test raw scores (log-odds, which never saturate into ties
+ * the way probabilities do) are scored by the same metric code.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Our side of `make bench-boosting`, run in its own process so its peak memory is its own:
- * trains on a bench dataset (binning included in the time), writes the test predictions, and
+ * trains on a bench dataset (binning included in the time), writes the test raw scores, and
  * measures onnxruntime-node's batch-1 latency on the exported model. Prints one JSON line.
  */
 import { parseArgs } from 'node:util';
@@ -34,7 +34,8 @@ const cpu = process.cpuUsage(startedCpu);
 const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
-writeFloat64(args.predictions, model.predict(testSplit));
+// Raw scores (log-odds), as on the LightGBM side: saturated probabilities would tie.
+writeFloat64(args.predictions, model.predictRaw(testSplit));
 
 /** p50 and p99 of single-row inference through onnxruntime-node, one thread, in microseconds. */
 async function onnxLatency(runs: number): Promise<{ p50Us: number; p99Us: number; modelBytes: number }> {

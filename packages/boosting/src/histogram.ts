@@ -75,6 +75,67 @@ export function buildHistogram(
   if (k < n) accumulate1(hist, bins, numRows, rows, start, count, features, k, featureOffset, g, h);
 }
 
+/**
+ * Histogram of a sparse leaf (a few percent of the rows or less) from the row-major copy of the
+ * bins. Column-major bins cost a cache miss per feature and row once a leaf's rows lie far
+ * apart (33 ns per update at 0.1 % of the rows, against 2 ns row-major, where a row's bins
+ * share a cache line); dense leaves stay column-major, which streams.
+ */
+export function buildHistogramSparse(
+  hist: Float64Array,
+  rowBins: Uint8Array,
+  numFeatures: number,
+  rows: Int32Array,
+  start: number,
+  count: number,
+  features: Int32Array,
+  featureOffset: Int32Array,
+  gradients: Float64Array,
+  hessians: Float64Array,
+): void {
+  hist.fill(0);
+  const n = features.length;
+  const histBase = new Int32Array(n);
+  for (let k = 0; k < n; k++) histBase[k] = featureOffset[features[k]!]! * 2;
+  const whole = n - (n % 4);
+  for (let j = 0; j < count; j++) {
+    const i = rows[start + j]!;
+    const g = gradients[i]!;
+    const h = hessians[i]!;
+    const r = i * numFeatures;
+    let k = 0;
+    for (; k < whole; k += 4) {
+      let b = histBase[k]! + (rowBins[r + features[k]!]! << 1);
+      hist[b]! += g;
+      hist[b + 1]! += h;
+      b = histBase[k + 1]! + (rowBins[r + features[k + 1]!]! << 1);
+      hist[b]! += g;
+      hist[b + 1]! += h;
+      b = histBase[k + 2]! + (rowBins[r + features[k + 2]!]! << 1);
+      hist[b]! += g;
+      hist[b + 1]! += h;
+      b = histBase[k + 3]! + (rowBins[r + features[k + 3]!]! << 1);
+      hist[b]! += g;
+      hist[b + 1]! += h;
+    }
+    for (; k < n; k++) {
+      const b = histBase[k]! + (rowBins[r + features[k]!]! << 1);
+      hist[b]! += g;
+      hist[b + 1]! += h;
+    }
+  }
+}
+
+/** The bins again, row-major (row i's features at i * numFeatures), for sparse leaves. */
+export function rowMajorBins(bins: Uint8Array, numRows: number, numFeatures: number): Uint8Array {
+  const out = new Uint8Array(bins.length);
+  for (let f = 0; f < numFeatures; f++) {
+    const column = f * numRows;
+    for (let i = 0; i < numRows; i++) out[i * numFeatures + f] = bins[column + i]!;
+  }
+  return out;
+}
+
 /** parent ← parent − child: the sibling's histogram without touching its rows. */
 export function subtractHistogram(parent: Float64Array, child: Float64Array): void {
   for (let i = 0; i < parent.length; i++) parent[i]! -= child[i]!;

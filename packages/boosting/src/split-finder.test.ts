@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binColumns, fitBinMappers, type NumericBinMapper } from './binning.js';
-import { buildHistogram, histogramLayout, newHistogram, subtractHistogram } from './histogram.js';
+import { buildHistogram, buildHistogramSparse, histogramLayout, newHistogram, rowMajorBins, subtractHistogram } from './histogram.js';
 import { SeededRandom } from './random.js';
 import { findBestSplit, leafGain, type SplitConstraints } from './split-finder.js';
 import { gaussian } from './test-support.js';
@@ -190,5 +190,26 @@ describe('histogram subtraction', () => {
     buildHistogram(sibling, bins, n, rows, smaller, n - smaller, features, layout.featureOffset, g, h, ...scratch);
     subtractHistogram(parent, child);
     parent.forEach((v, i) => expect(v).toBeCloseTo(sibling[i]!, 10));
+  });
+
+  it('builds the same histogram from row-major bins (sparse leaves) as from column-major bins', () => {
+    const random = new SeededRandom(6);
+    const n = 400;
+    const numFeatures = 7;
+    const columns = Array.from({ length: numFeatures }, () => Float64Array.from({ length: n }, () => (random.next() < 0.1 ? NaN : gaussian(random))));
+    const mappers = fitBinMappers(columns, { numRows: n, isCategorical: columns.map(() => false) }, { maxBin: 16, sampleSize: n, seed: 1 });
+    const { bins } = binColumns(columns, mappers);
+    const layout = histogramLayout(mappers.map((m) => m.numBins));
+    const g = Float64Array.from({ length: n }, () => gaussian(random));
+    const h = Float64Array.from({ length: n }, () => random.next());
+    const rows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 7 === 3);
+    // A feature subset, as feature subsampling gives.
+    const features = Int32Array.of(0, 2, 3, 4, 6);
+    const columnMajor = newHistogram(layout);
+    const rowMajor = newHistogram(layout);
+    buildHistogram(columnMajor, bins, n, rows, 0, rows.length, features, layout.featureOffset, g, h, new Float64Array(n), new Float64Array(n));
+    buildHistogramSparse(rowMajor, rowMajorBins(bins, n, numFeatures), numFeatures, rows, 0, rows.length, features, layout.featureOffset, g, h);
+    rowMajor.forEach((v, i) => expect(v).toBeCloseTo(columnMajor[i]!, 12));
+    expect(rowMajor.some((v) => v !== 0)).toBe(true);
   });
 });

@@ -2,7 +2,9 @@ import type { BinMapper, BinnedData } from './binning.js';
 import { DataPartition } from './data-partition.js';
 import {
   buildHistogram,
+  buildHistogramSparse,
   histogramLayout,
+  rowMajorBins,
   newHistogram,
   subtractHistogram,
   type HistogramLayout,
@@ -25,6 +27,9 @@ export interface GrownTree {
 
 const MAX_BINS = 256;
 
+/** Leaves with fewer than 1/SPARSE_LEAF of the rows are built from row-major bins. */
+const SPARSE_LEAF = 50;
+
 /**
  * Grows one tree leaf-wise (best-first) on binned data, as LightGBM does: the leaf whose best
  * split gains most is split next, until numLeaves or no useful split. The smaller child's
@@ -36,6 +41,7 @@ export class TreeLearner {
   private readonly histograms: Float64Array[];
   private readonly orderedGradients: Float64Array;
   private readonly orderedHessians: Float64Array;
+  private readonly rowBins: Uint8Array;
   private readonly maxLeaves: number;
 
   constructor(
@@ -49,6 +55,7 @@ export class TreeLearner {
     this.partition = new DataPartition(data.numRows, this.maxLeaves);
     this.orderedGradients = new Float64Array(data.numRows);
     this.orderedHessians = new Float64Array(data.numRows);
+    this.rowBins = rowMajorBins(data.bins, data.numRows, data.numFeatures);
   }
 
   /**
@@ -207,13 +214,22 @@ export class TreeLearner {
     gradients: Float64Array,
     hessians: Float64Array,
   ): void {
+    const { numRows, numFeatures } = this.data;
+    const start = this.partition.leafStart[leaf]!;
+    const count = this.partition.leafCount[leaf]!;
+    if (count * SPARSE_LEAF < numRows) {
+      buildHistogramSparse(
+        hist, this.rowBins, numFeatures, this.partition.indices, start, count, features, this.layout.featureOffset, gradients, hessians,
+      );
+      return;
+    }
     buildHistogram(
       hist,
       this.data.bins,
-      this.data.numRows,
+      numRows,
       this.partition.indices,
-      this.partition.leafStart[leaf]!,
-      this.partition.leafCount[leaf]!,
+      start,
+      count,
       features,
       this.layout.featureOffset,
       gradients,
