@@ -52,6 +52,22 @@ function startFlag(raw: string | undefined, fallback: () => number, problems: st
   return Date.parse(parsed.data.length === 10 ? `${parsed.data}T00:00:00Z` : parsed.data);
 }
 
+/** `--events -10` reads as a flag followed by a value, so that the value can be refused as such. */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && next !== undefined && /^-\d/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else {
+      args.push(arg);
+    }
+  }
+  return args;
+}
+
 /**
  * Parses and validates a command line, reporting every problem at once. `now` gives the default
  * start of a stream (the only use of the wall clock: live payments start now).
@@ -60,7 +76,7 @@ export function parseCommand(argv: readonly string[], now: () => number = Date.n
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv),
       allowPositionals: true,
       strict: true,
       options: {

@@ -11,6 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { parseCommand, USAGE, UsageError, type Command } from './cli-args.js';
 import { SimulatorConfig } from './config.js';
 import { streamToKafka } from './kafka-stream.js';
+import { workerSource } from './record-source.js';
 import { seedWarehouse } from './seed-warehouse.js';
 import { PaymentSimulation } from './simulation.js';
 
@@ -48,14 +49,16 @@ async function stream(command: Extract<Command, { command: 'stream' }>, config: 
   await admin.connect();
   try {
     // The platform's topics, created as infra/local does when someone streams to another cluster.
-    await admin.createTopics({
-      topics: [TOPICS.paymentsNormalized, TOPICS.paymentLabels].map((topic) => ({ topic, numPartitions: 3 })),
-      waitForLeaders: true,
-    });
+    const existing = new Set(await admin.listTopics());
+    const missing = [TOPICS.paymentsNormalized, TOPICS.paymentLabels].filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+    }
   } finally {
     await admin.disconnect();
   }
-  const simulation = new PaymentSimulation(command.simulation);
+  // Generation runs on a worker thread; this one drives the Kafka client.
+  const source = workerSource(command.simulation);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
@@ -64,7 +67,7 @@ async function stream(command: Extract<Command, { command: 'stream' }>, config: 
   try {
     const result = await streamToKafka({
       kafka,
-      simulation,
+      source,
       ratePerSecond: command.ratePerSecond,
       durationMs: command.durationMs,
       maxPayments: command.maxPayments,
@@ -78,6 +81,7 @@ async function stream(command: Extract<Command, { command: 'stream' }>, config: 
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await source.close();
   }
 }
 

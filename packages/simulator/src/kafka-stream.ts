@@ -1,13 +1,13 @@
 import { TOPICS } from '@payments-mlops/contracts';
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer } from 'kafkajs';
+import { PAYMENT } from './record-batches.js';
+import { inlineSource, type RecordSource } from './record-source.js';
 import type { PaymentSimulation } from './simulation.js';
 
-/** Pacing granularity: each tick publishes what is due since the last one. */
+/** Pacing granularity: each turn publishes what fell due since the last one. */
 const TICK_MS = 10;
-/** At most this many messages per produce request; more are split. */
-const MAX_BATCH = 4000;
-/** Produce requests in flight at once: the next batch is built while earlier ones travel. */
-const MAX_IN_FLIGHT = 4;
+/** At most this many payments per produce request (with the labels among them). */
+const MAX_BATCH = 1000;
 
 export interface StreamTopics {
   payments: string;
@@ -16,7 +16,8 @@ export interface StreamTopics {
 
 export interface StreamToKafkaOptions {
   kafka: Kafka;
-  simulation: PaymentSimulation;
+  /** Where records come from: a simulation run on this thread, or any RecordSource (a worker). */
+  source: PaymentSimulation | RecordSource;
   /** Payment events per second to publish; labels go out as they fall due in between. */
   ratePerSecond: number;
   /** Stop after this long (wall clock). */
@@ -44,82 +45,85 @@ export interface StreamToKafkaResult {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Publishes the simulation to Kafka at a steady rate: PaymentEvent JSON on `payments.normalized`
+ * Kafka's default partitioner (murmur2 of the key, as the Java client), remembered per key: a
+ * stream repeats the same customers, and hashing every message costs more than looking it up.
+ */
+const rememberingPartitioner: ICustomPartitioner = () => {
+  const partition = Partitioners.DefaultPartitioner();
+  const known = new Map<string, number>();
+  return (args) => {
+    const cacheKey = `${args.topic}\u0000${args.partitionMetadata.length}\u0000${String(args.message.key)}`;
+    let chosen = known.get(cacheKey);
+    if (chosen === undefined) {
+      chosen = partition(args);
+      if (known.size > 1_000_000) known.clear();
+      known.set(cacheKey, chosen);
+    }
+    return chosen;
+  };
+};
+
+/**
+ * Publishes simulated records to Kafka at a steady rate: PaymentEvent JSON on `payments.normalized`
  * and LabelEvent JSON on `payments.labels` once the simulated clock reaches them, both keyed by
  * customer_id so a customer's payments and labels share a partition number. Uncompressed batches,
- * acks from all in-sync replicas, several requests in flight.
+ * acks from all in-sync replicas, one request in flight so each topic keeps the simulation's order.
  */
 export async function streamToKafka(options: StreamToKafkaOptions): Promise<StreamToKafkaResult> {
-  const { kafka, simulation, ratePerSecond, signal, clock = () => performance.now() } = options;
+  const { kafka, ratePerSecond, signal, clock = () => performance.now() } = options;
+  const source = 'take' in options.source ? options.source : inlineSource(options.source);
   const topics = options.topics ?? { payments: TOPICS.paymentsNormalized, labels: TOPICS.paymentLabels };
   const maxPayments = options.maxPayments ?? Infinity;
   const durationMs = options.durationMs ?? Infinity;
   const producer: Producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: rememberingPartitioner,
     allowAutoTopicCreation: false,
-    maxInFlightRequests: MAX_IN_FLIGHT,
+    maxInFlightRequests: 1,
   });
   await producer.connect();
-  const inFlight = new Set<Promise<void>>();
-  let failure: Error | undefined;
+  // kafkajs may reorder concurrent requests, so one at a time; the next batch is prepared while
+  // the previous one travels.
+  let inFlight: Promise<unknown> = Promise.resolve();
   const send = async (payments: Message[], labels: Message[]): Promise<void> => {
     const topicMessages = [];
     if (payments.length > 0) topicMessages.push({ topic: topics.payments, messages: payments });
     if (labels.length > 0) topicMessages.push({ topic: topics.labels, messages: labels });
     if (topicMessages.length === 0) return;
-    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
-    if (failure !== undefined) throw failure;
-    const request = producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None }).then(
-      () => undefined,
-      (error: unknown) => {
-        failure ??= error instanceof Error ? error : new Error(String(error));
-      },
-    );
-    inFlight.add(request);
-    void request.finally(() => inFlight.delete(request));
+    await inFlight;
+    inFlight = producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+    // A rejection surfaces at the next await of inFlight; until then it is not unhandled.
+    void inFlight.catch(() => undefined);
   };
 
   let payments = 0;
   let labels = 0;
   let firstAt: number | undefined;
   const started = clock();
-  let exhausted = false;
   try {
-    while (!exhausted && payments < maxPayments && !signal?.aborted) {
+    for (;;) {
+      if (payments >= maxPayments || signal?.aborted) break;
       const elapsed = clock() - started;
       if (elapsed >= durationMs) break;
-      const due = Math.min(maxPayments, Math.floor((ratePerSecond * elapsed) / 1000)) - payments;
+      // At most one batch per turn, so a stream that falls behind still notices its deadline.
+      const due = Math.min(MAX_BATCH, Math.min(maxPayments, Math.floor((ratePerSecond * elapsed) / 1000)) - payments);
       if (due <= 0) {
         await sleep(TICK_MS);
         continue;
       }
-      let paymentBatch: Message[] = [];
-      let labelBatch: Message[] = [];
-      for (let published = 0; published < due; ) {
-        const record = simulation.next();
-        if (!record) {
-          exhausted = true;
-          break;
-        }
-        firstAt ??= record.at;
-        if (record.kind === 'payment') {
-          paymentBatch.push({ key: record.event.customer_id, value: JSON.stringify(record.event) });
-          published++;
-          payments++;
-        } else {
-          labelBatch.push({ key: record.customerId, value: JSON.stringify(record.event) });
-          labels++;
-        }
-        if (paymentBatch.length + labelBatch.length >= MAX_BATCH) {
-          await send(paymentBatch, labelBatch);
-          paymentBatch = [];
-          labelBatch = [];
-        }
+      const batch = await source.take(due);
+      const paymentMessages: Message[] = [];
+      const labelMessages: Message[] = [];
+      for (let i = 0; i < batch.kinds.length; i++) {
+        const message = { key: batch.keys[i] as string, value: batch.values[i] as string };
+        (batch.kinds[i] === PAYMENT ? paymentMessages : labelMessages).push(message);
       }
-      await send(paymentBatch, labelBatch);
+      firstAt ??= batch.ats[0];
+      payments += paymentMessages.length;
+      labels += labelMessages.length;
+      await send(paymentMessages, labelMessages);
+      if (batch.exhausted) break;
     }
-    await Promise.all(inFlight);
-    if (failure !== undefined) throw failure;
+    await inFlight;
   } finally {
     await producer.disconnect();
   }
@@ -129,7 +133,7 @@ export async function streamToKafka(options: StreamToKafkaOptions): Promise<Stre
     labels,
     elapsedMs,
     paymentsPerSecond: elapsedMs > 0 ? (payments * 1000) / elapsedMs : 0,
-    simulatedFrom: new Date(firstAt ?? simulation.now),
-    simulatedTo: new Date(simulation.now),
+    simulatedFrom: new Date(firstAt ?? source.now),
+    simulatedTo: new Date(source.now),
   };
 }

@@ -27,7 +27,7 @@ export function retryOutcomeEvent(
     payment_id: failed.paymentId,
     retry_payment_id: retry.paymentId,
     strategy,
-    delay_hours: Math.round((delayMs / HOUR_MS) * 1000) / 1000,
+    delay_hours: Math.round((delayMs / HOUR_MS) * 10_000) / 10_000,
     succeeded: retry.decline === null,
   };
 }

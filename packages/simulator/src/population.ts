@@ -1,5 +1,5 @@
 import type { CardBrand } from '@payments-mlops/contracts';
-import { DAY_MS, HOUR_MS, MINUTE_MS, PAY_SCHEDULES, type PaySchedule } from './calendar.js';
+import { addMonths, DAY_MS, HOUR_MS, MINUTE_MS, PAY_SCHEDULES, type PaySchedule } from './calendar.js';
 import {
   BIN_PREFIXES,
   brandWeights,
@@ -218,7 +218,9 @@ function buildSubscriptions(random: Random, population: Population, startMs: num
     for (let i = 0; i < count; i++) {
       const merchant = population.subscriptionMerchants[population.subscriptionMerchantSampler.sample(random)] as Merchant;
       const method = subscriptionMethodFor(random, customer);
-      const renewalDay = Math.floor(startMs / DAY_MS) + random.int(31);
+      // Renewal dates spread over the first month; none before the start.
+      let renewalAt = (Math.floor(startMs / DAY_MS) + random.int(31)) * DAY_MS + merchant.billingHour * HOUR_MS + random.int(60) * MINUTE_MS;
+      if (renewalAt < startMs) renewalAt = addMonths(renewalAt, 1);
       const subscription: Subscription = {
         id: populationId('sub', subscriptions.length, 7),
         customer,
@@ -227,7 +229,7 @@ function buildSubscriptions(random: Random, population: Population, startMs: num
         method,
         card: method === 'card' ? (customer.cards[0] ?? null) : null,
         startedAt: Math.max(customer.createdAt, startMs - random.range(20, 900) * DAY_MS),
-        nextRenewalAt: renewalDay * DAY_MS + merchant.billingHour * HOUR_MS + random.int(60) * MINUTE_MS,
+        nextRenewalAt: renewalAt,
         status: 'active',
         endedAt: null,
       };

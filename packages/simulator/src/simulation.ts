@@ -116,7 +116,9 @@ export class PaymentSimulation implements SimulationContext, Iterable<SimulatedR
     return this.payments;
   }
 
-  attempt(spec: AttemptSpec): AttemptResult {
+  attempt(input: AttemptSpec): AttemptResult {
+    // Event times are whole milliseconds, as occurred_at carries them.
+    const spec = Number.isInteger(input.at) ? input : { ...input, at: Math.floor(input.at) };
     const decline =
       spec.outcome !== undefined
         ? spec.outcome
@@ -180,7 +182,7 @@ export class PaymentSimulation implements SimulationContext, Iterable<SimulatedR
   }
 
   emitLabel(event: LabelEvent, customerId: string, at: number): void {
-    this.push({ kind: 'label', at, event, customerId });
+    this.push({ kind: 'label', at: Math.floor(at), event, customerId });
   }
 
   private push(record: SimulatedRecord): void {
