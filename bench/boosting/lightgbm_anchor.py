@@ -27,6 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", required=True)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--lambda-l2", type=float, default=0.0)
     parser.add_argument("--predictions", required=True)
     args = parser.parse_args()
 
@@ -42,6 +43,7 @@ def main() -> None:
         "num_leaves": 31,
         "learning_rate": 0.1,
         "max_bin": 255,
+        "lambda_l2": args.lambda_l2,
         "num_threads": 1,
         "seed": 1,
         "verbose": -1,

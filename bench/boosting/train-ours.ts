@@ -12,6 +12,7 @@ const { values: args } = parseArgs({
   options: {
     data: { type: 'string' },
     rounds: { type: 'string', default: '200' },
+    'lambda-l2': { type: 'string', default: '0' },
     predictions: { type: 'string' },
     'latency-runs': { type: 'string', default: '5000' },
   },
@@ -26,7 +27,15 @@ const started = performance.now();
 const startedCpu = process.cpuUsage();
 const { model } = train(
   { ...trainSplit, featureNames: meta.featureNames, categoricalFeatures: meta.categoricalFeatures },
-  { objective: 'binary', numRounds: Number(args.rounds), numLeaves: 31, learningRate: 0.1, maxBin: 255, seed: 1 },
+  {
+    objective: 'binary',
+    numRounds: Number(args.rounds),
+    numLeaves: 31,
+    learningRate: 0.1,
+    maxBin: 255,
+    lambdaL2: Number(args['lambda-l2']),
+    seed: 1,
+  },
 );
 const trainSeconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(startedCpu);
