@@ -31,17 +31,34 @@ export interface ExplainOptions {
   readonly classIndex?: number;
 }
 
+/** What explaining needs per model, computed once: a model is immutable. */
+interface ExplainerState {
+  readonly base: Float64Array;
+  readonly shap: TreeShap;
+}
+const explainers = new WeakMap<BoostedModel, ExplainerState>();
+
+function explainerOf(model: BoostedModel): ExplainerState {
+  let state = explainers.get(model);
+  if (state === undefined) {
+    const base = Float64Array.from(model.initScores);
+    model.trees.forEach((tree, t) => {
+      base[t % model.numClass]! += expectedValue(tree);
+    });
+    state = { base, shap: TreeShap.forTrees(model.trees) };
+    explainers.set(model, state);
+  }
+  return state;
+}
+
 /** The expected raw score of each class: the base value SHAP contributions are measured from. */
 export function baseValues(model: BoostedModel): Float64Array {
-  const base = Float64Array.from(model.initScores);
-  model.trees.forEach((tree, t) => {
-    base[t % model.numClass]! += expectedValue(tree);
-  });
-  return base;
+  return explainerOf(model).base.slice();
 }
 
 /** SHAP contributions of every class for one row: numClass × numFeatures, class-major. */
-export function shapValues(model: BoostedModel, row: ArrayLike<number>, shap = TreeShap.forTrees(model.trees)): Float64Array {
+export function shapValues(model: BoostedModel, row: ArrayLike<number>): Float64Array {
+  const { shap } = explainerOf(model);
   if (row.length !== model.numFeatures) {
     throw new BoostingInputError(`row has ${row.length} features; the model expects ${model.numFeatures}`);
   }
@@ -82,7 +99,7 @@ export function explain(model: BoostedModel, row: ArrayLike<number>, options: Ex
       value: row[feature]!,
       contribution: contributions[feature]!,
     }));
-  return { classIndex, baseValue: baseValues(model)[classIndex]!, rawScore: raw[classIndex]!, contributions, reasons };
+  return { classIndex, baseValue: explainerOf(model).base[classIndex]!, rawScore: raw[classIndex]!, contributions, reasons };
 }
 
 export interface FeatureImportance {
@@ -115,9 +132,8 @@ export function shapImportance(model: BoostedModel, input: FeatureInput): Featur
     : toRows((input as { readonly columns: readonly ArrayLike<number>[] }).columns);
   const f = model.numFeatures;
   const totals = new Float64Array(f);
-  const shap = TreeShap.forTrees(model.trees);
   for (const row of rows) {
-    const phi = shapValues(model, row, shap);
+    const phi = shapValues(model, row);
     for (let j = 0; j < phi.length; j++) totals[j % f]! += Math.abs(phi[j]!);
   }
   return ranked(model, totals.map((t) => (rows.length > 0 ? t / rows.length : 0)));

@@ -12,9 +12,12 @@ export class TreeShap {
   private readonly zeroFraction: Float64Array;
   private readonly oneFraction: Float64Array;
   private readonly weight: Float64Array;
+  /** reciprocal[k] = 1 / k: the inner loops multiply instead of dividing. */
+  private readonly reciprocal: Float64Array;
 
   constructor(depth: number) {
     const size = ((depth + 2) * (depth + 3)) / 2;
+    this.reciprocal = Float64Array.from({ length: depth + 3 }, (_, k) => 1 / k);
     this.feature = new Int32Array(size);
     this.zeroFraction = new Float64Array(size);
     this.oneFraction = new Float64Array(size);
@@ -82,11 +85,15 @@ export class TreeShap {
     this.recurse(tree, row, offset, phi, cold, start, depth + 1, coldZero * incomingZero, 0, splitFeature);
   }
 
+  /** Plain loops: paths are short, and copyWithin's call overhead dominated the profile. */
   private copy(from: number, to: number, length: number): void {
-    this.feature.copyWithin(to, from, from + length);
-    this.zeroFraction.copyWithin(to, from, from + length);
-    this.oneFraction.copyWithin(to, from, from + length);
-    this.weight.copyWithin(to, from, from + length);
+    const { feature, zeroFraction, oneFraction, weight } = this;
+    for (let i = 0; i < length; i++) {
+      feature[to + i] = feature[from + i]!;
+      zeroFraction[to + i] = zeroFraction[from + i]!;
+      oneFraction[to + i] = oneFraction[from + i]!;
+      weight[to + i] = weight[from + i]!;
+    }
   }
 
   private extend(start: number, depth: number, zero: number, one: number, feature: number): void {
@@ -95,9 +102,10 @@ export class TreeShap {
     this.zeroFraction[start + depth] = zero;
     this.oneFraction[start + depth] = one;
     w[start + depth] = depth === 0 ? 1 : 0;
+    const invDepth = this.reciprocal[depth + 1]!;
     for (let i = depth - 1; i >= 0; i--) {
-      w[start + i + 1]! += (one * w[start + i]! * (i + 1)) / (depth + 1);
-      w[start + i] = (zero * w[start + i]! * (depth - i)) / (depth + 1);
+      w[start + i + 1]! += one * w[start + i]! * (i + 1) * invDepth;
+      w[start + i] = zero * w[start + i]! * (depth - i) * invDepth;
     }
   }
 
@@ -125,18 +133,23 @@ export class TreeShap {
   /** The path weight sum with entry `index` removed, without modifying the path. */
   private unwoundSum(start: number, depth: number, index: number): number {
     const w = this.weight;
+    const inv = this.reciprocal;
     const one = this.oneFraction[start + index]!;
     const zero = this.zeroFraction[start + index]!;
-    let next = w[start + depth]!;
+    const scale = depth + 1;
     let total = 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      if (one !== 0) {
-        const tmp = (next * (depth + 1)) / ((i + 1) * one);
+    if (one !== 0) {
+      let next = w[start + depth]!;
+      const zeroOverDepth = zero * inv[depth + 1]!;
+      const scaleOverOne = scale / one;
+      for (let i = depth - 1; i >= 0; i--) {
+        const tmp = next * scaleOverOne * inv[i + 1]!;
         total += tmp;
-        next = w[start + i]! - (tmp * zero * (depth - i)) / (depth + 1);
-      } else {
-        total += w[start + i]! / zero / ((depth - i) / (depth + 1));
+        next = w[start + i]! - tmp * zeroOverDepth * (depth - i);
       }
+    } else {
+      const scaleOverZero = scale / zero;
+      for (let i = depth - 1; i >= 0; i--) total += w[start + i]! * scaleOverZero * inv[depth - i]!;
     }
     return total;
   }
