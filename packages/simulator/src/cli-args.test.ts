@@ -73,5 +73,5 @@ describe('simulator command line', () => {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
     });
     await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('error: --events must be greater than zero (got "0")') });
-  });
+  }, 30_000);
 });

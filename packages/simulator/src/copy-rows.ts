@@ -106,7 +106,7 @@ export function labelRow(e: LabelEvent): string {
 
 export const CUSTOMERS_COPY: CopyTarget = { table: 'customers', columns: ['customer_id', 'country', 'created_at'] };
 
-export function customerRow(c: Customer): string {
+export function customerRow(c: Pick<Customer, 'id' | 'country' | 'createdAt'>): string {
   return `${c.id}\t${c.country}\t${iso(c.createdAt)}\n`;
 }
 

@@ -15,7 +15,7 @@ function medianAmount(records: SimulatedRecord[], from: number, to: number): num
 
 describe('drift', () => {
   it('shifts amounts by the given factor from the given day on', () => {
-    const records = [...new PaymentSimulation({ seed: 3, startMs: START, days: 20, events: 30_000, drifts: [parseDrift('amount-shift:10:2')] })];
+    const records = [...new PaymentSimulation({ seed: 3, startMs: START, days: 20, events: 16_000, drifts: [parseDrift('amount-shift:10:2')] })];
     const before = medianAmount(records, START, START + 10 * DAY);
     const after = medianAmount(records, START + 10 * DAY, START + 20 * DAY);
     expect(after / before).toBeGreaterThan(1.7);
@@ -23,7 +23,7 @@ describe('drift', () => {
   });
 
   it('introduces the wallet-provisioning fraud pattern only from the given day', () => {
-    const records = [...new PaymentSimulation({ seed: 3, startMs: START, days: 20, events: 30_000, drifts: [parseDrift('new-fraud-pattern:12')] })];
+    const records = [...new PaymentSimulation({ seed: 3, startMs: START, days: 20, events: 16_000, drifts: [parseDrift('new-fraud-pattern:12:3')] })];
     const pattern = records.filter((r) => r.kind === 'payment' && r.fraud === 'wallet_provisioning');
     expect(pattern.length).toBeGreaterThan(20);
     expect(pattern.filter((r) => r.at < START + 12 * DAY)).toEqual([]);

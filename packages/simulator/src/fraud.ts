@@ -217,9 +217,12 @@ export function runStolenCardPurchase(context: SimulationContext, at: number): v
   const card = stolenCard(context, 0.7);
   const ring = random.pick(population.rings);
   const guest = random.chance(0.7);
+  const customerId = context.ids.next(guest ? 'cus_g' : 'cus_n');
+  // Without guest checkout the fraudster opens an account minutes before: no history at all.
+  if (!guest) population.openedAccounts.push({ id: customerId, country: ring.country, createdAt: at - random.range(2, 30) * MINUTE_MS });
   attempt(context, {
     at,
-    customerId: context.ids.next(guest ? 'cus_g' : 'cus_n'),
+    customerId,
     customer: null,
     merchant,
     card,

@@ -71,9 +71,9 @@ export function scheduleFraudLabels(
   const source = chooseSource(context, payment, pattern);
   const firstAt = paidAt + labelDelayMs(context, source);
   context.schedule(firstAt, () => context.emitLabel(labelEvent(context, payment, source, firstAt), payment.customer_id, firstAt));
-  // Some disputes are reported first and charged back later.
+  // Some disputes are reported first and charged back later, on the chargeback's own clock.
   if (source !== 'chargeback' && random.chance(0.15)) {
-    const laterAt = firstAt + labelDelayMs(context, 'chargeback');
+    const laterAt = Math.max(paidAt + labelDelayMs(context, 'chargeback'), firstAt + random.range(1, 5) * DAY_MS);
     context.schedule(laterAt, () => context.emitLabel(labelEvent(context, payment, 'chargeback', laterAt), payment.customer_id, laterAt));
   }
   if (pattern !== null && card && card.ownerIndex >= 0) {

@@ -40,6 +40,8 @@ export interface Population {
   /** Six-digit BINs by issuing country and brand; `weakBins` are the issuers card testers favour. */
   bins: Map<string, string[]>;
   weakBins: WeakBin[];
+  /** Accounts opened during the run outside the customer base (fraudsters' fresh accounts). */
+  openedAccounts: { id: string; country: string; createdAt: number }[];
   /** The number of cards and devices created so far (ids continue from there). */
   cardCount: number;
   deviceCount: number;
@@ -264,6 +266,7 @@ export function buildPopulation(random: Random, options: PopulationOptions): Pop
     subscriptionMerchantSampler: new AliasTable(subscriptionMerchants.map((m) => m.popularity)),
     bins,
     weakBins,
+    openedAccounts: [],
     cardCount: 0,
     deviceCount: 0,
   };

@@ -109,7 +109,10 @@ export async function seedWarehouse({ pool, simulation, refresh = true }: SeedWa
     }
     const asOf = simulation.now;
     const { customers: allCustomers, merchants, subscriptions: allSubscriptions } = simulation.population;
-    const customers = allCustomers.filter((c) => c.createdAt <= asOf);
+    const customers = [
+      ...allCustomers.filter((c) => c.createdAt <= asOf),
+      ...simulation.population.openedAccounts.filter((a) => a.createdAt <= asOf),
+    ];
     const subscriptions = allSubscriptions.filter((s) => s.startedAt <= asOf);
     await copyChunks(client, CUSTOMERS_COPY, chunked(customers, customerRow));
     await copyChunks(client, MERCHANTS_COPY, chunked(merchants, merchantRow));

@@ -75,7 +75,7 @@ describe('PaymentSimulation', () => {
         retry.amount_cents === failed.amount_cents &&
         outcome.succeeded === (retry.status === 'succeeded') &&
         outcome.occurred_at === retry.occurred_at &&
-        Math.abs(outcome.delay_hours * 3_600_000 - delayMs) <= 180;
+        Math.abs(outcome.delay_hours * 3_600_000 - delayMs) <= 181;
       return consistent ? [] : [outcome];
     });
     expect(wrong).toEqual([]);
