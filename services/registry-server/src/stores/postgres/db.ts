@@ -1,9 +1,22 @@
 import { MlflowError } from '@payments-mlops/contracts';
 import type pg from 'pg';
 
+/**
+ * A statement: its SQL, or a named statement that Postgres parses and plans once per connection
+ * (for the hot paths, whose SQL never changes).
+ */
+export type Statement = string | { name: string; text: string };
+
 /** What a store needs from Postgres: queries, and transactions on one connection. */
 export interface Queryable {
-  query<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: readonly unknown[]): Promise<pg.QueryResult<Row>>;
+  query<Row extends pg.QueryResultRow = pg.QueryResultRow>(statement: Statement, values?: readonly unknown[]): Promise<pg.QueryResult<Row>>;
+}
+
+/** Runs `statement` on a pg pool or client. */
+function run<Row extends pg.QueryResultRow>(target: pg.Pool | pg.PoolClient, statement: Statement, values?: readonly unknown[]): Promise<pg.QueryResult<Row>> {
+  const config: pg.QueryConfig = typeof statement === 'string' ? { text: statement } : { ...statement };
+  if (values !== undefined) config.values = values as unknown[];
+  return target.query<Row>(config);
 }
 
 export interface Db extends Queryable {
@@ -38,14 +51,14 @@ export function pgErrorCode(error: unknown): string | undefined {
 /** The store's Db over a pool; an unreachable database surfaces as MLflow's TEMPORARILY_UNAVAILABLE. */
 export function poolDb(pool: pg.Pool): Db {
   return {
-    query: (text, values) => withAvailability(() => pool.query(text, values as unknown[])),
+    query: (statement, values) => withAvailability(() => run(pool, statement, values)),
     transaction: (work) =>
       withAvailability(async () => {
         const client = await pool.connect();
         let broken: unknown;
         try {
           await client.query('BEGIN');
-          const result = await work(client);
+          const result = await work({ query: (statement, values) => run(client, statement, values) });
           await client.query('COMMIT');
           return result;
         } catch (error) {

@@ -1,13 +1,13 @@
 import { MlflowError } from '@payments-mlops/contracts';
-import { lockActiveRun } from './run-reader.js';
-import type { Queryable } from './db.js';
+import { pgErrorCode, type Queryable } from './db.js';
 
 /*
- * Logging metrics, params and tags to a run in one transaction. Concurrent batches to the same run
- * cannot deadlock: every transaction takes its row locks in one global order (params, then metric
- * history, then latest metrics, then tags, then the run row, each sorted by key), so no two
- * transactions ever wait for each other in a cycle. The metric history is insert-only; the latest
- * value of each key is an upsert that only moves forward (step, then timestamp, then value).
+ * Logging metrics, params and tags to a run in one transaction and one round trip, through the
+ * log_run_batch function (migration 004). Concurrent batches to the same run cannot deadlock:
+ * every transaction takes its row locks in one global order (params, then metric history, then
+ * latest metrics, then tags, then the run row, each sorted by key), so no two transactions ever
+ * wait for each other in a cycle. The metric history is insert-only; the latest value of each key
+ * is an upsert that only moves forward (step, then timestamp, then value).
  */
 
 export interface LoggedMetric {
@@ -35,72 +35,42 @@ function compareMetrics(a: LoggedMetric, b: LoggedMetric): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step || a.timestamp - b.timestamp || compareValues(a.value, b.value);
 }
 
-export async function logRunBatch(tx: Queryable, runId: string, batch: RunBatch): Promise<void> {
-  await lockActiveRun(tx, runId);
-  await insertParams(tx, runId, batch.params);
-  await insertMetrics(tx, runId, batch.metrics);
-  const runName = await upsertTags(tx, runId, batch.tags);
-  if (runName !== undefined) await tx.query('UPDATE runs SET name = $2 WHERE run_uuid = $1', [runId, runName]);
-}
+/** The SQLSTATEs log_run_batch (migration 004) raises, and what they mean to MLflow's clients. */
+const LOG_BATCH_ERRORS: Readonly<Record<string, (message: string, detail: string | undefined, runId: string) => MlflowError>> = {
+  RG404: (message) => MlflowError.notFound(message),
+  RG400: (message) => MlflowError.invalidParameter(message),
+  RG409: (_message, detail, runId) =>
+    MlflowError.invalidParameter(`Changing param values is not allowed. Params were already logged='${detail ?? ''}' for run ID='${runId}'.`),
+};
 
-/** Params are immutable: logging one again with the same value is a no-op, with another value an error. */
-async function insertParams(tx: Queryable, runId: string, params: RunBatch['params']): Promise<void> {
-  if (params.length === 0) return;
-  const sorted = [...params].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const keys = sorted.map((p) => p.key);
-  await tx.query(
-    `INSERT INTO params (run_uuid, key, value)
-     SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS u(k, v) ORDER BY k
-     ON CONFLICT (run_uuid, key) DO NOTHING`,
-    [runId, keys, sorted.map((p) => p.value)],
-  );
-  const { rows } = await tx.query<{ key: string; value: string }>('SELECT key, value FROM params WHERE run_uuid = $1 AND key = ANY($2)', [runId, keys]);
-  const stored = new Map(rows.map((row) => [row.key, row.value]));
-  const changed = sorted.filter((param) => stored.get(param.key) !== param.value);
-  if (changed.length > 0) {
-    const details = changed.map((param) => ({ key: param.key, old_value: stored.get(param.key), new_value: param.value }));
-    throw MlflowError.invalidParameter(
-      `Changing param values is not allowed. Params were already logged='${JSON.stringify(details)}' for run ID='${runId}'.`,
-    );
+const LOG_RUN_BATCH = { name: 'log_run_batch', text: 'SELECT log_run_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)' };
+
+/** Logs a batch to a run in one round trip and one transaction (see migration 004 for the lock order). */
+export async function logRunBatch(db: Queryable, runId: string, batch: RunBatch): Promise<void> {
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const params = [...batch.params].sort(byKey);
+  const metrics = [...batch.metrics].sort(compareMetrics);
+  // A key given twice in one batch keeps its last value, as MLflow's set_tags does.
+  const tagValues = new Map(batch.tags.map((tag) => [tag.key, tag.value]));
+  const tagKeys = [...tagValues.keys()].sort();
+  try {
+    await db.query(LOG_RUN_BATCH, [
+      runId,
+      params.map((p) => p.key),
+      params.map((p) => p.value),
+      metrics.map((m) => m.key),
+      metrics.map((m) => m.step),
+      metrics.map((m) => m.timestamp),
+      metrics.map((m) => m.value),
+      tagKeys,
+      tagKeys.map((key) => tagValues.get(key)),
+      tagValues.get(RUN_NAME_TAG) ?? null,
+    ]);
+  } catch (error) {
+    const code = pgErrorCode(error);
+    const translate = code === undefined ? undefined : LOG_BATCH_ERRORS[code];
+    if (translate === undefined) throw error;
+    const { message, detail } = error as { message: string; detail?: string };
+    throw translate(message, detail, runId);
   }
-}
-
-async function insertMetrics(tx: Queryable, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
-  if (metrics.length === 0) return;
-  const sorted = [...metrics].sort(compareMetrics);
-  await tx.query(
-    `INSERT INTO metrics (run_uuid, key, step, timestamp, value)
-     SELECT $1, k, s, t, v FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::float8[]) AS u(k, s, t, v)
-     ORDER BY k, s, t, v
-     ON CONFLICT DO NOTHING`,
-    [runId, sorted.map((m) => m.key), sorted.map((m) => m.step), sorted.map((m) => m.timestamp), sorted.map((m) => m.value)],
-  );
-  // The batch's own latest value per key; a key can appear many times in one batch.
-  const latest = new Map<string, LoggedMetric>();
-  for (const metric of sorted) latest.set(metric.key, metric);
-  const rows = [...latest.values()];
-  await tx.query(
-    `INSERT INTO latest_metrics AS l (run_uuid, key, step, timestamp, value)
-     SELECT $1, k, s, t, v FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::float8[]) AS u(k, s, t, v)
-     ORDER BY k
-     ON CONFLICT (run_uuid, key) DO UPDATE
-       SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
-       WHERE (excluded.step, excluded.timestamp, excluded.value) > (l.step, l.timestamp, l.value)`,
-    [runId, rows.map((m) => m.key), rows.map((m) => m.step), rows.map((m) => m.timestamp), rows.map((m) => m.value)],
-  );
-}
-
-/** Sets the tags (the last value wins for a key given twice) and returns a new run name, if one was set. */
-async function upsertTags(tx: Queryable, runId: string, tags: RunBatch['tags']): Promise<string | undefined> {
-  if (tags.length === 0) return undefined;
-  const byKey = new Map<string, string>();
-  for (const tag of tags) byKey.set(tag.key, tag.value);
-  const keys = [...byKey.keys()].sort();
-  await tx.query(
-    `INSERT INTO run_tags (run_uuid, key, value)
-     SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS u(k, v) ORDER BY k
-     ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value`,
-    [runId, keys, keys.map((key) => byKey.get(key))],
-  );
-  return byKey.get(RUN_NAME_TAG);
 }

@@ -24,22 +24,28 @@ interface RunRow {
   inputs: DatasetInput[] | null;
 }
 
-const RUN_COLUMNS = `r.run_uuid, r.experiment_id::text AS experiment_id, r.name, r.user_id, r.status,
+const RUN_COLUMNS = `run_uuid, r.experiment_id::text AS experiment_id, r.name, r.user_id, r.status,
   r.start_time::text AS start_time, r.end_time::text AS end_time, r.artifact_uri, r.lifecycle_stage`;
 
-const RUN_DATA = `
-  (SELECT json_agg(json_build_array(m.key, m.value, m.timestamp, m.step) ORDER BY m.key)
-     FROM latest_metrics m WHERE m.run_uuid = r.run_uuid) AS metrics,
-  (SELECT json_agg(json_build_array(p.key, p.value) ORDER BY p.key)
-     FROM params p WHERE p.run_uuid = r.run_uuid) AS params,
-  (SELECT json_agg(json_build_array(t.key, t.value) ORDER BY t.key)
-     FROM run_tags t WHERE t.run_uuid = r.run_uuid) AS tags,
-  (SELECT json_agg(json_strip_nulls(json_build_object(
-            'tags', CASE WHEN jsonb_array_length(i.tags) > 0 THEN i.tags END,
-            'dataset', json_build_object('name', d.name, 'digest', d.digest, 'source_type', d.source_type,
-                                         'source', d.source, 'schema', d.schema, 'profile', d.profile)))
-          ORDER BY i.logged_at, d.name)
-     FROM run_inputs i JOIN datasets d USING (dataset_uuid) WHERE i.run_uuid = r.run_uuid) AS inputs`;
+// One round trip for a page of runs: each run's collections come from index lookups on its
+// primary keys, aggregated to JSON by Postgres, so the page is one row per run.
+const READ_RUNS = {
+  name: 'read_runs',
+  text: `SELECT ${RUN_COLUMNS}, m.metrics, p.params, t.tags, i.inputs
+    FROM unnest($1::text[]) AS ids(run_uuid) JOIN runs r USING (run_uuid)
+    LEFT JOIN LATERAL (SELECT json_agg(json_build_array(key, value, timestamp, step) ORDER BY key) AS metrics
+                       FROM latest_metrics WHERE run_uuid = r.run_uuid) m ON true
+    LEFT JOIN LATERAL (SELECT json_agg(json_build_array(key, value) ORDER BY key) AS params
+                       FROM params WHERE run_uuid = r.run_uuid) p ON true
+    LEFT JOIN LATERAL (SELECT json_agg(json_build_array(key, value) ORDER BY key) AS tags
+                       FROM run_tags WHERE run_uuid = r.run_uuid) t ON true
+    LEFT JOIN LATERAL (SELECT json_agg(json_strip_nulls(json_build_object(
+                         'tags', CASE WHEN jsonb_array_length(ri.tags) > 0 THEN ri.tags END,
+                         'dataset', json_build_object('name', d.name, 'digest', d.digest, 'source_type', d.source_type,
+                                                      'source', d.source, 'schema', d.schema, 'profile', d.profile)))
+                         ORDER BY ri.logged_at, d.name) AS inputs
+                       FROM run_inputs ri JOIN datasets d USING (dataset_uuid) WHERE ri.run_uuid = r.run_uuid) i ON true`,
+};
 
 function toRunInfo(row: Pick<RunRow, 'run_uuid' | 'experiment_id' | 'name' | 'user_id' | 'status' | 'start_time' | 'end_time' | 'artifact_uri' | 'lifecycle_stage'>): RunInfo {
   const info: RunInfo = {
@@ -68,7 +74,7 @@ function toRun(row: RunRow): Run {
 /** The runs with these ids, in the order given; ids with no run are skipped. */
 export async function readRuns(db: Queryable, runIds: readonly string[]): Promise<Run[]> {
   if (runIds.length === 0) return [];
-  const { rows } = await db.query<RunRow>(`SELECT ${RUN_COLUMNS}, ${RUN_DATA} FROM runs r WHERE r.run_uuid = ANY($1)`, [runIds]);
+  const { rows } = await db.query<RunRow>(READ_RUNS, [runIds]);
   const byId = new Map(rows.map((row) => [row.run_uuid, toRun(row)]));
   return runIds.flatMap((id) => byId.get(id) ?? []);
 }

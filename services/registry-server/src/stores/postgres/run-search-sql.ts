@@ -23,7 +23,10 @@ export interface RunSearchQuery {
 export function compileRunSearch(query: RunSearchQuery): { text: string; values: unknown[] } {
   const params = new SqlParams();
   const where = [`r.experiment_id = ANY(${params.add(query.experimentIds)}::bigint[])`, `r.lifecycle_stage = ANY(${params.add(query.lifecycleStages)}::text[])`];
-  for (const clause of query.clauses) where.push(compileClause(clause, params));
+  // A metric that is both filtered on and ordered by is joined once: the filter already rules out
+  // runs without it and NaN, so the order is a plain one Postgres can read off the (key, value) index.
+  const filteredMetrics = new Set(query.clauses.flatMap((clause) => (clause.kind === 'metric' ? [clause.key] : [])));
+  const metricAliases = new Map<string, string>();
 
   const joins: string[] = [];
   const orderBy: string[] = [];
@@ -34,6 +37,12 @@ export function compileRunSearch(query: RunSearchQuery): { text: string; values:
       orderBy.push(`(${column} IS NULL)`, `${column} ${direction(order.ascending)}`);
       continue;
     }
+    if (order.kind === 'metric' && filteredMetrics.has(order.key) && !metricAliases.has(order.key)) {
+      joins.push(`JOIN latest_metrics ${alias} ON ${alias}.run_uuid = r.run_uuid AND ${alias}.key = ${params.add(order.key)}`);
+      metricAliases.set(order.key, alias);
+      orderBy.push(`${alias}.value ${direction(order.ascending)}`);
+      continue;
+    }
     const table = order.kind === 'metric' ? 'latest_metrics' : order.kind === 'param' ? 'params' : 'run_tags';
     joins.push(`LEFT JOIN ${table} ${alias} ON ${alias}.run_uuid = r.run_uuid AND ${alias}.key = ${params.add(order.key)}`);
     // Values first, then NaN, then runs without the metric, whichever the direction (as MLflow sorts).
@@ -42,6 +51,7 @@ export function compileRunSearch(query: RunSearchQuery): { text: string; values:
   }
   if (!query.orders.some((order) => order.kind === 'attribute' && order.column === 'start_time')) orderBy.push('r.start_time DESC');
   orderBy.push('r.run_uuid');
+  for (const clause of query.clauses) where.push(compileClause(clause, params, metricAliases));
 
   const text = `SELECT r.run_uuid FROM runs r ${joins.join(' ')}
     WHERE ${where.join(' AND ')}
@@ -50,11 +60,14 @@ export function compileRunSearch(query: RunSearchQuery): { text: string; values:
   return { text, values: params.values };
 }
 
-function compileClause(clause: RunClause, params: SqlParams): string {
+function compileClause(clause: RunClause, params: SqlParams, metricAliases: ReadonlyMap<string, string>): string {
   switch (clause.kind) {
-    case 'metric':
+    case 'metric': {
+      const alias = metricAliases.get(clause.key);
+      if (alias !== undefined) return `${alias}.value <> 'NaN' AND ${alias}.value ${SQL_COMPARATOR[clause.comparator]} ${params.add(clause.value)}::float8`;
       return `EXISTS (SELECT 1 FROM latest_metrics f WHERE f.run_uuid = r.run_uuid AND f.key = ${params.add(clause.key)}
         AND f.value <> 'NaN' AND f.value ${SQL_COMPARATOR[clause.comparator]} ${params.add(clause.value)}::float8)`;
+    }
     case 'param':
     case 'tag': {
       const table = clause.kind === 'param' ? 'params' : 'run_tags';

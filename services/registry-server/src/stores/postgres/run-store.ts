@@ -13,7 +13,7 @@ import {
   validateRunTag,
   validateUniqueParamKeys,
 } from '../../domain/validation.js';
-import { appendToUri, type StoreContext } from './context.js';
+import type { StoreContext } from './context.js';
 import { readExperiment } from './experiment-store.js';
 import { logRunBatch, RUN_NAME_TAG, type LoggedMetric } from './run-logging.js';
 import { lockActiveRun, readRun, readRunInfo, readRuns } from './run-reader.js';
@@ -22,6 +22,23 @@ import { compileRunSearch } from './run-search-sql.js';
 /* Runs on Postgres: MLflow's run operations, from creation to search. */
 
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
+
+// One statement, one round trip: the run goes in only if its experiment exists and is active,
+// its artifacts under the experiment's location, with its tags.
+const CREATE_RUN = {
+  name: 'create_run',
+  text: `WITH experiment AS (
+           SELECT experiment_id, artifact_location FROM experiments WHERE experiment_id = $1 AND lifecycle_stage = 'active'),
+         run AS (
+           INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, lifecycle_stage, artifact_uri)
+           SELECT $2, experiment_id, $3, $4, 'RUNNING', $5, 'active',
+                  CASE WHEN right(artifact_location, 1) = '/' THEN artifact_location ELSE artifact_location || '/' END || $2 || '/artifacts'
+           FROM experiment
+           RETURNING run_uuid, artifact_uri),
+         tags AS (
+           INSERT INTO run_tags (run_uuid, key, value) SELECT run.run_uuid, k, v FROM run, unnest($6::text[], $7::text[]) AS u(k, v))
+       SELECT artifact_uri FROM run`,
+};
 
 function runIdOf(request: { run_id?: string | undefined; run_uuid?: string | undefined }): string {
   const runId = request.run_id || request.run_uuid;
@@ -37,17 +54,13 @@ export function createRunStore({ db, now }: StoreContext) {
     tags.forEach((tag, index) => validateRunTag(tag, path('tags', index)));
     validateBatchLimits(metrics.length, params.length, tags.length);
     validateUniqueParamKeys(params);
-    await db.transaction((tx) => logRunBatch(tx, runId, { metrics, params, tags }));
+    await logRunBatch(db, runId, { metrics, params, tags });
   }
   const single = () => '';
   const indexed = (kind: string, index: number) => `${kind}[${index}].`;
 
   return {
     async createRun(request: OperationRequest<'createRun'>): Promise<OperationResponse<'createRun'>> {
-      const experiment = await readExperiment(db, request.experiment_id || '0');
-      if (experiment.lifecycle_stage !== 'active') {
-        throw MlflowError.invalidParameter(`The experiment ${experiment.experiment_id} must be in the 'active' state. Current state is ${experiment.lifecycle_stage}.`);
-      }
       const tags = (request.tags ?? []).map((tag) => ({ key: tag.key, value: tag.value ?? '' }));
       tags.forEach((tag, index) => validateRunTag(tag, `tags[${index}].`));
       const nameTag = tags.find((tag) => tag.key === RUN_NAME_TAG)?.value;
@@ -58,22 +71,34 @@ export function createRunStore({ db, now }: StoreContext) {
       }
       const runName = request.run_name || nameTag || generateRunName();
       if (!nameTag) tags.push({ key: RUN_NAME_TAG, value: runName });
+      const byKey = new Map(tags.map((tag) => [tag.key, tag.value]));
+      const tagKeys = [...byKey.keys()].sort();
+      const experimentId = request.experiment_id || '0';
       // Lowercase hex only: run ids are compared case-sensitively and read back by IN filters.
       const runId = randomUUID().replaceAll('-', '');
-      const artifactUri = appendToUri(experiment.artifact_location, runId, 'artifacts');
-      await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, lifecycle_stage, artifact_uri)
-           VALUES ($1, $2, $3, $4, 'RUNNING', $5, 'active', $6)`,
-          [runId, Number(experiment.experiment_id), runName, request.user_id ?? '', request.start_time ?? null, artifactUri],
-        );
-        const byKey = new Map(tags.map((tag) => [tag.key, tag.value]));
-        await tx.query(
-          'INSERT INTO run_tags (run_uuid, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS u(k, v)',
-          [runId, [...byKey.keys()], [...byKey.values()]],
-        );
-      });
-      return { run: await readRun(db, runId) };
+      const userId = request.user_id ?? '';
+      const startTime = request.start_time ?? null;
+      const { rows } = /^\d{1,18}$/.test(experimentId)
+        ? await db.query<{ artifact_uri: string }>(CREATE_RUN, [Number(experimentId), runId, runName, userId, startTime, tagKeys, tagKeys.map((key) => byKey.get(key))])
+        : { rows: [] };
+      const [created] = rows;
+      if (created === undefined) {
+        // No active experiment took the run: say why, as MLflow does.
+        const experiment = await readExperiment(db, experimentId);
+        throw MlflowError.invalidParameter(`The experiment ${experiment.experiment_id} must be in the 'active' state. Current state is ${experiment.lifecycle_stage}.`);
+      }
+      const info = {
+        run_id: runId,
+        run_uuid: runId,
+        run_name: runName,
+        experiment_id: String(Number(experimentId)),
+        user_id: userId,
+        status: 'RUNNING' as const,
+        ...(startTime === null ? {} : { start_time: startTime }),
+        artifact_uri: created.artifact_uri,
+        lifecycle_stage: 'active' as const,
+      };
+      return { run: { info, data: { tags: tagKeys.map((key) => ({ key, value: byKey.get(key) ?? '' })) }, inputs: {} } };
     },
 
     async getRun(request: OperationRequest<'getRun'>): Promise<OperationResponse<'getRun'>> {
