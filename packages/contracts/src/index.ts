@@ -10,3 +10,4 @@ export * from './inference-routes.js';
 export * from './route-table.js';
 export * from './openapi.js';
 export * from './registry.js';
+export * from './registry-ui.js';

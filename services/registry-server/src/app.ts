@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { apiRoutes } from './routes/api-routes.js';
 import { artifactRoutes } from './routes/artifact-routes.js';
 import { createAuthorizer, type AuthOptions } from './routes/auth.js';
+import { registryUi } from './routes/ui.js';
 import { ArtifactCatalog } from './stores/artifacts/artifact-catalog.js';
 import type { ArtifactStore } from './stores/artifacts/artifact-store.js';
 import type { StoreContext } from './stores/postgres/context.js';
@@ -63,5 +64,6 @@ export async function buildApp(deps: RegistryAppDeps): Promise<ServiceApp> {
   });
   await app.register(apiRoutes, { registry, authorize });
   await app.register(artifactRoutes, { catalog, authorize, artifactBytes });
+  await app.register(registryUi, { pool: deps.pool, authorize });
   return app;
 }
