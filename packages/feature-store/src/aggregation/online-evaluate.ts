@@ -63,7 +63,8 @@ function sumTiles(plan: AggregationPlan, state: Readonly<Record<string, string>>
   return byRing.map((entry) => entry.windows);
 }
 
-function additiveValue(aggregate: AdditiveAggregate, totals: Float64Array): FeatureValue {
+/** An additive aggregate from its ring's measures summed over its window; shared with offline retrieval. */
+export function additiveValue(aggregate: AdditiveAggregate, totals: Float64Array): FeatureValue {
   switch (aggregate.fn) {
     case 'count':
     case 'sum':

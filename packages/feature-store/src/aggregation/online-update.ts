@@ -73,7 +73,8 @@ export function aggregateUpdate(plan: AggregationPlan, event: EventRecord, event
   };
 }
 
-function measureDelta(measure: Measure, event: EventRecord): number {
+/** What one event adds to a measure; shared with offline retrieval. */
+export function measureDelta(measure: Measure, event: EventRecord): number {
   if (!matches(measure.conditions, event)) return 0;
   if (measure.kind === 'count') return 1;
   const value = event[measure.column ?? ''];

@@ -15,6 +15,8 @@ export type EntityRows =
   | { columns: Readonly<Record<string, readonly (string | number | boolean | null)[]>>; timestamps: readonly number[] };
 
 export const EVENT_TIMESTAMP = 'event_timestamp';
+/** event_timestamp in epoch ms, computed once when the rows are stored, for the joins to sort and compare. */
+export const EVENT_MS = 'fs_event_ms';
 const COLUMN_NAME = /^[a-z_][a-z0-9_]*$/;
 
 export interface EntityRowsTable {
@@ -35,11 +37,15 @@ export async function createEntityRowsTable(pool: pg.Pool, rows: EntityRows, scr
   const client = await pool.connect();
   try {
     if ('sql' in rows) {
-      await client.query(`CREATE UNLOGGED TABLE ${table} AS SELECT (row_number() OVER ()) - 1 AS row_id, q.* FROM (${rows.sql}) q`);
+      await client.query(
+        `CREATE UNLOGGED TABLE ${table} AS SELECT (row_number() OVER ()) - 1 AS row_id, q.*, ` +
+          `floor(extract(epoch FROM q.${EVENT_TIMESTAMP}) * 1000)::bigint AS ${EVENT_MS} FROM (${rows.sql}) q`,
+      ).catch((error: Error) => {
+        throw /event_timestamp|extract/.test(error.message) ? missingTimestamp(error.message) : error;
+      });
     } else {
       await createFromColumns(client, table, rows);
     }
-    await client.query(`ANALYZE ${table}`);
     const columns = await describeColumns(client, table);
     const drop = async () => {
       await pool.query(`DROP TABLE IF EXISTS ${table}`);
@@ -51,8 +57,9 @@ export async function createEntityRowsTable(pool: pg.Pool, rows: EntityRows, scr
         fields: [{ field: EVENT_TIMESTAMP, message: timestamp ? `is ${timestamp.dtype}, not a timestamp` : 'is missing' }],
       });
     }
+    await client.query(`ANALYZE ${table}`);
     const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
-    return { table, rowCount: Number(count.rows[0]?.n ?? 0), columns: columns.filter((column) => column.name !== 'row_id'), drop };
+    return { table, rowCount: Number(count.rows[0]?.n ?? 0), columns: columns.filter((column) => column.name !== 'row_id' && column.name !== EVENT_MS), drop };
   } finally {
     client.release();
   }
@@ -75,11 +82,12 @@ async function createFromColumns(client: pg.PoolClient, table: string, rows: Ext
     return typeof sample === 'number' ? 'double precision' : typeof sample === 'boolean' ? 'boolean' : 'text';
   });
   await client.query(
-    `CREATE UNLOGGED TABLE ${table} (row_id bigint NOT NULL, ${EVENT_TIMESTAMP} timestamptz NOT NULL${names.map((name, i) => `, ${name} ${types[i]}`).join('')})`,
+    `CREATE UNLOGGED TABLE ${table} (row_id bigint NOT NULL, ${EVENT_TIMESTAMP} timestamptz NOT NULL, ${EVENT_MS} bigint NOT NULL${names.map((name, i) => `, ${name} ${types[i]}`).join('')})`,
   );
   function* textRows(): Generator<TextRow> {
     for (let row = 0; row < rowCount; row++) {
-      const values: TextRow = [String(row), new Date(rows.timestamps[row]!).toISOString()];
+      const ms = rows.timestamps[row]!;
+      const values: TextRow = [String(row), new Date(ms).toISOString(), String(Math.floor(ms))];
       for (const name of names) {
         const value = rows.columns[name]![row];
         values.push(value === null || value === undefined ? null : typeof value === 'boolean' ? (value ? 't' : 'f') : String(value));
@@ -87,7 +95,13 @@ async function createFromColumns(client: pg.PoolClient, table: string, rows: Ext
       yield values;
     }
   }
-  await copyIn(client, table, ['row_id', EVENT_TIMESTAMP, ...names], textRows());
+  await copyIn(client, table, ['row_id', EVENT_TIMESTAMP, EVENT_MS, ...names], textRows());
+}
+
+function missingTimestamp(detail: string): ServiceError {
+  return new ServiceError('INVALID_ARGUMENT', `Entity rows need an ${EVENT_TIMESTAMP} column of type timestamptz (${detail})`, {
+    fields: [{ field: EVENT_TIMESTAMP, message: 'is missing or not a timestamp' }],
+  });
 }
 
 async function describeColumns(client: pg.PoolClient, table: string): Promise<{ name: string; dtype: DatasetDtype }[]> {

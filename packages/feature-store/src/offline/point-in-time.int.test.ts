@@ -3,6 +3,7 @@ import { refreshMarts } from '@payments-mlops/warehouse';
 import { describe, expect } from 'vitest';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../definitions/duration.js';
 import { createWarehouse, insertPaymentEvents, paymentEvent } from '../testing/payment-events.js';
+import { randomPayments, seededRandom } from '../testing/random-payments.js';
 import { projectCatalog } from '../testing/project-catalog.js';
 import { valueAt, type HistoricalDataset } from './dataset.js';
 import { getHistoricalFeatures } from './point-in-time.js';
@@ -17,7 +18,7 @@ function column(dataset: HistoricalDataset, name: string) {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-describe('getHistoricalFeatures', () => {
+describe.each(['merge', 'sql'] as const)('getHistoricalFeatures (%s engine)', (engine) => {
   test('never lets a window aggregate see the row’s own event or anything after it', async ({ pg }) => {
     await createWarehouse(pg.pool);
     const t0 = Date.parse('2026-03-10T12:00:00.000Z');
@@ -28,6 +29,7 @@ describe('getHistoricalFeatures', () => {
       paymentEvent({ customer_id: 'cus_a', occurred_at: iso(t0 + 10 * MINUTE_MS) }),
     ]);
     const dataset = await getHistoricalFeatures({
+      engine,
       pool: pg.pool,
       catalog,
       features: catalog.resolveFeatures([
@@ -62,6 +64,7 @@ describe('getHistoricalFeatures', () => {
       day + 5 * DAY_MS + 1, // past the TTL
     ];
     const dataset = await getHistoricalFeatures({
+      engine,
       pool: pg.pool,
       catalog,
       features: catalog.resolveFeatures(['merchant_stats:merchant_total_payments_30d']),
@@ -78,6 +81,7 @@ describe('getHistoricalFeatures', () => {
       paymentEvent({ customer_id: 'cus_z', amount_cents: 3000, device_id: 'dev_home', occurred_at: iso(t0 - 2 * DAY_MS) }),
     ]);
     const dataset = await getHistoricalFeatures({
+      engine,
       pool: pg.pool,
       catalog,
       features: catalog.resolveFeatures(['payment_request:amount_cents', 'payment_risk:amount_zscore', 'payment_risk:is_new_device', 'payment_risk:customer_days_since_first_payment']),
@@ -103,11 +107,50 @@ describe('getHistoricalFeatures', () => {
     await createWarehouse(pg.pool);
     await expect(
       getHistoricalFeatures({
+        engine,
         pool: pg.pool,
         catalog,
         features: catalog.resolveFeatures(['card_activity:card_payments_1h', 'payment_request:amount_cents']),
         entityRows: { columns: { customer_id: ['cus_1'] }, timestamps: [Date.now()] },
       }),
     ).rejects.toThrow("Entity rows lack card_id (needed by view 'card_activity'), amount_cents (needed by feature 'payment_request:amount_cents')");
+  });
+});
+
+describe('the merge and SQL engines', () => {
+  test('give the same values for every aggregate of random payments', async ({ pg }) => {
+    await createWarehouse(pg.pool);
+    const now = Date.parse('2026-03-20T00:00:00.000Z');
+    const payments = randomPayments({ count: 800, nowMs: now, spanMs: 40 * DAY_MS, customers: 10, cards: 8, seed: 21 });
+    await insertPaymentEvents(pg.pool, payments);
+    await refreshMarts(pg.pool);
+    const random = seededRandom(4);
+    // Rows at payment times (their own event excluded) and at arbitrary times, some before any history.
+    const rows = [
+      ...payments.slice(0, 150).map((p) => ({ customer_id: p.customer_id, card_id: p.card_id, merchant_id: p.merchant_id, at: Date.parse(p.occurred_at) })),
+      ...Array.from({ length: 50 }, () => ({
+        customer_id: `cus_${Math.floor(random() * 11)}`, card_id: `card_${Math.floor(random() * 9)}`, merchant_id: `mer_${Math.floor(random() * 5)}`,
+        at: now - Math.floor(random() * 45 * DAY_MS),
+      })),
+    ];
+    const features = catalog.resolveFeatures(
+      ['customer_activity', 'card_activity', 'merchant_stats'].flatMap((view) => catalog.view(view).features.map((field) => `${view}:${field.name}`)),
+    );
+    const entityRows = {
+      columns: { customer_id: rows.map((r) => r.customer_id), card_id: rows.map((r) => r.card_id), merchant_id: rows.map((r) => r.merchant_id) },
+      timestamps: rows.map((r) => r.at),
+    };
+    const [merged, compiled] = await Promise.all([
+      getHistoricalFeatures({ engine: 'merge', pool: pg.pool, catalog, features, entityRows }),
+      getHistoricalFeatures({ engine: 'sql', pool: pg.pool, catalog, features, entityRows }),
+    ]);
+    let present = 0;
+    for (const feature of features) {
+      const a = column(merged, feature.field.name);
+      const b = column(compiled, feature.field.name);
+      rows.forEach((_, row) => expect(a[row], `${feature.ref} row ${row}`).toEqual(b[row]));
+      present += a.filter((value) => value !== null).length;
+    }
+    expect(present).toBeGreaterThan(features.length * rows.length * 0.5);
   });
 });

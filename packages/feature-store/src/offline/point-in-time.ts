@@ -3,7 +3,8 @@ import type pg from 'pg';
 import type { FeatureCatalog, OnDemandViewInfo, ResolvedFeature, StoredViewInfo } from '../definitions/catalog.js';
 import { copyOut } from './copy-text.js';
 import { emptyColumn, setFromText, setValue, valueAt, type DatasetColumn, type HistoricalDataset } from './dataset.js';
-import { EVENT_TIMESTAMP, createEntityRowsTable, selectAs, type EntityRows } from './entity-rows.js';
+import { EVENT_MS, EVENT_TIMESTAMP, createEntityRowsTable, selectAs, type EntityRows } from './entity-rows.js';
+import { mergeBatchView, mergeStreamView } from './merge-engine.js';
 import { pointInTimeSql, sourceRelation } from './view-queries.js';
 
 export interface HistoricalFeaturesOptions {
@@ -15,8 +16,14 @@ export interface HistoricalFeaturesOptions {
   fullFeatureNames?: boolean;
   /** Schema for scratch tables; the connection's current schema by default. */
   scratchSchema?: string;
-  /** Views queried at once, each on its own connection. */
+  /** Views queried at once (each takes one connection, two with the merge engine). */
   concurrency?: number;
+  /**
+   * `merge` (default): sorted streams out of Postgres merged in TypeScript, linear in rows and
+   * events. `sql`: lateral joins inside Postgres, the definitions compiled to SQL; the rows never
+   * leave the database until the answer, but each row costs an index scan per view.
+   */
+  engine?: 'merge' | 'sql';
 }
 
 /**
@@ -33,6 +40,7 @@ export async function getHistoricalFeatures({
   fullFeatureNames = false,
   scratchSchema,
   concurrency = 3,
+  engine = 'merge',
 }: HistoricalFeaturesOptions): Promise<HistoricalDataset> {
   const rows = await createEntityRowsTable(pool, entityRows, scratchSchema);
   try {
@@ -47,7 +55,7 @@ export async function getHistoricalFeatures({
     const readRows = async (): Promise<void> => {
       const client = await pool.connect();
       try {
-        const select = rows.columns.map((column) => selectAs(column.name, column.dtype)).join(', ');
+        const select = rows.columns.map((column) => (column.name === EVENT_TIMESTAMP ? EVENT_MS : selectAs(column.name, column.dtype))).join(', ');
         for await (const batch of copyOut(client, `SELECT row_id, ${select} FROM ${rows.table}`)) {
           for (const values of batch) {
             const row = Number(values[0]);
@@ -59,9 +67,18 @@ export async function getHistoricalFeatures({
       }
     };
     const readView = async (view: StoredViewInfo): Promise<void> => {
-      viewColumns.set(view.name, await queryView(pool, view, rows.table, rowCount, scratchSchema));
+      const columns =
+        engine === 'sql'
+          ? await queryView(pool, view, rows.table, rowCount, scratchSchema)
+          : view.kind === 'batch'
+            ? await mergeBatchView(pool, view, rows.table, rowCount)
+            : await mergeStreamView(pool, view, rows.table, rowCount, wantedFeatures(view, features, onDemand));
+      viewColumns.set(view.name, columns);
     };
-    await runLimited([readRows, ...stored.map((view) => () => readView(view))], concurrency);
+    // The merge engine holds two connections per view: never more at once than the pool has.
+    const poolSize = (pool as pg.Pool & { options: { max?: number } }).options.max ?? 10;
+    const limit = engine === 'merge' ? Math.max(1, Math.min(concurrency, Math.floor((poolSize - 1) / 2))) : concurrency;
+    await runLimited([readRows, ...stored.map((view) => () => readView(view))], limit + 1);
 
     const timestamps = byName.get(EVENT_TIMESTAMP)!.values as Float64Array;
     const onDemandColumns = new Map(onDemand.map((view) => [view.name, computeOnDemand(view, rowCount, timestamps, byName, viewColumns)]));
@@ -86,6 +103,16 @@ export async function getHistoricalFeatures({
   } finally {
     await rows.drop();
   }
+}
+
+/** Which features of a view the retrieval needs: those requested and those on-demand views read. */
+function wantedFeatures(view: StoredViewInfo, features: ResolvedFeature[], onDemand: OnDemandViewInfo[]): Set<number> {
+  const inputs = new Set(onDemand.flatMap((odfv) => (odfv.definition.sources.includes(view.name) ? odfv.transformation.featureInputs : [])));
+  const wanted = new Set<number>();
+  view.features.forEach((field, index) => {
+    if (inputs.has(field.name) || features.some((feature) => feature.view === view && feature.index === index)) wanted.add(index);
+  });
+  return wanted;
 }
 
 /** The stored views to query: those requested and those on-demand features read. */

@@ -80,17 +80,20 @@ describe('StreamIngestor', () => {
     const resolved = catalog.resolveFeatures(features);
     const readAt = Date.now();
     const online = await readOnlineFeatures(store, planOnlineRead(catalog, resolved), { entities: { customer_id: customers, card_id: cards } }, readAt);
-    const offline = await getHistoricalFeatures({
-      pool: pg.pool, catalog, features: resolved,
-      entityRows: { columns: { customer_id: customers, card_id: cards }, timestamps: customers.map(() => readAt) },
-    });
-    resolved.forEach((feature, f) => {
-      const offlineColumn = offline.columns.find((c) => c.name === feature.field.name)!;
-      customers.forEach((customer, row) => {
-        const context = `${feature.ref} for ${customer} / ${cards[row]}`;
-        expect(online.values[f]![row], context).toEqual(valueAt(offlineColumn, row));
+    // Both offline engines: the SQL the definitions compile to, and the sorted merge.
+    for (const engine of ['sql', 'merge'] as const) {
+      const offline = await getHistoricalFeatures({
+        engine, pool: pg.pool, catalog, features: resolved,
+        entityRows: { columns: { customer_id: customers, card_id: cards }, timestamps: customers.map(() => readAt) },
       });
-    });
+      resolved.forEach((feature, f) => {
+        const offlineColumn = offline.columns.find((c) => c.name === feature.field.name)!;
+        customers.forEach((customer, row) => {
+          const context = `${feature.ref} for ${customer} / ${cards[row]} (${engine})`;
+          expect(online.values[f]![row], context).toEqual(valueAt(offlineColumn, row));
+        });
+      });
+    }
     // The comparison is not vacuous: most values are present and some windows are non-trivial.
     expect(online.statuses[0]!.filter((s) => s === 'PRESENT').length).toBe(12);
     expect(online.statuses[0]!.at(-1)).toBe('NOT_FOUND');
