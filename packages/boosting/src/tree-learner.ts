@@ -139,8 +139,10 @@ export class TreeLearner {
       totals[newLeaf] = rightTotals;
       numLeaves++;
 
-      const leftSplittable = this.splittable(leftTotals, depth[leaf]!);
-      const rightSplittable = this.splittable(rightTotals, depth[newLeaf]);
+      // After the last split the tree is full: its leaves need no histograms.
+      const full = numLeaves === maxLeaves;
+      const leftSplittable = !full && this.splittable(leftTotals, depth[leaf]!);
+      const rightSplittable = !full && this.splittable(rightTotals, depth[newLeaf]);
       if (leftSplittable || rightSplittable) {
         const parentHist = this.histograms[leaf]!;
         const freeHist = this.histograms[newLeaf]!;
