@@ -100,7 +100,8 @@ describe('ONNX export', () => {
   });
 
   it('reads a tree from its root when the root is a categorical split (regression: the chain came after its subtrees and onnxruntime started mid-tree)', async () => {
-    // Root: x1 ∈ {3, 7} (NaN right); left: x0 ≤ 0.5; a second tree sends only NaN of x1 left.
+    // Root: x1 ∈ {3, 7} (NaN right); left: x0 ≤ 0.5; a second tree sends only NaN of x1 left;
+    // a third is a single leaf.
     const categoricalRoot = {
       numLeaves: 3,
       splitFeature: Int32Array.of(1, 0),
@@ -127,14 +128,28 @@ describe('ONNX export', () => {
       leafValue: Float64Array.of(2, -0.5),
       leafCount: Float64Array.of(5, 25),
     };
+    // A tree that could not split: one leaf, no branches.
+    const stump = {
+      numLeaves: 1,
+      splitFeature: new Int32Array(0),
+      threshold: new Float64Array(0),
+      categories: [],
+      defaultLeft: new Uint8Array(0),
+      leftChild: new Int32Array(0),
+      rightChild: new Int32Array(0),
+      splitGain: new Float64Array(0),
+      internalCount: new Float64Array(0),
+      leafValue: Float64Array.of(0.125),
+      leafCount: Float64Array.of(30),
+    };
     const model = new BoostedModel({
       objective: 'binary',
       numClass: 1,
       numFeatures: 2,
       featureNames: ['x', 'code'],
       categoricalFeatures: [1],
-      initScores: Float64Array.of(-1),
-      trees: [categoricalRoot, nanOnly],
+      initScores: Float64Array.of(-1.125),
+      trees: [categoricalRoot, nanOnly, stump],
     });
     const rows = [[0.2, 3], [0.9, 7], [0.2, 4], [0.2, NaN], [0.5, 7], [0.2, 7.5], [0.2, -3]].map((r) => Float64Array.from(r));
     const out = await runOnnx(toOnnx(model, { version: '1', digest: 'd' }), rows, 2);
