@@ -25,6 +25,8 @@ export default defineConfig({
             'packages/*/src/**/*.int.test.ts',
             'services/*/src/**/*.int.test.ts',
             'services/*/test/**/*.int.test.ts',
+            // A service's web UI (services/registry-server/ui) tests itself in a real browser.
+            'services/*/ui/test/**/*.int.test.ts',
           ],
           globalSetup: ['packages/test-infra/src/global-setup.ts'],
           testTimeout: 60_000,

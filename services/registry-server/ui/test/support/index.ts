@@ -1,0 +1,10 @@
+/** What the registry UI's browser tests and its bench (bench/registry-ui) share. */
+export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, type LaunchedBrowser } from './browser.js';
+export { UI_BUILD_DIR, ensureUiBuilt } from './build-ui.js';
+export {
+  UI_WRITE_TOKEN,
+  startLiveRegistry,
+  type LiveRegistry,
+  type LiveRegistryOptions,
+} from './live-registry.js';
+export { seedRegistry, type SeededRegistry, type SeededRun } from './seed.js';
