@@ -59,6 +59,9 @@ export class PaymentSimulation implements SimulationContext, Iterable<SimulatedR
   private payments = 0;
   private readonly paymentLimit: number;
   private closed = false;
+  /** Mean time between session candidates, and when the next one comes. */
+  private readonly sessionGapMs: number;
+  private nextSessionAt: number;
 
   /** Throws a ZodError naming the option at fault when the options are impossible. */
   constructor(input: SimulationOptions) {
@@ -84,7 +87,8 @@ export class PaymentSimulation implements SimulationContext, Iterable<SimulatedR
         ? customers * SESSIONS_PER_CUSTOMER_DAY
         : Math.max(1, (events / days - renewalsPerDay * EVENTS_PER_RENEWAL - signupsPerDay) / EVENTS_PER_SESSION);
     for (const subscription of this.population.subscriptions) scheduleFirstRenewal(this, subscription);
-    this.scheduleSession(startMs);
+    this.sessionGapMs = (DAY_MS * MEAN_SESSION_INTENSITY) / (this.sessionsPerDay * MAX_SESSION_INTENSITY);
+    this.nextSessionAt = startMs + this.random.exponential(this.sessionGapMs);
     if (signupsPerDay > 0) this.scheduleSignup(startMs, signupsPerDay);
   }
 
@@ -98,6 +102,13 @@ export class PaymentSimulation implements SimulationContext, Iterable<SimulatedR
       if (this.payments >= this.paymentLimit) return undefined;
       this.buffer.length = 0;
       this.bufferHead = 0;
+      // Session arrivals are the most frequent happening: kept beside the agenda, not in it.
+      if (this.nextSessionAt <= this.queue.peekTime()) {
+        const at = this.nextSessionAt;
+        this.nextSessionAt = at + this.random.exponential(this.sessionGapMs);
+        this.runSessionCandidate(at);
+        continue;
+      }
       const task = this.queue.pop();
       if (!task) return undefined;
       task.run();
@@ -116,14 +127,14 @@ export class PaymentSimulation implements SimulationContext, Iterable<SimulatedR
     return this.payments;
   }
 
-  attempt(input: AttemptSpec): AttemptResult {
+  attempt(spec: AttemptSpec): AttemptResult {
     // Event times are whole milliseconds, as occurred_at carries them.
-    const spec = Number.isInteger(input.at) ? input : { ...input, at: Math.floor(input.at) };
+    const at = Math.floor(spec.at);
     const decline =
       spec.outcome !== undefined
         ? spec.outcome
         : authorize(this.random, {
-            at: spec.at,
+            at,
             holder: spec.holder,
             card: spec.card,
             method: spec.method,
@@ -165,9 +176,9 @@ export class PaymentSimulation implements SimulationContext, Iterable<SimulatedR
       status: decline === null ? 'succeeded' : 'failed',
       decline_code: decline,
       decline_type: decline === null ? null : declineTypeOf(decline),
-      occurred_at: new Date(spec.at).toISOString(),
+      occurred_at: new Date(at).toISOString(),
     };
-    this.push({ kind: 'payment', at: spec.at, event, fraud: spec.fraud });
+    this.push({ kind: 'payment', at, event, fraud: spec.fraud });
     if (decline === null) {
       if (spec.customer && spec.fraud === null) {
         spec.customer.payments++;
@@ -199,18 +210,10 @@ export class PaymentSimulation implements SimulationContext, Iterable<SimulatedR
   }
 
   /**
-   * Shopping sessions arrive as a Poisson process thinned by time of day and weekday. Attacks are
+   * Shopping sessions arrive as a Poisson process thinned by time of day and weekday: candidates
+   * come at the peak rate and are kept in proportion to the intensity at their time. Attacks are
    * drawn before the thinning: bots keep no office hours.
    */
-  private scheduleSession(after: number): void {
-    const candidatesPerDay = (this.sessionsPerDay * MAX_SESSION_INTENSITY) / MEAN_SESSION_INTENSITY;
-    const at = after + this.random.exponential(DAY_MS / candidatesPerDay);
-    this.schedule(at, () => {
-      this.runSessionCandidate(at);
-      this.scheduleSession(at);
-    });
-  }
-
   private runSessionCandidate(at: number): void {
     const scale = MEAN_SESSION_INTENSITY / MAX_SESSION_INTENSITY;
     const u = this.random.float() / scale;
