@@ -113,7 +113,7 @@ function report(results: { name: string; result: Result }[]): string {
     ['16 writers: failed calls', (r) => String(r.writers.errors), '0'],
     ['16 writers: metrics lost', (r) => String(r.writers.lost), '0'],
   ];
-  const width = [52, ...columns.map((c) => Math.max(16, c.length + 2)), 10];
+  const width = [52, ...columns.map((c) => Math.max(22, c.length + 2)), 10];
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(width[i] ?? 16)).join('');
   return [line(['', ...columns, 'target']), ...rows.map(([label, cell, target]) => line([label, ...results.map(({ result }) => cell(result)), target]))].join('\n');
 }

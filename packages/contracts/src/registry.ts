@@ -12,3 +12,4 @@ export * from './registry/artifacts-api.js';
 export * from './registry/lineage.js';
 export * from './registry/limits.js';
 export * from './registry/operations.js';
+export * from './registry/routes.js';

@@ -31,16 +31,12 @@ export const Int32 = z.preprocess(
 
 const NON_FINITE = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY } as const;
 
-/** A double field in a request: a JSON number, or protobuf's spelling of a non-finite value. */
-export const Double = z.preprocess((value) => {
-  if (typeof value === 'string') {
-    if (value in NON_FINITE) return NON_FINITE[value as keyof typeof NON_FINITE];
-    const parsed = Number(value);
-    return value.trim() !== '' && !Number.isNaN(parsed) ? parsed : value;
-  }
-  return value;
-  // z.number() refuses NaN and infinities, which metrics may legitimately be.
-}, z.custom<number>((value) => typeof value === 'number', { error: 'must be a number (a JSON number, "NaN", "Infinity" or "-Infinity")' }));
+/** A double field in a request: a JSON number, a decimal string, or "NaN", "Infinity", "-Infinity". */
+export const Double = z
+  .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']), z.string().regex(/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/)], {
+    error: 'must be a number (a JSON number, "NaN", "Infinity" or "-Infinity")',
+  })
+  .transform((value) => (typeof value === 'number' ? value : value in NON_FINITE ? NON_FINITE[value as keyof typeof NON_FINITE] : Number(value)));
 
 /** A double in a response: JSON has no NaN or Infinity, so protobuf writes them as strings. */
 export const DoubleOut = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);

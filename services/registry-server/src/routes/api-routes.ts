@@ -4,12 +4,12 @@ import {
   MlflowErrorBody,
   REGISTRY_API_PREFIXES,
   REGISTRY_OPERATIONS,
+  inlineObjectSchema,
   type RegistryApi,
   type RegistryOperation,
   type RegistryOperationName,
 } from '@payments-mlops/contracts';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
 import { requireAccess, type createAuthorizer } from './auth.js';
 import { handleMlflowError, handleMlflowNotFound } from './mlflow-errors.js';
 
@@ -20,10 +20,6 @@ export interface ApiRoutesOptions {
 
 const ERROR_RESPONSES = { 400: MlflowErrorBody, 404: MlflowErrorBody, 503: MlflowErrorBody };
 
-/** The same object schema without its component name. */
-export function inlineObject(schema: z.ZodType): z.ZodType {
-  return schema instanceof z.ZodObject ? z.object(schema.shape) : schema;
-}
 
 /**
  * Every JSON operation of REGISTRY_OPERATIONS under one prefix (/api/2.0 or /ajax-api/2.0). GET
@@ -51,7 +47,7 @@ function operationRoutes(prefix: string, { registry, authorize }: ApiRoutesOptio
             tags: [operation.path.split('/')[2] ?? 'registry'],
             hide: prefix !== REGISTRY_API_PREFIXES[0],
             // Query parameters are listed one by one in OpenAPI, so their schema is inlined, not a $ref.
-            [input]: input === 'querystring' ? inlineObject(operation.request) : operation.request,
+            [input]: input === 'querystring' ? inlineObjectSchema(operation.request) : operation.request,
             response: { 200: operation.response, ...ERROR_RESPONSES },
           },
           preValidation: (request, _reply, done) => {

@@ -1,13 +1,21 @@
 // The OpenAPI fields of route schemas (operationId, summary, tags, hide) come from @fastify/swagger.
 import type {} from '@fastify/swagger';
-import { ARTIFACT_SHA256_HEADER, ListProxiedArtifactsRequest, ListProxiedArtifactsResponse, MlflowError, MlflowErrorBody, REGISTRY_API_PREFIXES, Empty } from '@payments-mlops/contracts';
+import {
+  ARTIFACT_SHA256_HEADER,
+  Empty,
+  ListProxiedArtifactsRequest,
+  ListProxiedArtifactsResponse,
+  MlflowError,
+  MlflowErrorBody,
+  REGISTRY_API_PREFIXES,
+  inlineObjectSchema,
+} from '@payments-mlops/contracts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
 import { basename, parseArtifactPath } from '../domain/artifact-path.js';
 import { contentTypeOf } from '../domain/mime-types.js';
 import type { ArtifactCatalog } from '../stores/artifacts/artifact-catalog.js';
 import { artifactTooLarge } from '../stores/artifacts/measured-stream.js';
-import { inlineObject } from './api-routes.js';
 import { requireAccess, type createAuthorizer } from './auth.js';
 import { handleMlflowError, handleMlflowNotFound } from './mlflow-errors.js';
 
@@ -47,7 +55,7 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
       return files.length > 0 ? { files } : {};
     };
     app.get('/artifacts', {
-      schema: { operationId: 'listProxiedArtifacts', summary: 'List artifacts under a path', tags: ['mlflow-artifacts'], hide, querystring: inlineObject(ListProxiedArtifactsRequest), response: { 200: ListProxiedArtifactsResponse, 400: MlflowErrorBody } },
+      schema: { operationId: 'listProxiedArtifacts', summary: 'List artifacts under a path', tags: ['mlflow-artifacts'], hide, querystring: inlineObjectSchema(ListProxiedArtifactsRequest), response: { 200: ListProxiedArtifactsResponse, 400: MlflowErrorBody } },
       onRequest: read,
       handler: list,
     });

@@ -5,7 +5,7 @@ import type pg from 'pg';
  * A statement: its SQL, or a named statement that Postgres parses and plans once per connection
  * (for the hot paths, whose SQL never changes).
  */
-export type Statement = string | { name: string; text: string };
+export type Statement = string | { name?: string; text: string; rowMode?: 'array' };
 
 /** What a store needs from Postgres: queries, and transactions on one connection. */
 export interface Queryable {

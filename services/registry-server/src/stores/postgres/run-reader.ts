@@ -1,11 +1,12 @@
-import { MlflowError, type DatasetInput, type Metric, type Run, type RunInfo, type RunStatus, type LifecycleStage } from '@payments-mlops/contracts';
+import { MlflowError, doubleToWire, type DatasetInput, type LifecycleStage, type Metric, type Param, type Run, type RunInfo, type RunStatus, type RunTag } from '@payments-mlops/contracts';
 import type { Queryable } from './db.js';
 
 /*
- * Reads whole runs: info, the latest value of each metric, params, tags and dataset inputs, in one
- * query whose per-run collections Postgres builds as JSON (one row per run, not one per value).
- * Postgres writes a NaN or infinite double in JSON as "NaN" / "Infinity", exactly as protobuf-JSON
- * does, so metric values pass through untouched.
+ * Reads whole runs: info, the latest value of each metric, params, tags and dataset inputs. A
+ * search page reads up to 50,000 runs at once, so each table is read once for the whole page
+ * (one bitmap index scan over `run_uuid = ANY(...)`), the five reads run in parallel on separate
+ * connections, and the page is assembled here. The reads are not one snapshot: a value logged
+ * while a page is read may or may not be on it, as with MLflow's own store.
  */
 
 interface RunRow {
@@ -18,36 +19,22 @@ interface RunRow {
   end_time: string | null;
   artifact_uri: string;
   lifecycle_stage: LifecycleStage;
-  metrics: [string, Metric['value'], number, number][] | null;
-  params: [string, string][] | null;
-  tags: [string, string][] | null;
-  inputs: DatasetInput[] | null;
 }
 
-const RUN_COLUMNS = `run_uuid, r.experiment_id::text AS experiment_id, r.name, r.user_id, r.status,
-  r.start_time::text AS start_time, r.end_time::text AS end_time, r.artifact_uri, r.lifecycle_stage`;
+const RUN_COLUMNS = `run_uuid, experiment_id::text AS experiment_id, name, user_id, status,
+  start_time::text AS start_time, end_time::text AS end_time, artifact_uri, lifecycle_stage`;
 
-// One round trip for a page of runs: each run's collections come from index lookups on its
-// primary keys, aggregated to JSON by Postgres, so the page is one row per run.
-const READ_RUNS = {
-  name: 'read_runs',
-  text: `SELECT ${RUN_COLUMNS}, m.metrics, p.params, t.tags, i.inputs
-    FROM unnest($1::text[]) AS ids(run_uuid) JOIN runs r USING (run_uuid)
-    LEFT JOIN LATERAL (SELECT json_agg(json_build_array(key, value, timestamp, step) ORDER BY key) AS metrics
-                       FROM latest_metrics WHERE run_uuid = r.run_uuid) m ON true
-    LEFT JOIN LATERAL (SELECT json_agg(json_build_array(key, value) ORDER BY key) AS params
-                       FROM params WHERE run_uuid = r.run_uuid) p ON true
-    LEFT JOIN LATERAL (SELECT json_agg(json_build_array(key, value) ORDER BY key) AS tags
-                       FROM run_tags WHERE run_uuid = r.run_uuid) t ON true
-    LEFT JOIN LATERAL (SELECT json_agg(json_strip_nulls(json_build_object(
-                         'tags', CASE WHEN jsonb_array_length(ri.tags) > 0 THEN ri.tags END,
-                         'dataset', json_build_object('name', d.name, 'digest', d.digest, 'source_type', d.source_type,
-                                                      'source', d.source, 'schema', d.schema, 'profile', d.profile)))
-                         ORDER BY ri.logged_at, d.name) AS inputs
-                       FROM run_inputs ri JOIN datasets d USING (dataset_uuid) WHERE ri.run_uuid = r.run_uuid) i ON true`,
-};
+// Row arrays, not objects: a page has tens of thousands of these rows.
+const READ_METRICS = 'SELECT run_uuid, key, value, timestamp::float8, step::float8 FROM latest_metrics WHERE run_uuid = ANY($1)';
+const READ_PARAMS = 'SELECT run_uuid, key, value FROM params WHERE run_uuid = ANY($1)';
+const READ_TAGS = 'SELECT run_uuid, key, value FROM run_tags WHERE run_uuid = ANY($1)';
+const READ_INPUTS = `SELECT i.run_uuid, json_strip_nulls(json_build_object(
+    'tags', CASE WHEN jsonb_array_length(i.tags) > 0 THEN i.tags END,
+    'dataset', json_build_object('name', d.name, 'digest', d.digest, 'source_type', d.source_type,
+                                 'source', d.source, 'schema', d.schema, 'profile', d.profile)))
+  FROM run_inputs i JOIN datasets d USING (dataset_uuid) WHERE i.run_uuid = ANY($1) ORDER BY i.logged_at, d.name`;
 
-function toRunInfo(row: Pick<RunRow, 'run_uuid' | 'experiment_id' | 'name' | 'user_id' | 'status' | 'start_time' | 'end_time' | 'artifact_uri' | 'lifecycle_stage'>): RunInfo {
+function toRunInfo(row: RunRow): RunInfo {
   const info: RunInfo = {
     run_id: row.run_uuid,
     run_uuid: row.run_uuid,
@@ -63,19 +50,43 @@ function toRunInfo(row: Pick<RunRow, 'run_uuid' | 'experiment_id' | 'name' | 'us
   return info;
 }
 
-function toRun(row: RunRow): Run {
-  const data: Run['data'] = {};
-  if (row.metrics) data.metrics = row.metrics.map(([key, value, timestamp, step]) => ({ key, value, timestamp, step }));
-  if (row.params) data.params = row.params.map(([key, value]) => ({ key, value }));
-  if (row.tags) data.tags = row.tags.map(([key, value]) => ({ key, value }));
-  return { info: toRunInfo(row), data, inputs: row.inputs ? { dataset_inputs: row.inputs } : {} };
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+interface Collected {
+  metrics: Metric[];
+  params: Param[];
+  tags: RunTag[];
+  inputs: DatasetInput[];
 }
 
 /** The runs with these ids, in the order given; ids with no run are skipped. */
 export async function readRuns(db: Queryable, runIds: readonly string[]): Promise<Run[]> {
   if (runIds.length === 0) return [];
-  const { rows } = await db.query<RunRow>(READ_RUNS, [runIds]);
-  const byId = new Map(rows.map((row) => [row.run_uuid, toRun(row)]));
+  const ids = [runIds];
+  const [runs, metrics, params, tags, inputs] = await Promise.all([
+    db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_uuid = ANY($1)`, ids),
+    db.query({ text: READ_METRICS, rowMode: 'array' }, ids),
+    db.query({ text: READ_PARAMS, rowMode: 'array' }, ids),
+    db.query({ text: READ_TAGS, rowMode: 'array' }, ids),
+    db.query({ text: READ_INPUTS, rowMode: 'array' }, ids),
+  ]);
+  const collected = new Map<string, Collected>(runs.rows.map((row) => [row.run_uuid, { metrics: [], params: [], tags: [], inputs: [] }]));
+  for (const [runId, key, value, timestamp, step] of metrics.rows as unknown as [string, string, number, number, number][]) {
+    collected.get(runId)?.metrics.push({ key, value: doubleToWire(value), timestamp, step });
+  }
+  for (const [runId, key, value] of params.rows as unknown as [string, string, string][]) collected.get(runId)?.params.push({ key, value });
+  for (const [runId, key, value] of tags.rows as unknown as [string, string, string][]) collected.get(runId)?.tags.push({ key, value });
+  for (const [runId, input] of inputs.rows as unknown as [string, DatasetInput][]) collected.get(runId)?.inputs.push(input);
+
+  const byId = new Map<string, Run>();
+  for (const row of runs.rows) {
+    const parts = collected.get(row.run_uuid);
+    const data: Run['data'] = {};
+    if (parts?.metrics.length) data.metrics = parts.metrics.sort(byKey);
+    if (parts?.params.length) data.params = parts.params.sort(byKey);
+    if (parts?.tags.length) data.tags = parts.tags.sort(byKey);
+    byId.set(row.run_uuid, { info: toRunInfo(row), data, inputs: parts?.inputs.length ? { dataset_inputs: parts.inputs } : {} });
+  }
   return runIds.flatMap((id) => byId.get(id) ?? []);
 }
 
