@@ -11,7 +11,7 @@ import { decodeFeatureRow } from './value-codec.js';
 
 /** Where one output column's values come from. */
 type ColumnSource =
-  | { kind: 'stored'; view: number; index: number }
+  | { kind: 'stored'; view: number; index: number; position: number }
   | { kind: 'request'; field: string }
   | { kind: 'on_demand'; view: number; index: number };
 
@@ -94,7 +94,7 @@ export function planOnlineRead(catalog: FeatureCatalog, features: ResolvedFeatur
       case 'stream': {
         const read = storedSlot(view);
         want(read, feature.index);
-        return { kind: 'stored', view: stored.indexOf(read), index: feature.index };
+        return { kind: 'stored', view: stored.indexOf(read), index: feature.index, position: -1 };
       }
       case 'request':
         requestFields.add(feature.field.name);
@@ -106,6 +106,9 @@ export function planOnlineRead(catalog: FeatureCatalog, features: ResolvedFeatur
   for (const read of stored) {
     read.wanted.sort((a, b) => a - b);
     read.wanted.forEach((index, position) => read.positions.set(read.view.features[index]!.name, position));
+  }
+  for (const column of columns) {
+    if (column.kind === 'stored') column.position = stored[column.view]!.wanted.indexOf(column.index);
   }
   const joinKeys = [...new Set(stored.map((read) => read.joinKey))];
   const knownColumns = new Set<string>(catalog.entitiesByJoinKey.keys());
@@ -168,15 +171,15 @@ export async function readOnlineFeatures(
       onDemandValues[slot] = view.transformation.compute(inputs, nowMs);
     });
 
-    plan.columns.forEach((source, column) => {
+    for (let column = 0; column < columnCount; column++) {
+      const source = plan.columns[column]!;
       let value: FeatureValue | undefined;
       let status: FeatureStatus;
       let eventMs = 0;
       switch (source.kind) {
         case 'stored': {
-          const read = plan.stored[source.view]!;
           status = storedStatus[source.view]!;
-          value = status === 'PRESENT' || status === 'NULL_VALUE' ? storedValues[source.view]![read.positions.get(read.view.features[source.index]!.name)!] : null;
+          value = status === 'PRESENT' || status === 'NULL_VALUE' ? storedValues[source.view]![source.position] : null;
           if (status === 'PRESENT' && value === null) status = 'NULL_VALUE';
           if (status !== 'NOT_FOUND') eventMs = storedTimes[source.view]!;
           break;
@@ -196,7 +199,7 @@ export async function readOnlineFeatures(
       values[column]![row] = value ?? null;
       statuses[column]![row] = status;
       times[column]![row] = eventMs;
-    });
+    }
   }
   return { features: plan.features, values, statuses, eventTimestamps: times };
 }

@@ -132,15 +132,32 @@ export class RedisOnlineStore {
     return { applied, duplicates: results.length - applied, skipped };
   }
 
-  /** Reads the state of each (view, entity key) in one round trip; null where nothing is stored. */
+  /**
+   * Reads the state of each (view, entity key) in one round trip; null where nothing is stored.
+   * With auto-pipelining (the serving client), the commands of concurrent requests share one
+   * socket write per event-loop turn, and ioredis routes them per node on a cluster.
+   */
   async readStates(requests: readonly { view: StoredViewInfo; key: string }[]): Promise<StoredState[]> {
     if (requests.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const { view, key } of requests) {
-      if (view.kind === 'batch') pipeline.getBuffer(batchViewKey(this.keyPrefix, view, key));
-      else pipeline.hgetall(aggregateStateKey(this.keyPrefix, view.plan, key));
+    let results: unknown[];
+    if (this.redis.options.enableAutoPipelining === true) {
+      try {
+        results = await Promise.all(
+          requests.map(({ view, key }) =>
+            view.kind === 'batch' ? this.redis.getBuffer(batchViewKey(this.keyPrefix, view, key)) : this.redis.hgetall(aggregateStateKey(this.keyPrefix, view.plan, key)),
+          ),
+        );
+      } catch (error) {
+        throw isConnectionError(error) ? new OnlineStoreUnavailableError(error) : error;
+      }
+    } else {
+      const pipeline = this.redis.pipeline();
+      for (const { view, key } of requests) {
+        if (view.kind === 'batch') pipeline.getBuffer(batchViewKey(this.keyPrefix, view, key));
+        else pipeline.hgetall(aggregateStateKey(this.keyPrefix, view.plan, key));
+      }
+      results = await this.exec(pipeline);
     }
-    const results = await this.exec(pipeline);
     return results.map((result) => {
       if (Buffer.isBuffer(result)) return result;
       if (result !== null && typeof result === 'object') return result as Record<string, string>;
@@ -183,7 +200,8 @@ export class RedisOnlineStore {
   }
 }
 
-function isConnectionError(error: Error): boolean {
+function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
   return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Command timed out|enableOfflineQueue|MaxRetriesPerRequest|LOADING|CLUSTERDOWN/i.test(
     error.message,
   );

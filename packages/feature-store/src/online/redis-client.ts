@@ -7,13 +7,19 @@ export interface OnlineRedisOptions {
    * next request after Redis is back succeeds without a restart.
    */
   failFast?: boolean;
+  /**
+   * Let concurrent requests share socket writes (ioredis auto-pipelining): fewer system calls
+   * per request under load, and per-node routing on Redis Cluster. On for serving.
+   */
+  autoPipelining?: boolean;
   /** Longest a command may take before it fails, in ms. */
   commandTimeoutMs?: number;
   connectionName?: string;
 }
 
-export function createOnlineRedis(url: string, { failFast = false, commandTimeoutMs, connectionName }: OnlineRedisOptions = {}): Redis {
+export function createOnlineRedis(url: string, { failFast = false, autoPipelining = failFast, commandTimeoutMs, connectionName }: OnlineRedisOptions = {}): Redis {
   return new Redis(url, {
+    enableAutoPipelining: autoPipelining,
     ...(failFast ? { enableOfflineQueue: false, maxRetriesPerRequest: 0 } : {}),
     ...(commandTimeoutMs === undefined ? {} : { commandTimeout: commandTimeoutMs }),
     ...(connectionName === undefined ? {} : { connectionName }),

@@ -53,53 +53,64 @@ local function bytes_greater(a, b)
   return #a > #b
 end
 
+-- Read every field this update touches in one HMGET, write them back in one HSET.
 local i = 6
 local rings = tonumber(ARGV[i]); i = i + 1
-for _ = 1, rings do
-  local ring, tile, deltas = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  i = i + 3
-  local field = 'r' .. ring .. ':' .. tile
-  local old = redis.call('HGET', key, field)
-  if old then
+local ringArgs = i
+i = i + 3 * rings
+local scalars = tonumber(ARGV[i]); i = i + 1
+local scalarArgs = i
+i = i + 5 * scalars
+local fields = { 'h' }
+for r = 0, rings - 1 do
+  local ring, tile = ARGV[ringArgs + 3 * r], ARGV[ringArgs + 3 * r + 1]
+  fields[#fields + 1] = 'r' .. ring .. ':' .. tile
+  fields[#fields + 1] = 'n' .. ring
+end
+for s = 0, scalars - 1 do fields[#fields + 1] = ARGV[scalarArgs + 5 * s + 1] end
+local old = redis.call('HMGET', key, unpack(fields))
+local writes = {}
+local function put(field, value) writes[#writes + 1] = field; writes[#writes + 1] = value end
+
+if not old[1] or tonumber(ARGV[3]) > tonumber(old[1]) then put('h', ARGV[3]) end
+for r = 0, rings - 1 do
+  local ring, tile, deltas = ARGV[ringArgs + 3 * r], ARGV[ringArgs + 3 * r + 1], ARGV[ringArgs + 3 * r + 2]
+  local stored, newest = old[2 + 2 * r], old[3 + 2 * r]
+  if stored then
     local olds = {}
-    for v in string.gmatch(old, '[^,]+') do olds[#olds + 1] = tonumber(v) end
+    for v in string.gmatch(stored, '[^,]+') do olds[#olds + 1] = tonumber(v) end
     local sums, k = {}, 1
     for v in string.gmatch(deltas, '[^,]+') do
       sums[k] = string.format('%.17g', (olds[k] or 0) + tonumber(v))
       k = k + 1
     end
-    redis.call('HSET', key, field, table.concat(sums, ','))
+    put('r' .. ring .. ':' .. tile, table.concat(sums, ','))
   else
-    redis.call('HSET', key, field, deltas)
+    put('r' .. ring .. ':' .. tile, deltas)
   end
-  local newest = redis.call('HGET', key, 'n' .. ring)
-  if not newest or tonumber(tile) > tonumber(newest) then redis.call('HSET', key, 'n' .. ring, tile) end
+  if not newest or tonumber(tile) > tonumber(newest) then put('n' .. ring, tile) end
 end
-
-local scalars = tonumber(ARGV[i]); i = i + 1
-for _ = 1, scalars do
-  local op, field, tsText, id, value = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-  i = i + 5
+for s = 0, scalars - 1 do
+  local base = scalarArgs + 5 * s
+  local op, field, tsText, id, value = ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
   local ts = tonumber(tsText)
-  local old = redis.call('HGET', key, field)
+  local stored = old[2 + 2 * rings + s]
   if op == 'min' then
-    if not old or ts < tonumber(old) then redis.call('HSET', key, field, tsText) end
+    if not stored or ts < tonumber(stored) then put(field, tsText) end
   elseif op == 'max' or op == 'distinct' then
-    if not old or ts > tonumber(old) then redis.call('HSET', key, field, tsText) end
+    if not stored or ts > tonumber(stored) then put(field, tsText) end
   else
     local newer = true
-    if old then
-      local first = string.find(old, '\\31', 1, true)
-      local second = string.find(old, '\\31', first + 1, true)
-      local oldTs = tonumber(string.sub(old, 1, first - 1))
-      newer = ts > oldTs or (ts == oldTs and bytes_greater(id, string.sub(old, first + 1, second - 1)))
+    if stored then
+      local first = string.find(stored, '\\31', 1, true)
+      local second = string.find(stored, '\\31', first + 1, true)
+      local storedTs = tonumber(string.sub(stored, 1, first - 1))
+      newer = ts > storedTs or (ts == storedTs and bytes_greater(id, string.sub(stored, first + 1, second - 1)))
     end
-    if newer then redis.call('HSET', key, field, tsText .. '\\31' .. id .. '\\31' .. value) end
+    if newer then put(field, tsText .. '\\31' .. id .. '\\31' .. value) end
   end
 end
-
-local latest = redis.call('HGET', key, 'h')
-if not latest or tonumber(ARGV[3]) > tonumber(latest) then redis.call('HSET', key, 'h', ARGV[3]) end
+if #writes > 0 then redis.call('HSET', key, unpack(writes)) end
 if ARGV[4] ~= '0' and redis.call('PEXPIRETIME', key) < tonumber(ARGV[4]) then
   redis.call('PEXPIREAT', key, ARGV[4])
 end

@@ -160,7 +160,7 @@ function createMetrics(registry: Registry, prefix: string, latest: () => Readonl
     latency: new Histogram({
       name: `${prefix}stream_event_to_online_seconds`,
       help: 'From a message being produced to its window aggregates being readable online.',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
     lastEventTime: new Gauge({

@@ -20,13 +20,16 @@ export function feastResponse(
     featureNames.push(key);
     results.push({ values, statuses: values.map((): FeatureStatus => 'PRESENT'), event_timestamps: values.map(() => EPOCH) });
   }
+  // Features of one view share their event time: format each distinct time once per answer.
+  const formatted = new Map<number, string>([[0, EPOCH]]);
+  const iso = (ms: number): string => {
+    let text = formatted.get(ms);
+    if (text === undefined) formatted.set(ms, (text = new Date(ms).toISOString()));
+    return text;
+  };
   columns.features.forEach((feature, index) => {
     featureNames.push(fullFeatureNames ? `${feature.view.name}__${feature.field.name}` : feature.field.name);
-    results.push({
-      values: columns.values[index]!,
-      statuses: columns.statuses[index]!,
-      event_timestamps: columns.eventTimestamps[index]!.map((ms) => (ms === 0 ? EPOCH : new Date(ms).toISOString())),
-    });
+    results.push({ values: columns.values[index]!, statuses: columns.statuses[index]!, event_timestamps: columns.eventTimestamps[index]!.map(iso) });
   });
   return { metadata: { feature_names: featureNames }, results };
 }

@@ -25,6 +25,10 @@ export const onlineFeatureRoutes: FastifyPluginCallbackZod<OnlineFeatureRouteOpt
         body: GetOnlineFeaturesRequest,
         response: { 200: GetOnlineFeaturesResponse, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
       },
+      // The hot path: the answer is built from the read plan's own typed values, so it is written
+      // with JSON.stringify instead of being validated against the response schema again (which
+      // still documents it in /docs). Error bodies go through the shared error handler as usual.
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request) => {
       const catalog = registry.catalog();

@@ -1,0 +1,193 @@
+/**
+ * make bench-features: the feature store's figures beside Feast's published ones.
+ *
+ *   node --conditions=source --import tsx bench/features/bench.ts [--quick]
+ *
+ * Everything runs against the local services (make infra-up) in a schema, key prefix and topic of
+ * its own, removed at the end. Bounded: about three minutes, under one with --quick (CI).
+ */
+import { loadavg } from 'node:os';
+import { CreateBucketCommand, DeleteObjectCommand, DeleteBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  FeatureCatalog,
+  PostgresRegistryStore,
+  RedisOnlineStore,
+  applyFeatureRepo,
+  createOnlineRedis,
+  exportDatasetSnapshot,
+  getHistoricalFeatures,
+  materialize,
+} from '@payments-mlops/feature-store';
+import { migrateWarehouse } from '@payments-mlops/warehouse';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { BENCH_FEATURES, benchFeatureRepo, generateBenchData } from './bench-data.js';
+import { startFeatureServer } from './feature-server-process.js';
+import { runLoad, type LoadResult } from './http-load.js';
+import { printReport, type Figure } from './report.js';
+import { histogramPercentiles, metricValue, publishPayments } from './stream-load.js';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+const QUICK = process.argv.includes('--quick');
+const SIZES = QUICK ? { events: 100_000, entities: 50_000 } : { events: 1_000_000, entities: 250_000 };
+const SECONDS = QUICK ? 4 : 10;
+const SCHEMA = 'feature_bench';
+const DAY = 86_400_000;
+
+const env = {
+  database: process.env.WAREHOUSE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/payments',
+  redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  s3: process.env.S3_ENDPOINT_URL ?? 'http://127.0.0.1:9000',
+};
+const PROJECT_REPO = new URL('../../feature-repo/', import.meta.url).pathname;
+
+function inSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, (performance.now() - started) / 1000];
+}
+
+const log = (message: string) => console.error(`[bench-features] ${message}`);
+const figures: Figure[] = [];
+const loadBefore = loadavg()[0]!;
+
+const admin = new pg.Pool({ connectionString: env.database, max: 1 });
+await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+await admin.query(`CREATE SCHEMA ${SCHEMA}`);
+const pool = new pg.Pool({ connectionString: inSchema(env.database, SCHEMA), max: 8 });
+const redis = createOnlineRedis(env.redis, { connectionName: 'bench-features' });
+const kafka = new Kafka({ clientId: 'bench-features', brokers: env.brokers, logLevel: logLevel.WARN });
+const s3 = new S3Client({
+  endpoint: env.s3,
+  region: process.env.S3_REGION ?? 'us-east-1',
+  forcePathStyle: true,
+  credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'minioadmin', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'minioadmin' },
+});
+const bucket = `feature-bench-${Date.now()}`;
+const topic = `features.bench.${Date.now()}`;
+
+try {
+  log(`generating ${SIZES.events.toLocaleString()} payments and ${SIZES.entities.toLocaleString()} × 50 features (schema ${SCHEMA})`);
+  await migrateWarehouse(pool);
+  const [, generation] = await timed(() => generateBenchData(pool, SIZES));
+  log(`data ready in ${generation.toFixed(1)} s`);
+
+  const directory = await benchFeatureRepo(PROJECT_REPO, topic);
+  await applyFeatureRepo({ directory, pool, appliedBy: 'bench-features', registrySchema: SCHEMA });
+  const registry = new PostgresRegistryStore({ pool, schema: SCHEMA });
+  const stored = (await registry.getVersion('payments_mlops'))!;
+  const catalog = new FeatureCatalog(stored.repo, stored.version);
+  const store = new RedisOnlineStore({ redis, keyPrefix: 'fsbench:' });
+  const now = Date.now();
+
+  // --- materialization -------------------------------------------------------------------------
+  const [[bench50], benchSeconds] = await timed(() => materialize({ pool, store, registry, catalog, views: ['bench_customer_50'], startMs: now - DAY, endMs: now }));
+  figures.push({ name: 'materialize, 50-feature view', ours: `${Math.round(bench50!.rows / benchSeconds).toLocaleString()} rows/s`, target: '≥ 100,000 rows/s', anchor: '', detail: `${bench50!.rows.toLocaleString()} rows in ${benchSeconds.toFixed(1)} s` });
+  const [replay, replaySeconds] = await timed(() => materialize({ pool, store, registry, catalog, views: ['customer_activity', 'card_activity', 'merchant_stats'], startMs: now - 2 * DAY, endMs: now }));
+  const replayed = replay.find((run) => run.feature_view === 'customer_activity')!;
+  figures.push({ name: 'materialize, stream views (replay)', ours: `${Math.round(replayed.rows / replaySeconds).toLocaleString()} events/s`, target: '', anchor: '', detail: `${replayed.rows.toLocaleString()} events × 2 entities, exactly-once script` });
+  log('materialized');
+
+  // --- point-in-time retrieval -----------------------------------------------------------------
+  const views = ['customer_activity', 'card_activity', 'merchant_stats'];
+  const features = catalog.resolveService('fraud').filter((feature) => views.includes(feature.view.name));
+  const [dataset, pitSeconds] = await timed(() =>
+    getHistoricalFeatures({
+      pool, catalog, features, scratchSchema: SCHEMA,
+      entityRows: { sql: 'SELECT payment_id, customer_id, card_id, merchant_id, occurred_at AS event_timestamp FROM payment_events' },
+    }),
+  );
+  figures.push({ name: `historical retrieval, ${dataset.rowCount.toLocaleString()} rows × 3 views`, ours: `${pitSeconds.toFixed(1)} s`, target: QUICK ? '' : '≤ 30 s', anchor: '', detail: `${features.length} features, merge engine` });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const [manifest, exportSeconds] = await timed(() => exportDatasetSnapshot({ dataset, s3, bucket, name: 'fraud_bench', project: 'payments_mlops', featureService: 'fraud' }));
+  figures.push({ name: 'dataset snapshot to S3 (Parquet)', ours: `${exportSeconds.toFixed(1)} s`, target: '', anchor: '', detail: `${(manifest.bytes / 1e6).toFixed(1)} MB, ${manifest.digest.slice(0, 19)}…` });
+  log('retrieval done');
+
+  // --- online serving --------------------------------------------------------------------------
+  const server = await startFeatureServer({ WAREHOUSE_DATABASE_URL: env.database, REDIS_URL: env.redis, FEATURE_REGISTRY_SCHEMA: SCHEMA, STREAM_ENABLED: 'false' });
+  const customer = () => `cus_${String(Math.floor(Math.random() * SIZES.entities)).padStart(7, '0')}`;
+  const benchRefs = BENCH_FEATURES.map((name) => `bench_customer_50:${name}`);
+  let single: LoadResult;
+  let hundred: LoadResult;
+  let fraud: LoadResult;
+  try {
+    await runLoad({ url: server.url, rate: 1000, seconds: 2, connections: 8, body: () => JSON.stringify({ features: benchRefs, entities: { customer_id: [customer()] } }) });
+    single = await runLoad({ url: server.url, rate: 5000, seconds: SECONDS, connections: 16, body: () => JSON.stringify({ features: benchRefs, entities: { customer_id: [customer()] } }) });
+    hundred = await runLoad({
+      url: server.url, rate: 200, seconds: SECONDS, connections: 4,
+      body: () => JSON.stringify({ features: benchRefs, entities: { customer_id: Array.from({ length: 100 }, customer) } }),
+    });
+    fraud = await runLoad({
+      url: server.url, rate: 2000, seconds: SECONDS, connections: 8,
+      body: () => {
+        const id = customer();
+        return JSON.stringify({
+          feature_service: 'fraud',
+          entities: { customer_id: [id], card_id: [id.replace('cus_', 'card_')], merchant_id: ['mer_00042'], amount_cents: [4200], currency: ['USD'], payment_method_type: ['card'], card_brand: ['visa'], is_guest_checkout: [false], channel: ['web'], merchant_category_code: ['5411'], device_id: ['dev_1'], ip_country: ['US'], card_country: ['US'], billing_country: ['US'] },
+        });
+      },
+    });
+  } finally {
+    await server.stop();
+  }
+  const latency = (result: LoadResult) => `p99 ${result.p99.toFixed(2)} ms`;
+  const detail = (result: LoadResult) => `${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)}, p99.9 ${result.p999.toFixed(2)}, max ${result.max.toFixed(1)} ms, ${result.errors} errors`;
+  figures.push({ name: 'get-online-features 1 entity × 50 @ 5,000/s', ours: latency(single), target: 'p99 ≤ 1 ms', anchor: 'Feast p99: Python 7 ms · Go 1.8 ms · Java 0.8 ms', detail: detail(single) });
+  figures.push({ name: 'get-online-features 100 entities × 50 @ 200/s', ours: latency(hundred), target: 'p99 ≤ 10 ms', anchor: '', detail: detail(hundred) });
+  figures.push({ name: 'fraud service (4 views, 56 features) @ 2,000/s', ours: latency(fraud), target: '', anchor: '', detail: detail(fraud) });
+  log('serving done');
+
+  // --- streaming -------------------------------------------------------------------------------
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  const streamer = await startFeatureServer({
+    WAREHOUSE_DATABASE_URL: env.database, REDIS_URL: env.redis, FEATURE_REGISTRY_SCHEMA: SCHEMA, STREAM_ENABLED: 'true',
+    STREAM_TOPIC: topic, STREAM_GROUP_ID: `bench-${Date.now()}`, KAFKA_BROKERS: env.brokers.join(','),
+  });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // the consumer joins its group
+    const sent = await publishPayments(kafka, topic, { rate: 5000, seconds: SECONDS, customers: SIZES.entities });
+    const started = performance.now();
+    let metrics = '';
+    while (performance.now() - started < 60_000) {
+      metrics = await (await fetch(`${streamer.url}/metrics`)).text();
+      if (metricValue(metrics, 'feature_server_stream_messages_total') >= sent) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const [p50, p99] = histogramPercentiles(metrics, 'feature_server_stream_event_to_online_seconds', [0.5, 0.99]);
+    figures.push({
+      name: 'stream event → online @ 5,000 events/s', ours: `p99 ≤ ${p99} ms`, target: 'p99 ≤ 50 ms', anchor: 'Feast: left to the user',
+      detail: `${sent.toLocaleString()} events, p50 ≤ ${p50} ms (histogram bucket bounds), ${metricValue(metrics, 'feature_server_stream_messages_total').toLocaleString()} applied`,
+    });
+  } finally {
+    await streamer.stop();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+  log('streaming done');
+} finally {
+  await pool.end();
+  await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);
+  await admin.end();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', 'fsbench:*', 'COUNT', 5000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+  const objects = await s3.send(new ListObjectsV2Command({ Bucket: bucket })).catch(() => undefined);
+  for (const object of objects?.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
+  await s3.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
+  s3.destroy();
+}
+
+printReport(figures, { quick: QUICK, loadBefore, loadAfter: loadavg()[0]! });

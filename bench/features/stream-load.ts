@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { PaymentEvent } from '@payments-mlops/contracts';
+import type { Kafka } from 'kafkajs';
+
+export interface StreamResult {
+  sent: number;
+  seconds: number;
+  /** Upper bounds of the histogram buckets the percentiles fall in, in ms. */
+  p50: number;
+  p99: number;
+  catchUpSeconds: number;
+}
+
+function payment(customers: number, sequence: number): PaymentEvent {
+  const customer = Math.floor(Math.random() * customers);
+  const failed = Math.random() < 0.15;
+  const id = `pay_live_${sequence}`;
+  return {
+    event_id: randomUUID(), schema_version: 1, payment_id: id, original_payment_id: id, attempt_number: 1, payment_type: 'one_off',
+    customer_id: `cus_${String(customer).padStart(7, '0')}`, merchant_id: `mer_${String(customer % 1500).padStart(5, '0')}`,
+    card_id: `card_${String(customer).padStart(7, '0')}`, device_id: `dev_${customer * 3}`, subscription_id: null,
+    amount_cents: 500 + Math.floor(Math.random() * 20_000), currency: 'USD', payment_method_type: 'card', card_brand: 'visa',
+    card_bin: '424242', card_country: 'US', ip_country: 'US', billing_country: 'US', merchant_category_code: '5411', channel: 'web',
+    is_guest_checkout: false, status: failed ? 'failed' : 'succeeded', decline_code: failed ? 'insufficient_funds' : null,
+    decline_type: failed ? 'soft' : null, occurred_at: new Date().toISOString(),
+  };
+}
+
+/** Publishes live payments at `rate` per second for `seconds`, in 10 ms slices, as a payment platform would. */
+export async function publishPayments(kafka: Kafka, topic: string, { rate, seconds, customers }: { rate: number; seconds: number; customers: number }): Promise<number> {
+  const producer = kafka.producer();
+  await producer.connect();
+  let sent = 0;
+  try {
+    const started = performance.now();
+    const perSlice = rate / 100;
+    for (let slice = 0; slice < seconds * 100; slice++) {
+      const due = started + slice * 10;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const count = Math.floor(perSlice * (slice + 1)) - Math.floor(perSlice * slice);
+      const messages = Array.from({ length: count }, () => {
+        const event = payment(customers, sent++);
+        return { key: event.customer_id, value: JSON.stringify(event) };
+      });
+      await producer.send({ topic, messages });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return sent;
+}
+
+/** Percentile bounds from a Prometheus histogram in the text exposition format. */
+export function histogramPercentiles(metrics: string, name: string, quantiles: readonly number[]): number[] {
+  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => ({ le: Number(m[1] === '+Inf' ? Infinity : m[1]), count: Number(m[2]) }));
+  const total = buckets.at(-1)?.count ?? 0;
+  return quantiles.map((q) => (buckets.find((bucket) => bucket.count >= q * total)?.le ?? Number.NaN) * 1000);
+}
+
+export function metricValue(metrics: string, name: string): number {
+  return [...metrics.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+}
