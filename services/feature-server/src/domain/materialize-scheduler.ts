@@ -8,6 +8,8 @@ export interface MaterializerOptions extends Omit<MaterializeOptions, 'catalog'>
   registryCache: RegistryCache;
   freshness: FreshnessTracker;
   logger: Logger;
+  /** Overrides feature_store.yaml's materialization.incremental_interval. */
+  intervalMs?: number;
 }
 
 /** Only one replica runs a scheduled incremental materialization at a time. */
@@ -49,7 +51,7 @@ export class Materializer {
   startSchedule(): void {
     const tick = (): void => {
       const catalog = this.options.registryCache.loaded;
-      const intervalMs = catalog ? durationMs(catalog.repo.config.materialization.incremental_interval) : 30_000;
+      const intervalMs = this.options.intervalMs ?? (catalog ? durationMs(catalog.repo.config.materialization.incremental_interval) : 30_000);
       this.timer = setTimeout(() => {
         this.running ??= this.scheduledRun().finally(() => {
           this.running = undefined;

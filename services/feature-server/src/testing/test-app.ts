@@ -17,6 +17,7 @@ export const FEATURE_REPO = fileURLToPath(new URL('../../../../feature-repo/', i
 
 export interface TestServer {
   app: ServiceApp;
+  materializer: Materializer;
   store: RedisOnlineStore;
   registry: RegistryCache;
   metrics: ReturnType<typeof createMetrics>;
@@ -27,7 +28,19 @@ export interface TestServer {
  * The app as main.ts builds it, over the test's own Postgres schema (warehouse, registry, push
  * tables) and Redis key prefix, with the project's feature repository applied.
  */
-export async function startTestServer({ pool, schema, redis, prefix }: { pool: pg.Pool; schema: string; redis: RedisClient; prefix: string }): Promise<TestServer> {
+export async function startTestServer({
+  pool,
+  schema,
+  redis,
+  prefix,
+  materializeIntervalMs,
+}: {
+  pool: pg.Pool;
+  schema: string;
+  redis: RedisClient;
+  prefix: string;
+  materializeIntervalMs?: number;
+}): Promise<TestServer> {
   await migrateWarehouse(pool);
   await applyFeatureRepo({ directory: FEATURE_REPO, pool, appliedBy: 'test', registrySchema: schema });
   const registryStore = new PostgresRegistryStore({ pool, schema });
@@ -37,16 +50,21 @@ export async function startTestServer({ pool, schema, redis, prefix }: { pool: p
   const metrics = createMetrics(SERVICE_NAME, { defaultMetrics: false });
   const store = new RedisOnlineStore({ redis, keyPrefix: prefix });
   const freshness = new FreshnessTracker(metrics.registry, metrics.prefix, () => registry.loaded);
-  const materializer = new Materializer({ pool, store, registry: registryStore, registryCache: registry, freshness, logger });
+  const materializer = new Materializer({
+    pool, store, registry: registryStore, registryCache: registry, freshness, logger,
+    ...(materializeIntervalMs === undefined ? {} : { intervalMs: materializeIntervalMs }),
+  });
   const app = await buildApp({ logger, metrics, registry, store, pool, materializer });
   await app.ready();
   return {
     app,
+    materializer,
     store,
     registry,
     metrics,
     async close() {
       registry.stop();
+      await materializer.stop();
       await app.close();
     },
   };
