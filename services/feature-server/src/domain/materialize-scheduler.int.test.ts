@@ -5,8 +5,9 @@ import { startTestServer } from '../testing/test-app.js';
 
 describe('scheduled incremental materialization', () => {
   test('runs on its interval and records where each view got to', async ({ pg, redis }) => {
-    const { materializer, registry, close } = await startTestServer({ pool: pg.pool, schema: pg.schema, redis: redis.client, prefix: redis.prefix, materializeIntervalMs: 100 });
-    onTestFinished(close);
+    const server = await startTestServer({ pool: pg.pool, schema: pg.schema, redis: redis.client, prefix: redis.prefix, materializeIntervalMs: 100 });
+    onTestFinished(() => server.close());
+    const { materializer, registry } = server;
     const catalog = registry.catalog();
     const [batch, stream] = ['merchant_stats', 'customer_activity'].map((name) => catalog.view(name) as StoredViewInfo);
     const started = Date.now();
