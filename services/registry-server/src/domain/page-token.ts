@@ -30,3 +30,24 @@ export function decodePageToken(token: string | undefined): number {
 export function nextPageToken(offset: number, pageSize: number, fetched: number): string | undefined {
   return fetched > pageSize ? encodePageToken(offset + pageSize) : undefined;
 }
+
+/** A search's `max_results`: its default when absent, INVALID_PARAMETER_VALUE outside 1..max. */
+export function pageSize(requested: number | undefined, { fallback, max }: { fallback: number; max: number }): number {
+  const size = requested ?? fallback;
+  if (size < 1 || size > max) {
+    throw MlflowError.invalidParameter(`Invalid value ${size} for parameter 'max_results' supplied. It must be a positive integer at most ${max}`);
+  }
+  return size;
+}
+
+/**
+ * A search response in protobuf-JSON form: the page under `field` (left out when empty) and a
+ * next_page_token when more rows than the page were fetched.
+ */
+export function pagedResponse<Field extends string, T>(field: Field, fetched: readonly T[], offset: number, size: number): Partial<Record<Field, T[]>> & { next_page_token?: string } {
+  const response: Partial<Record<Field, T[]>> & { next_page_token?: string } = {};
+  if (fetched.length > 0) (response as Record<string, T[]>)[field] = fetched.slice(0, size);
+  const token = nextPageToken(offset, size, fetched.length);
+  if (token !== undefined) response.next_page_token = token;
+  return response;
+}

@@ -1,4 +1,5 @@
 import type { EntityClause, EntityOrder } from '../../domain/registry-search.js';
+import { IS_PROMPT_TAG } from '../../domain/prompt-filter.js';
 import { direction, type SqlParams } from './sql-params.js';
 
 /*
@@ -33,4 +34,12 @@ export function compileEntityFilter(clauses: readonly EntityClause[], alias: str
 
 export function compileEntityOrder(orders: readonly EntityOrder[], alias: string): string[] {
   return orders.map((order) => `${alias}.${order.column} ${direction(order.ascending)}`);
+}
+
+/**
+ * Leaves out every row of a name that any tag row marks as a prompt (see prompt-filter.ts):
+ * `table` is the tag table of the searched rows, aliased `alias`, both keyed by `name`.
+ */
+export function excludePromptsSql(table: 'registered_model_tags' | 'model_version_tags', alias: string, params: SqlParams): string {
+  return `NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.name = ${alias}.name AND p.key = ${params.add(IS_PROMPT_TAG)} AND p.value = 'true')`;
 }

@@ -1,6 +1,6 @@
 import { MlflowError, REGISTRY_LIMITS, type Experiment, type OperationRequest, type OperationResponse } from '@payments-mlops/contracts';
 import { EXPERIMENT_SEARCH, parseEntityFilter, parseEntityOrderBy } from '../../domain/registry-search.js';
-import { decodePageToken, nextPageToken } from '../../domain/page-token.js';
+import { decodePageToken, pageSize, pagedResponse } from '../../domain/page-token.js';
 import { validateExperimentName, validateExperimentTag } from '../../domain/validation.js';
 import { lifecycleStagesOf } from '../../domain/view-type.js';
 import { appendToUri, type StoreContext } from './context.js';
@@ -121,12 +121,7 @@ export function createExperimentStore({ db, now, defaultArtifactRoot }: StoreCon
     },
 
     async searchExperiments(request: OperationRequest<'searchExperiments'>): Promise<OperationResponse<'searchExperiments'>> {
-      const maxResults = request.max_results ?? REGISTRY_LIMITS.searchExperimentsDefaultMaxResults;
-      if (maxResults < 1 || maxResults > REGISTRY_LIMITS.searchExperimentsMaxResults) {
-        throw MlflowError.invalidParameter(
-          `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer at most ${REGISTRY_LIMITS.searchExperimentsMaxResults}`,
-        );
-      }
+      const maxResults = pageSize(request.max_results, { fallback: REGISTRY_LIMITS.searchExperimentsDefaultMaxResults, max: REGISTRY_LIMITS.searchExperimentsMaxResults });
       const clauses = parseEntityFilter(request.filter, EXPERIMENT_SEARCH);
       const orders = parseEntityOrderBy(request.order_by?.length ? request.order_by : ['creation_time DESC', 'experiment_id ASC'], EXPERIMENT_SEARCH);
       if (!orders.some((order) => order.column === 'experiment_id')) orders.push({ column: 'experiment_id', ascending: false });
@@ -141,11 +136,7 @@ export function createExperimentStore({ db, now, defaultArtifactRoot }: StoreCon
          ORDER BY ${compileEntityOrder(orders, 'e').join(', ')} LIMIT ${params.add(maxResults + 1)} OFFSET ${params.add(offset)}`,
         params.values,
       );
-      const response: OperationResponse<'searchExperiments'> = {};
-      if (rows.length > 0) response.experiments = rows.slice(0, maxResults).map(toExperiment);
-      const token = nextPageToken(offset, maxResults, rows.length);
-      if (token !== undefined) response.next_page_token = token;
-      return response;
+      return pagedResponse('experiments', rows.map(toExperiment), offset, maxResults);
     },
 
     async updateExperiment({ experiment_id, new_name }: OperationRequest<'updateExperiment'>): Promise<OperationResponse<'updateExperiment'>> {

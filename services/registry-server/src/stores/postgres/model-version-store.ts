@@ -1,12 +1,12 @@
 import { MlflowError, REGISTRY_LIMITS, type ModelVersionStage, type OperationRequest, type OperationResponse } from '@payments-mlops/contracts';
-import { decodePageToken, nextPageToken } from '../../domain/page-token.js';
+import { decodePageToken, pageSize, pagedResponse } from '../../domain/page-token.js';
 import { IS_PROMPT_TAG, splitPromptClauses } from '../../domain/prompt-filter.js';
 import { MODEL_VERSION_SEARCH, parseEntityFilter, parseEntityOrderBy } from '../../domain/registry-search.js';
 import { ACTIVE_STAGES, canonicalStage } from '../../domain/stages.js';
 import { parseVersion, validateRegistryTag } from '../../domain/validation.js';
 import { parseModelsUri, validateModelVersionSource } from '../../domain/model-source.js';
 import type { StoreContext } from './context.js';
-import { compileEntityFilter, compileEntityOrder } from './entity-search-sql.js';
+import { compileEntityFilter, compileEntityOrder, excludePromptsSql } from './entity-search-sql.js';
 import { readModelVersion, readModelVersionsWhere, readRegisteredModel, requireModelVersion } from './model-version-reader.js';
 import { requireRegisteredModel } from './registered-model-store.js';
 import { SqlParams } from './sql-params.js';
@@ -111,12 +111,7 @@ export function createModelVersionStore({ db, now }: StoreContext) {
     },
 
     async searchModelVersions(request: OperationRequest<'searchModelVersions'>): Promise<OperationResponse<'searchModelVersions'>> {
-      const maxResults = request.max_results ?? REGISTRY_LIMITS.searchModelVersionsDefaultMaxResults;
-      if (maxResults < 1 || maxResults > REGISTRY_LIMITS.searchModelVersionsMaxResults) {
-        throw MlflowError.invalidParameter(
-          `Invalid value for request parameter max_results. It must be a positive integer at most ${REGISTRY_LIMITS.searchModelVersionsMaxResults}, but got value ${maxResults}`,
-        );
-      }
+      const maxResults = pageSize(request.max_results, { fallback: REGISTRY_LIMITS.searchModelVersionsDefaultMaxResults, max: REGISTRY_LIMITS.searchModelVersionsMaxResults });
       const { clauses, excludePrompts } = splitPromptClauses(parseEntityFilter(request.filter, MODEL_VERSION_SEARCH));
       const orders = parseEntityOrderBy(request.order_by?.length ? request.order_by : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'], MODEL_VERSION_SEARCH);
       if (!orders.some((order) => order.column === 'name')) orders.push({ column: 'name', ascending: true });
@@ -124,20 +119,14 @@ export function createModelVersionStore({ db, now }: StoreContext) {
       const offset = decodePageToken(request.page_token);
       const params = new SqlParams();
       const where = compileEntityFilter(clauses, 'v', { table: 'model_version_tags', joinCondition: 't.name = v.name AND t.version = v.version' }, params);
-      if (excludePrompts) {
-        where.push(`NOT EXISTS (SELECT 1 FROM model_version_tags p WHERE p.name = v.name AND p.key = ${params.add(IS_PROMPT_TAG)} AND p.value = 'true')`);
-      }
+      if (excludePrompts) where.push(excludePromptsSql('model_version_tags', 'v', params));
       const versions = await readModelVersionsWhere(
         db,
         where.join(' AND ') || 'TRUE',
         params.values,
         `${compileEntityOrder(orders, 'v').join(', ')} LIMIT ${params.add(maxResults + 1)} OFFSET ${params.add(offset)}`,
       );
-      const response: OperationResponse<'searchModelVersions'> = {};
-      if (versions.length > 0) response.model_versions = versions.slice(0, maxResults);
-      const token = nextPageToken(offset, maxResults, versions.length);
-      if (token !== undefined) response.next_page_token = token;
-      return response;
+      return pagedResponse('model_versions', versions, offset, maxResults);
     },
 
     async getModelVersionDownloadUri({ name, version }: OperationRequest<'getModelVersionDownloadUri'>): Promise<OperationResponse<'getModelVersionDownloadUri'>> {

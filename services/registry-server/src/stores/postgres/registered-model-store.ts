@@ -1,11 +1,11 @@
 import { MlflowError, REGISTRY_LIMITS, type OperationRequest, type OperationResponse } from '@payments-mlops/contracts';
-import { decodePageToken, nextPageToken } from '../../domain/page-token.js';
+import { decodePageToken, pageSize, pagedResponse } from '../../domain/page-token.js';
 import { IS_PROMPT_TAG, splitPromptClauses } from '../../domain/prompt-filter.js';
 import { REGISTERED_MODEL_SEARCH, parseEntityFilter, parseEntityOrderBy } from '../../domain/registry-search.js';
 import { parseVersion, validateAlias, validateRegistryTag } from '../../domain/validation.js';
 import type { StoreContext } from './context.js';
 import { PG_UNIQUE_VIOLATION, pgErrorCode, type Queryable } from './db.js';
-import { compileEntityFilter, compileEntityOrder } from './entity-search-sql.js';
+import { compileEntityFilter, compileEntityOrder, excludePromptsSql } from './entity-search-sql.js';
 import { readModelVersion, readRegisteredModel, readRegisteredModelsWhere, requireModelVersion } from './model-version-reader.js';
 import { SqlParams } from './sql-params.js';
 
@@ -84,31 +84,20 @@ export function createRegisteredModelStore({ db, now }: StoreContext) {
     },
 
     async searchRegisteredModels(request: OperationRequest<'searchRegisteredModels'>): Promise<OperationResponse<'searchRegisteredModels'>> {
-      const maxResults = request.max_results ?? REGISTRY_LIMITS.searchRegisteredModelsDefaultMaxResults;
-      if (maxResults < 1 || maxResults > REGISTRY_LIMITS.searchRegisteredModelsMaxResults) {
-        throw MlflowError.invalidParameter(
-          `Invalid value for request parameter max_results. It must be at most ${REGISTRY_LIMITS.searchRegisteredModelsMaxResults}, but got value ${maxResults}`,
-        );
-      }
+      const maxResults = pageSize(request.max_results, { fallback: REGISTRY_LIMITS.searchRegisteredModelsDefaultMaxResults, max: REGISTRY_LIMITS.searchRegisteredModelsMaxResults });
       const { clauses, excludePrompts } = splitPromptClauses(parseEntityFilter(request.filter, REGISTERED_MODEL_SEARCH));
       const orders = parseEntityOrderBy(request.order_by, REGISTERED_MODEL_SEARCH);
       if (!orders.some((order) => order.column === 'name')) orders.push({ column: 'name', ascending: true });
       const offset = decodePageToken(request.page_token);
       const params = new SqlParams();
       const where = compileEntityFilter(clauses, 'm', { table: 'registered_model_tags', joinCondition: 't.name = m.name' }, params);
-      if (excludePrompts) {
-        where.push(`NOT EXISTS (SELECT 1 FROM registered_model_tags p WHERE p.name = m.name AND p.key = ${params.add(IS_PROMPT_TAG)} AND p.value = 'true')`);
-      }
+      if (excludePrompts) where.push(excludePromptsSql('registered_model_tags', 'm', params));
       const models = await readRegisteredModelsWhere(
         db,
         { where: where.join(' AND ') || 'TRUE', orderBy: compileEntityOrder(orders, 'm').join(', '), limit: params.add(maxResults + 1), offset: params.add(offset) },
         params.values,
       );
-      const response: OperationResponse<'searchRegisteredModels'> = {};
-      if (models.length > 0) response.registered_models = models.slice(0, maxResults);
-      const token = nextPageToken(offset, maxResults, models.length);
-      if (token !== undefined) response.next_page_token = token;
-      return response;
+      return pagedResponse('registered_models', models, offset, maxResults);
     },
 
     async setRegisteredModelTag({ name, key, value }: OperationRequest<'setRegisteredModelTag'>): Promise<OperationResponse<'setRegisteredModelTag'>> {

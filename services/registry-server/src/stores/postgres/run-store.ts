@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MlflowError, REGISTRY_LIMITS, doubleToWire, type OperationRequest, type OperationResponse } from '@payments-mlops/contracts';
-import { decodePageToken, nextPageToken } from '../../domain/page-token.js';
+import { decodePageToken, nextPageToken, pageSize, pagedResponse } from '../../domain/page-token.js';
 import { generateRunName } from '../../domain/run-names.js';
 import { lifecycleStagesOf } from '../../domain/view-type.js';
 import { parseRunFilter, parseRunOrderBy } from '../../domain/run-search.js';
@@ -220,12 +220,7 @@ export function createRunStore({ db, now }: StoreContext) {
     },
 
     async searchRuns(request: OperationRequest<'searchRuns'>): Promise<OperationResponse<'searchRuns'>> {
-      const maxResults = request.max_results ?? REGISTRY_LIMITS.searchRunsDefaultMaxResults;
-      if (maxResults < 1 || maxResults > REGISTRY_LIMITS.searchRunsMaxResults) {
-        throw MlflowError.invalidParameter(
-          `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer at most ${REGISTRY_LIMITS.searchRunsMaxResults}`,
-        );
-      }
+      const maxResults = pageSize(request.max_results, { fallback: REGISTRY_LIMITS.searchRunsDefaultMaxResults, max: REGISTRY_LIMITS.searchRunsMaxResults });
       const experimentIds = (request.experiment_ids ?? []).filter((id) => /^\d{1,18}$/.test(id)).map(Number);
       const offset = decodePageToken(request.page_token);
       const { text, values } = compileRunSearch({
@@ -237,12 +232,9 @@ export function createRunStore({ db, now }: StoreContext) {
         limit: maxResults + 1,
       });
       const { rows } = experimentIds.length === 0 ? { rows: [] } : await db.query<{ run_uuid: string }>(text, values);
-      const response: OperationResponse<'searchRuns'> = {};
-      const runs = await readRuns(db, rows.slice(0, maxResults).map((row) => row.run_uuid));
-      if (runs.length > 0) response.runs = runs;
-      const token = nextPageToken(offset, maxResults, rows.length);
-      if (token !== undefined) response.next_page_token = token;
-      return response;
+      const { runs: page, next_page_token } = pagedResponse('runs', rows, offset, maxResults);
+      const runs = await readRuns(db, (page ?? []).map((row) => row.run_uuid));
+      return { ...(runs.length > 0 ? { runs } : {}), ...(next_page_token === undefined ? {} : { next_page_token }) };
     },
 
     async getMetricHistory(request: OperationRequest<'getMetricHistory'>): Promise<OperationResponse<'getMetricHistory'>> {
