@@ -14,7 +14,7 @@ interface IndexDefinition {
  * Database"). Must run inside the transaction that truncated the table, so no one ever sees it
  * without its indexes, and a failure restores them with the rollback.
  */
-export async function withIndexesDeferred<T>(client: pg.PoolClient, table: string, load: () => Promise<T>): Promise<T> {
+export async function withIndexesDeferred(client: pg.PoolClient, table: string, load: () => Promise<void>): Promise<{ rebuildMs: number }> {
   const { rows } = await client.query<IndexDefinition>(
     `SELECT ic.relname AS index,
             pg_get_indexdef(i.indexrelid) AS definition,
@@ -34,7 +34,8 @@ export async function withIndexesDeferred<T>(client: pg.PoolClient, table: strin
         : `DROP INDEX ${pg.escapeIdentifier(row.index)}`,
     );
   }
-  const result = await load();
+  await load();
+  const started = performance.now();
   await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
   for (const row of rows) {
     await client.query(
@@ -43,5 +44,5 @@ export async function withIndexesDeferred<T>(client: pg.PoolClient, table: strin
         : row.definition,
     );
   }
-  return result;
+  return { rebuildMs: performance.now() - started };
 }
