@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packValues, unpackValues } from './record-batches.js';
 import { inlineSource, workerSource, type RecordSource } from './record-source.js';
 import { PaymentSimulation } from './simulation.js';
 
@@ -9,7 +10,7 @@ async function drain(source: RecordSource, takes: number[]): Promise<string[]> {
   for (const payments of takes) {
     const batch = await source.take(payments);
     expect(batch.kinds.filter((kind) => kind === 0)).toHaveLength(payments);
-    values.push(...batch.values);
+    values.push(...batch.values.map(String));
   }
   await source.close();
   return values;
@@ -22,6 +23,11 @@ describe('record sources', () => {
     const worker = await drain(workerSource(OPTIONS), takes);
     expect(worker).toHaveLength(inline.length);
     expect(worker).toEqual(inline);
+  });
+
+  it('move values between threads as UTF-8 bytes, unchanged', () => {
+    const values = ['{"a":1}', '', '{"name":"café ü"}', Buffer.from('bytes')];
+    expect(unpackValues(packValues(values)).map(String)).toEqual(['{"a":1}', '', '{"name":"café ü"}', 'bytes']);
   });
 
   it('stop at the end of an event budget', async () => {

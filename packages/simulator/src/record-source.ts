@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { SimulationOptions } from './params.js';
-import { generateBatch, PAYMENT, type RecordBatch } from './record-batches.js';
+import { generateBatch, PAYMENT, unpackValues, type PackedValues, type RecordBatch } from './record-batches.js';
 import type { PaymentSimulation } from './simulation.js';
 
 /** Hands out simulated records for publishing, a given number of payments at a time. */
@@ -68,6 +68,12 @@ interface WorkerBatch extends RecordBatch {
   now: number;
 }
 
+/** What the generation worker posts. */
+interface PostedBatch extends Omit<RecordBatch, 'values'> {
+  packed: PackedValues;
+  now: number;
+}
+
 /**
  * Generates on a worker thread, one batch ahead of what is taken, so generation and publishing
  * use both cores. Takes are cut from the worker's batches at payment boundaries, so the records
@@ -78,7 +84,7 @@ export function workerSource(options: SimulationOptions): RecordSource {
   const waiting: ((batch: WorkerBatch) => void)[] = [];
   let failure: Error | undefined;
   const failed: ((error: Error) => void)[] = [];
-  worker.on('message', (batch: WorkerBatch) => waiting.shift()?.(batch));
+  worker.on('message', ({ packed, ...batch }: PostedBatch) => waiting.shift()?.({ ...batch, values: unpackValues(packed) }));
   worker.on('error', (error) => {
     failure = error;
     for (const reject of failed.splice(0)) reject(error);
