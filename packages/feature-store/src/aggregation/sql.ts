@@ -172,6 +172,7 @@ function selectScalar(aggregate: ScalarAggregate, ref: string, fields: Readonly<
   }
 }
 
-function epochMs(expression: string): string {
+/** A timestamptz as epoch milliseconds, the unit every time is compared and returned in. */
+export function epochMs(expression: string): string {
   return `floor(extract(epoch FROM ${expression}) * 1000)::bigint`;
 }

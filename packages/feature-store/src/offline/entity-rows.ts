@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ServiceError } from '@payments-mlops/contracts';
 import type pg from 'pg';
+import { epochMs } from '../aggregation/sql.js';
 import { copyIn, type TextRow } from './copy-text.js';
 import type { DatasetDtype } from './dataset.js';
 
@@ -39,7 +40,7 @@ export async function createEntityRowsTable(pool: pg.Pool, rows: EntityRows, scr
     if ('sql' in rows) {
       await client.query(
         `CREATE UNLOGGED TABLE ${table} AS SELECT (row_number() OVER ()) - 1 AS row_id, q.*, ` +
-          `floor(extract(epoch FROM q.${EVENT_TIMESTAMP}) * 1000)::bigint AS ${EVENT_MS} FROM (${rows.sql}) q`,
+          `${epochMs(`q.${EVENT_TIMESTAMP}`)} AS ${EVENT_MS} FROM (${rows.sql}) q`,
       ).catch((error: Error) => {
         throw /event_timestamp|extract/.test(error.message) ? missingTimestamp(error.message) : error;
       });
@@ -123,5 +124,5 @@ export function dtypeOfPostgres(type: string): DatasetDtype {
 
 /** How to select a column so its COPY text converts straight into its dataset type. */
 export function selectAs(column: string, dtype: DatasetDtype): string {
-  return dtype === 'Timestamp' ? `floor(extract(epoch FROM ${column}) * 1000)::bigint` : column;
+  return dtype === 'Timestamp' ? epochMs(column) : column;
 }

@@ -2,16 +2,16 @@ import type { StreamFieldType } from '@payments-mlops/contracts';
 import type pg from 'pg';
 import type { EventRecord } from '../aggregation/conditions.js';
 import type { AggregationPlan } from '../aggregation/plan.js';
+import { epochMs } from '../aggregation/sql.js';
 import type { BatchViewInfo, StreamViewInfo } from '../definitions/catalog.js';
 import { rowValue } from '../materialize/row-values.js';
 import { copyOut, type TextRow } from './copy-text.js';
 import { columnSetter, emptyColumn, setFromText, type DatasetColumn } from './dataset.js';
 import { EVENT_MS, EVENT_TIMESTAMP } from './entity-rows.js';
 import { keyGroups, mergeJoin } from './key-groups.js';
-import { sourceColumnOf, sourceRelation } from './view-queries.js';
+import { batchFeatureSelect, sourceRelation } from './view-queries.js';
 import { evaluateEntityWindows } from './window-evaluator.js';
 
-const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
 
 /** The entity rows with a key for this view, sorted by key (bytewise) and time: key, row_id, time. */
 function entityRowsQuery(rowsTable: string, key: string): string {
@@ -29,12 +29,7 @@ export async function mergeBatchView(pool: pg.Pool, view: BatchViewInfo, rowsTab
   const columns = view.features.map((field) => emptyColumn(field.name, field.dtype, rowCount));
   const key = view.entity.join_key;
   const ts = `s.${view.source.timestamp_field}`;
-  const select = view.features.map((field) => {
-    const column = `s.${sourceColumnOf(view, field.name)}`;
-    if (field.dtype === 'UnixTimestamp') return epochMs(column);
-    if (field.dtype === 'Array(String)') return `array_to_json(${column})::text`;
-    return column;
-  });
+  const select = view.features.map((field) => batchFeatureSelect(view, field));
   const sourceQuery = `SELECT s.${key}::text, ${epochMs(ts)}, ${select.join(', ')} FROM ${sourceRelation(view)} s
     WHERE s.${key}::text IN (SELECT ${key}::text FROM ${rowsTable})
       AND ${ts} <= (SELECT max(${EVENT_TIMESTAMP}) FROM ${rowsTable})

@@ -1,4 +1,4 @@
-import { compileAggregationSql } from '../aggregation/sql.js';
+import { compileAggregationSql, epochMs } from '../aggregation/sql.js';
 import type { BatchViewInfo, StoredViewInfo } from '../definitions/catalog.js';
 import { durationMs } from '../definitions/duration.js';
 import { EVENT_TIMESTAMP } from './entity-rows.js';
@@ -9,6 +9,14 @@ export function sourceColumnOf(view: BatchViewInfo, feature: string): string {
     if (name === feature) return column;
   }
   return feature;
+}
+
+/** How to select a batch view's feature from its source (alias `s`) so its COPY text reads back as its type. */
+export function batchFeatureSelect(view: BatchViewInfo, field: BatchViewInfo['features'][number]): string {
+  const column = `s.${sourceColumnOf(view, field.name)}`;
+  if (field.dtype === 'UnixTimestamp') return epochMs(column);
+  if (field.dtype === 'Array(String)') return `array_to_json(${column})::text`;
+  return column;
 }
 
 /** The relation a batch view reads: its table, or its query as a derived table. */
@@ -29,10 +37,7 @@ export function pointInTimeSql(view: StoredViewInfo, rowsTable: string, relation
   }
   const ts = `s.${view.source.timestamp_field}`;
   const key = view.entity.join_key;
-  const features = view.features.map((field) => {
-    const column = `s.${sourceColumnOf(view, field.name)}`;
-    return `${field.dtype === 'UnixTimestamp' ? `floor(extract(epoch FROM ${column}) * 1000)::bigint` : column} AS f_${field.name}`;
-  });
+  const features = view.features.map((field) => `${batchFeatureSelect(view, field)} AS f_${field.name}`);
   const ttlMs = durationMs(view.definition.ttl);
   return [
     `SELECT r.row_id, v.found IS NOT NULL AS known, ${view.features.map((field) => `v.f_${field.name}`).join(', ')}`,

@@ -29,6 +29,14 @@ export interface BatchRow {
   values: readonly FeatureValue[];
 }
 
+/** A batch row already encoded (`encodeFeatureRow`), as bulk materialization produces it. */
+export interface EncodedBatchRow {
+  key: string;
+  eventMs: number;
+  createdMs: number;
+  encoded: Buffer;
+}
+
 /** One event of a stream, ready for the window aggregates. */
 export interface StreamEvent {
   record: EventRecord;
@@ -82,13 +90,13 @@ export class RedisOnlineStore {
    * them OUTSIDE_MAX_AGE after one TTL); rows older than that are not written. Returns how many
    * rows replaced the stored value.
    */
-  async writeBatchRows(view: BatchViewInfo, rows: readonly BatchRow[], nowMs = this.clock()): Promise<number> {
+  async writeBatchRows(view: BatchViewInfo, rows: readonly (BatchRow | EncodedBatchRow)[], nowMs = this.clock()): Promise<number> {
     const pipeline = this.redis.pipeline() as ChainableCommander & ScriptCommands;
     let queued = 0;
     for (const row of rows) {
       const expireAtMs = row.eventMs + 2 * view.ttlMs;
       if (expireAtMs <= nowMs) continue;
-      const value = encodeFeatureRow(view.features, row.values, row.eventMs, row.createdMs);
+      const value = 'encoded' in row ? row.encoded : encodeFeatureRow(view.features, row.values, row.eventMs, row.createdMs);
       pipeline.fsWriteIfNewer(batchViewKey(this.keyPrefix, view, row.key), value, String(row.eventMs), String(row.createdMs), String(expireAtMs));
       queued++;
     }

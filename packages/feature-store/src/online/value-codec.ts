@@ -92,6 +92,29 @@ export function encodeFeatureRow(fields: readonly FeatureField[], values: readon
   return buffer;
 }
 
+/**
+ * The same encoding from COPY text fields (`texts[offset + i]` for feature i), for bulk
+ * materialization: numbers parsed once, no intermediate values.
+ */
+export function encodeTextRow(fields: readonly FeatureField[], texts: readonly (string | null)[], offset: number, eventMs: number, createdMs: number): Buffer {
+  const values: FeatureValue[] = new Array<FeatureValue>(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const text = texts[offset + i] ?? null;
+    const dtype = fields[i]!.dtype;
+    values[i] =
+      text === null
+        ? null
+        : dtype === 'String'
+          ? text
+          : dtype === 'Bool'
+            ? text === 't'
+            : dtype === 'Array(String)'
+              ? (JSON.parse(text) as string[])
+              : Number(text);
+  }
+  return encodeFeatureRow(fields, values, eventMs, createdMs);
+}
+
 export interface DecodedRow {
   eventMs: number;
   createdMs: number;
