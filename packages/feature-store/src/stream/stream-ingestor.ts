@@ -86,14 +86,15 @@ export class StreamIngestor {
     const consumer = this.consumer;
     if (consumer === undefined) return;
     const layoutPlans = plans();
+    const layout = layoutPlans[0];
+    // Without definitions there is nothing to apply events to: fail the batch, uncommitted, and
+    // let kafkajs retry it rather than dead-letter messages that are fine.
+    if (layout === undefined) throw new Error(`no stream feature view reads ${batch.topic} (are the definitions applied?)`);
     const events: StreamEvent[] = [];
     const producedAt: number[] = [];
     const deadLetters: DeadLetter[] = [];
-    const layout = layoutPlans[0];
     for (const message of batch.messages) {
-      const parsed = layout
-        ? parseStreamMessage(message.value, layout, contract)
-        : ({ ok: false, reason: 'no stream feature view reads this topic' } as const);
+      const parsed = parseStreamMessage(message.value, layout, contract);
       if (parsed.ok) {
         events.push(parsed.event);
         producedAt.push(Number(message.timestamp));
