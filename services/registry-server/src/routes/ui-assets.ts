@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where `pnpm --filter @payments-mlops/registry-ui build` writes the UI (from src/ and from dist/ alike). */
@@ -55,7 +54,6 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
 };
-const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.map', '.txt']);
 
 interface Asset {
   type: string;
@@ -73,7 +71,8 @@ async function filesUnder(directory: string): Promise<string[]> {
 }
 
 /**
- * Reads the built UI into memory (a few hundred kilobytes) with its compressed forms, once. Until
+ * Reads the built UI into memory (a few hundred kilobytes), once, with the `.br` and `.gz` forms
+ * the build wrote beside each file (vite.config.ts): nothing is compressed while serving. Until
  * the build exists every request looks again, so building while the server runs needs no restart.
  */
 export class UiAssetBundle {
@@ -94,20 +93,19 @@ export class UiAssetBundle {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+    const present = new Set(files);
     const assets = new Map<string, Asset>();
     for (const file of files) {
+      if (file.endsWith('.br') || file.endsWith('.gz')) continue;
       const urlPath = `/${path.relative(this.directory, file).split(path.sep).join('/')}`;
-      const extension = path.extname(file).toLowerCase();
       const body = await readFile(file);
       const asset: Asset = {
-        type: CONTENT_TYPES[extension] ?? 'application/octet-stream',
+        type: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
         etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
         body,
       };
-      if (COMPRESSIBLE.has(extension) && body.length > 1024) {
-        asset.gzip = gzipSync(body, { level: 9 });
-        asset.br = brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } });
-      }
+      if (present.has(`${file}.br`)) asset.br = await readFile(`${file}.br`);
+      if (present.has(`${file}.gz`)) asset.gzip = await readFile(`${file}.gz`);
       assets.set(urlPath, asset);
     }
     return assets.has('/index.html') ? assets : undefined;

@@ -21,47 +21,80 @@ export interface MetricSeriesRoutesOptions {
   authorize: ReturnType<typeof createAuthorizer>;
 }
 
-/** Rows as arrays: a 100,000-point history parses several times faster than as objects. */
-type MetricRow = [runId: string, step: string, timestamp: string, value: number];
+/** One run's history of one metric, in MLflow's history order (step, timestamp, value). */
+export interface MetricHistory {
+  steps: Float64Array;
+  timestamps: Float64Array;
+  values: Float64Array;
+}
 
-/** Every value of `metricKey` for each run, in MLflow's history order (step, timestamp, value). */
-async function readHistories(pool: pg.Pool, runIds: readonly string[], metricKey: string) {
-  const { rows } = await pool.query<MetricRow>({
-    // Qualified: a bare `step` in ORDER BY would name the text output column and sort "999" after "4999".
-    text: `SELECT m.run_uuid, m.step::text, m.timestamp::text, m.value FROM metrics m
-           WHERE m.run_uuid = ANY($1) AND m.key = $2 ORDER BY m.run_uuid, m.step, m.timestamp, m.value`,
+const EMPTY_HISTORY: MetricHistory = {
+  steps: new Float64Array(0),
+  timestamps: new Float64Array(0),
+  values: new Float64Array(0),
+};
+
+/** Bytes per point as Postgres packs it below: step, timestamp and value as big-endian float8. */
+const POINT_BYTES = 24;
+
+/**
+ * Unpacks the bytes of one run's history. Packing in Postgres makes a 100,000-point history one
+ * value per run instead of 100,000 rows to parse, the slow part of reading it (about half the
+ * request's time on a busy machine).
+ */
+export function unpackHistory(packed: Buffer): MetricHistory {
+  const count = packed.length / POINT_BYTES;
+  const history: MetricHistory = {
+    steps: new Float64Array(count),
+    timestamps: new Float64Array(count),
+    values: new Float64Array(count),
+  };
+  for (let i = 0, offset = 0; i < count; i += 1, offset += POINT_BYTES) {
+    history.steps[i] = packed.readDoubleBE(offset);
+    history.timestamps[i] = packed.readDoubleBE(offset + 8);
+    history.values[i] = packed.readDoubleBE(offset + 16);
+  }
+  return history;
+}
+
+/** Every value of `metricKey` for each run that logged it. */
+async function readHistories(
+  pool: pg.Pool,
+  runIds: readonly string[],
+  metricKey: string,
+): Promise<Map<string, MetricHistory>> {
+  // Steps and timestamps as float8 are exact below 2^53 (milliseconds until the year 287,396).
+  const { rows } = await pool.query<[runId: string, packed: Buffer]>({
+    text: `SELECT m.run_uuid,
+                  string_agg(float8send(m.step::float8) || float8send(m.timestamp::float8) || float8send(m.value), ''::bytea
+                             ORDER BY m.step, m.timestamp, m.value)
+           FROM metrics m WHERE m.run_uuid = ANY($1) AND m.key = $2 GROUP BY m.run_uuid`,
     values: [runIds, metricKey],
     rowMode: 'array',
   });
-  const byRun = new Map<string, MetricRow[]>();
-  for (const row of rows) {
-    const history = byRun.get(row[0]);
-    if (history) history.push(row);
-    else byRun.set(row[0], [row]);
-  }
-  return byRun;
+  return new Map(rows.map(([runId, packed]) => [runId, unpackHistory(packed)]));
 }
 
+/** The points of a history a chart needs: all of them, or at most `maxPoints` chosen by minMaxIndices. */
 export function metricSeries(
   runId: string,
-  history: readonly MetricRow[],
+  history: MetricHistory,
   maxPoints: number,
 ): MetricSeries {
-  const values = Float64Array.from(history, (row) => row[3]);
-  const kept = minMaxIndices(values, maxPoints);
+  const kept = minMaxIndices(history.values, maxPoints);
   const series: MetricSeries = {
     run_id: runId,
-    total_points: history.length,
-    downsampled: kept.length < history.length,
+    total_points: history.values.length,
+    downsampled: kept.length < history.values.length,
     steps: new Array<number>(kept.length),
     timestamps: new Array<number>(kept.length),
     values: new Array<MetricSeries['values'][number]>(kept.length),
   };
   for (let i = 0; i < kept.length; i += 1) {
-    const row = history[kept[i]!]!;
-    series.steps[i] = Number(row[1]);
-    series.timestamps[i] = Number(row[2]);
-    series.values[i] = doubleToWire(values[kept[i]!]!);
+    const index = kept[i]!;
+    series.steps[i] = history.steps[index]!;
+    series.timestamps[i] = history.timestamps[index]!;
+    series.values[i] = doubleToWire(history.values[index]!);
   }
   return series;
 }
@@ -96,7 +129,9 @@ function metricSeriesRoutes(
           metric_key: metricKey,
           max_points: maxPoints,
           method: 'min-max',
-          series: runIds.map((runId) => metricSeries(runId, histories.get(runId) ?? [], maxPoints)),
+          series: runIds.map((runId) =>
+            metricSeries(runId, histories.get(runId) ?? EMPTY_HISTORY, maxPoints),
+          ),
         };
         return response;
       },

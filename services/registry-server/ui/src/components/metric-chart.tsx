@@ -96,6 +96,7 @@ export function MetricChart({
   const [logScale, setLogScale] = useState(false);
   const [allPoints, setAllPoints] = useState(false);
   const runKey = runs.map((run) => run.runId).join(',');
+  const labelKey = runs.map((run) => `${run.label}\u0000${run.startTime ?? ''}`).join('\u0001');
   const state = useAsync(
     (signal) =>
       fetchMetricSeries(
@@ -110,7 +111,7 @@ export function MetricChart({
   );
   const chart = useMemo(
     () => (state.data ? chartData(state.data, runs, xAxis) : undefined),
-    [state.data, xAxis, runKey],
+    [state.data, xAxis, runKey, labelKey],
   );
   const figure = useRef<HTMLElement>(null);
   const onDrawn = useCallback(() => {

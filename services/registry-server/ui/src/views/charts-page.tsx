@@ -1,7 +1,7 @@
 import type { Run } from '@payments-mlops/contracts';
 import { call } from '../api/registry-api';
 import { seriesColor } from '../components/line-chart';
-import { MetricChart } from '../components/metric-chart';
+import { MetricChart, type ChartRun } from '../components/metric-chart';
 import { PageHeader } from '../components/page';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { Link, pathOf, replaceQuery, useLocation } from '../router';
@@ -50,6 +50,17 @@ export function ChartsPage({ experimentId }: { experimentId: string }) {
   );
   const keys = runs.data ? availableKeys(runs.data).metrics : [];
   const metric = query.get('metric') ?? keys[0];
+  // With the runs and the metric in the address, the histories load alongside the runs rather
+  // than after them; the legend gets the run names when they arrive.
+  const chartRuns: ChartRun[] | undefined = runs.data
+    ? runs.data.map((run) => ({
+        runId: run.info.run_id,
+        label: runLabel(run.info),
+        startTime: run.info.start_time,
+      }))
+    : runIds.length > 0 && query.get('metric') && runs.status === 'loading'
+      ? runIds.map((runId) => ({ runId, label: runId.slice(0, 8) }))
+      : undefined;
   const title = experiment.data?.experiment.name ?? `Experiment ${experimentId}`;
 
   return (
@@ -63,7 +74,7 @@ export function ChartsPage({ experimentId }: { experimentId: string }) {
         current="charts"
         query={query.get('runs') ? `?runs=${query.get('runs')}` : ''}
       />
-      {runs.status === 'loading' ? <Loading what="runs" /> : null}
+      {runs.status === 'loading' && !chartRuns ? <Loading what="runs" /> : null}
       {runs.status === 'error' ? (
         <ErrorState error={runs.error} retry={runs.reload} title="Could not load the runs" />
       ) : null}
@@ -99,20 +110,13 @@ export function ChartsPage({ experimentId }: { experimentId: string }) {
               ))}
             </span>
           </div>
-          {metric ? (
-            <MetricChart
-              runs={runs.data.map((run) => ({
-                runId: run.info.run_id,
-                label: runLabel(run.info),
-                startTime: run.info.start_time,
-              }))}
-              metricKey={metric}
-              height={420}
-            />
-          ) : (
-            <Empty title="These runs logged no metrics" />
-          )}
         </>
+      ) : null}
+      {chartRuns && chartRuns.length > 0 && metric ? (
+        <MetricChart runs={chartRuns} metricKey={metric} height={420} />
+      ) : null}
+      {runs.status === 'ok' && runs.data.length > 0 && !metric ? (
+        <Empty title="These runs logged no metrics" />
       ) : null}
     </>
   );

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +35,38 @@ export interface LiveRegistry {
   stop(): Promise<void>;
 }
 
-/** Everything the process printed, for the error when it dies or never listens. */
+/** A port nothing listens on right now (the kernel's pick for port 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls /healthz until it answers 200; fails when the process exits first or after 60 s. */
+async function untilHealthy(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `registry-server exited (${child.exitCode ?? child.signalCode}) before it was healthy`,
+      );
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('registry-server was not healthy within 60 s');
+}
+
+/** The last lines the process printed, for the error when it dies or never gets healthy. */
 function collect(child: ChildProcess): () => string {
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -47,9 +79,9 @@ function collect(child: ChildProcess): () => string {
 }
 
 /**
- * registry-server as it runs in production: its own process (src/main.ts, from source) on an
- * ephemeral port of 127.0.0.1, configured only through its environment. Resolves once it logs
- * that it listens; `stop()` sends SIGTERM and waits for the graceful shutdown.
+ * registry-server as it runs in production: its own process (src/main.ts, from source) on a free
+ * port of 127.0.0.1, configured only through its environment. Resolves once /healthz answers;
+ * `stop()` sends SIGTERM and waits for the graceful shutdown.
  */
 export async function startLiveRegistry(options: LiveRegistryOptions): Promise<LiveRegistry> {
   const scratch = options.s3
@@ -59,8 +91,7 @@ export async function startLiveRegistry(options: LiveRegistryOptions): Promise<L
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: 'warn',
     REGISTRY_DATABASE_URL: options.databaseUrl,
     REGISTRY_DB_POOL_SIZE: '8',
     REGISTRY_WRITE_TOKENS: UI_WRITE_TOKEN,
@@ -76,47 +107,21 @@ export async function startLiveRegistry(options: LiveRegistryOptions): Promise<L
       : { REGISTRY_ARTIFACT_DIR: scratch ?? '' }),
     ...options.env,
   };
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
     cwd: SERVER_DIR,
-    env,
+    env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = collect(child);
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => fail(new Error('registry-server did not listen within 60 s')),
-      60_000,
-    );
-    let buffered = '';
-    const onData = (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      for (let newline = buffered.indexOf('\n'); newline !== -1; newline = buffered.indexOf('\n')) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        try {
-          const entry = JSON.parse(line) as { msg?: string; address?: string };
-          if (entry.msg === 'listening' && entry.address) {
-            clearTimeout(timer);
-            child.stdout?.off('data', onData);
-            resolve(entry.address);
-          }
-        } catch {
-          // Not a JSON log line.
-        }
-      }
-    };
-    const onExit = (code: number | null) =>
-      fail(new Error(`registry-server exited with ${code} before listening`));
-    function fail(error: Error) {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      child.kill('SIGKILL');
-      reject(new Error(`${error.message}:\n${output()}`));
-    }
-    child.stdout?.on('data', onData);
-    child.once('exit', onExit);
-  });
+  try {
+    await untilHealthy(url, child);
+  } catch (error) {
+    child.kill('SIGKILL');
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+    throw new Error(`${(error as Error).message}:\n${output()}`);
+  }
 
   return {
     url,
