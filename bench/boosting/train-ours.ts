@@ -13,6 +13,7 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
     rounds: { type: 'string', default: '200' },
     'lambda-l2': { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
     predictions: { type: 'string' },
     'latency-runs': { type: 'string', default: '5000' },
   },
@@ -34,7 +35,7 @@ const { model } = train(
     learningRate: 0.1,
     maxBin: 255,
     lambdaL2: Number(args['lambda-l2']),
-    seed: 1,
+    seed: Number(args.seed),
   },
 );
 const trainSeconds = (performance.now() - started) / 1000;

@@ -73,6 +73,13 @@ export function findBestSplit(
     : findCategoricalSplit(hist, binOffset, feature, mapper.otherBin, mapper.nanBin, totals, c);
 }
 
+/**
+ * The scan LightGBM makes, in its order, so that equal data give equal trees: from the top bin
+ * down with NaN (if any) on the left, then — only when the leaf has NaN — from the bottom bin up
+ * with NaN on the right; a later candidate wins only with a strictly larger gain. Row counts
+ * are estimated from hessians bin by bin (rows per unit of hessian in the leaf, rounded per bin),
+ * as LightGBM does.
+ */
 function findNumericSplit(
   hist: Float64Array,
   binOffset: number,
@@ -86,37 +93,56 @@ function findNumericSplit(
   const nanG = hist[nanAt]!;
   const nanH = hist[nanAt + 1]!;
   const hasNan = nanH > 0;
-  // Row counts are estimated from hessians, as LightGBM does (rows per unit of hessian in this
-  // leaf), so both limits on a side become one bound on its hessian.
-  const minSideHessian = Math.max((c.minDataInLeaf * totals.hessian) / totals.count, c.minSumHessianInLeaf);
-  const { lambdaL1: l1, lambdaL2: l2 } = c;
+  const { lambdaL1: l1, lambdaL2: l2, minDataInLeaf: minData, minSumHessianInLeaf: minHessian } = c;
   const totalG = totals.gradient;
   const totalH = totals.hessian;
+  const totalCount = totals.count;
+  const countPerHessian = totalCount / totalH;
   const minGain = leafGain(totalG, totalH, l1, l2) + c.minGainToSplit;
+  // The scans are hot (every bin of every feature of every leaf): L1 only when asked for.
+  const gainOf = (lg: number, lh: number, rg: number, rh: number): number =>
+    l1 === 0 ? (lg * lg) / (lh + l2) + (rg * rg) / (rh + l2) : leafGain(lg, lh, l1, l2) + leafGain(rg, rh, l1, l2);
   let bestGain = minGain;
   let bestBin = -1;
   let bestNanLeft = false;
-  // Without NaN in this leaf one scan suffices; with NaN, one scan sends it right, one left.
-  const nanDirections = hasNan ? 2 : 1;
-  const lastThreshold = nanBin - 1;
-  for (let direction = 0; direction < nanDirections; direction++) {
-    const nanLeft = direction === 1;
-    let lg = nanLeft ? nanG : 0;
-    let lh = nanLeft ? nanH : 0;
-    for (let t = 0; t < lastThreshold; t++) {
+
+  // Top down: the right side gathers bins t+1 and above; NaN stays left.
+  let rg = 0;
+  let rh = 0;
+  let rc = 0;
+  for (let t = nanBin - 2; t >= 0; t--) {
+    const at = base + (t + 1) * HIST_STRIDE;
+    const h = hist[at + 1]!;
+    rg += hist[at]!;
+    rh += h;
+    rc += Math.round(h * countPerHessian);
+    if (rc < minData || rh < minHessian) continue;
+    if (totalCount - rc < minData || totalH - rh < minHessian) break;
+    const gain = gainOf(totalG - rg, totalH - rh, rg, rh);
+    if (gain > bestGain) {
+      bestGain = gain;
+      bestBin = t;
+      bestNanLeft = true;
+    }
+  }
+  // Bottom up: the left side gathers bins up to t; NaN goes right.
+  if (hasNan) {
+    let lg = 0;
+    let lh = 0;
+    let lc = 0;
+    for (let t = 0; t <= nanBin - 2; t++) {
       const at = base + t * HIST_STRIDE;
+      const h = hist[at + 1]!;
       lg += hist[at]!;
-      lh += hist[at + 1]!;
-      if (lh < minSideHessian) continue;
-      const rh = totalH - lh;
-      if (rh < minSideHessian) break;
-      const rg = totalG - lg;
-      // The scan is hot (every bin of every feature of every leaf): L1 only when asked for.
-      const gain = l1 === 0 ? (lg * lg) / (lh + l2) + (rg * rg) / (rh + l2) : leafGain(lg, lh, l1, l2) + leafGain(rg, rh, l1, l2);
+      lh += h;
+      lc += Math.round(h * countPerHessian);
+      if (lc < minData || lh < minHessian) continue;
+      if (totalCount - lc < minData || totalH - lh < minHessian) break;
+      const gain = gainOf(lg, lh, totalG - lg, totalH - lh);
       if (gain > bestGain) {
         bestGain = gain;
         bestBin = t;
-        bestNanLeft = nanLeft;
+        bestNanLeft = false;
       }
     }
   }
@@ -129,7 +155,7 @@ function findNumericSplit(
     lh += hist[at + 1]!;
   }
   const left = { gradient: lg, hessian: lh };
-  const right = { gradient: totals.gradient - lg, hessian: totals.hessian - lh };
+  const right = { gradient: totalG - lg, hessian: totalH - lh };
   // No NaN seen here: send future NaN to the side that carried more of the training hessian.
   const defaultLeft = hasNan ? bestNanLeft : left.hessian >= right.hessian;
   return {
@@ -162,7 +188,8 @@ function findCategoricalSplit(
   const g = (bin: number): number => hist[base + bin * HIST_STRIDE]!;
   const h = (bin: number): number => hist[base + bin * HIST_STRIDE + 1]!;
   const countPerHessian = totals.count / totals.hessian;
-  const n = (bin: number): number => h(bin) * countPerHessian;
+  // Estimated rows per bin, rounded as LightGBM rounds them.
+  const n = (bin: number): number => Math.round(h(bin) * countPerHessian);
   const candidates: number[] = [];
   for (let bin = 0; bin <= nanBin; bin++) if (bin !== otherBin && h(bin) > 0) candidates.push(bin);
 
