@@ -1,6 +1,8 @@
 import type { AnchorHTMLAttributes, ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
+export { matchPath, pathOf } from './paths';
+
 /*
  * Client-side routing on the History API. Paths are the ones registry-server answers with
  * index.html (UI_ROUTES in src/routes/ui-assets.ts): /experiments…, /runs/…, /compare, /models….
@@ -45,28 +47,6 @@ export function useLocation(): Location {
     return () => void listeners.delete(update);
   }, []);
   return location;
-}
-
-/**
- * Matches `/models/:name/versions/:version` against a path; parameters come back decoded.
- * Undefined when the pattern does not match.
- */
-export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
-  const expected = pattern.split('/').filter(Boolean);
-  const actual = path.split('/').filter(Boolean);
-  if (expected.length !== actual.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [index, part] of expected.entries()) {
-    const value = actual[index]!;
-    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(value);
-    else if (part !== value) return undefined;
-  }
-  return params;
-}
-
-/** Builds a path from segments, encoding each (model names and artifact paths may hold anything). */
-export function pathOf(...segments: (string | number)[]): string {
-  return `/${segments.map((segment) => encodeURIComponent(String(segment))).join('/')}`;
 }
 
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & {
