@@ -6,6 +6,8 @@ export ONNXRUNTIME_NODE_INSTALL_CUDA := skip
 
 # Run TypeScript entry points from source: workspace packages resolve through their `source` export.
 TSX := node --conditions=source --import tsx
+# Services started from here take .env.example's local settings, overridden by a .env of your own.
+SERVICE_ENV := set -a; source .env.example; if [ -f .env ]; then source .env; fi; set +a;
 
 EVENTS ?= 100000
 DAYS ?= 90
@@ -45,6 +47,16 @@ seed-data: ## Generate payment history into Postgres: EVENTS=… DAYS=… SEED=�
 	$(TSX) packages/simulator/src/cli.ts seed --events $(EVENTS) --days $(DAYS) --seed $(SEED)
 stream-payments: ## Publish live payments to Kafka payments.normalized: RATE=… (events/s)
 	$(TSX) packages/simulator/src/cli.ts stream --rate $(RATE) --seed $(SEED)
+
+## --- services (native) -----------------------------------------------------
+.PHONY: registry-server
+registry-server: ## registry-server (MLflow REST API 2.0 and UI) on :5000
+	$(SERVICE_ENV) $(TSX) services/registry-server/src/main.ts
+
+## --- benchmarks (each prints its figures beside the anchor its issue names) --
+.PHONY: bench-registry
+bench-registry: infra-up ## registry-server beside MLflow's own server on the same Postgres
+	$(TSX) bench/registry/bench.ts
 
 ## --- the main job ----------------------------------------------------------
 .PHONY: setup demo
