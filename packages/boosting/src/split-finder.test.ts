@@ -19,17 +19,17 @@ const constraints: SplitConstraints = {
 };
 
 /** Histogram of every row of one column, with unit hessians (so row counts are exact). */
-function setUp(column: Float64Array, gradients: Float64Array, categorical = false) {
+function setUp(column: Float64Array, gradients: Float64Array, categorical = false, hessian = 1) {
   const n = column.length;
   const mappers = fitBinMappers([column], { numRows: n, isCategorical: [categorical] }, { maxBin: 16, sampleSize: n, seed: 1 });
   const binned = binColumns([column], mappers);
   const layout = histogramLayout(mappers.map((m) => m.numBins));
   const hist = newHistogram(layout);
-  const hessians = new Float64Array(n).fill(1);
+  const hessians = new Float64Array(n).fill(hessian);
   const rows = Int32Array.from({ length: n }, (_, i) => i);
   buildHistogram(hist, binned.bins, n, rows, 0, n, Int32Array.of(0), layout.featureOffset, gradients, hessians, new Float64Array(n), new Float64Array(n));
   const gradient = gradients.reduce((a, b) => a + b, 0);
-  return { mapper: mappers[0]!, hist, totals: { gradient, hessian: n, count: n } };
+  return { mapper: mappers[0]!, hist, totals: { gradient, hessian: hessians.reduce((a, b) => a + b, 0), count: n } };
 }
 
 /** Gain of sending the rows with goesLeft(i) left, computed from the rows themselves. */
@@ -116,6 +116,19 @@ describe('numeric split finding', () => {
     const left = split.left.hessian;
     expect(left).toBeGreaterThanOrEqual(5);
     expect(20 - left).toBeGreaterThanOrEqual(5);
+  });
+
+  it('allows a side of exactly minDataInLeaf rows (regression: its hessian-based row estimate came out a hair below)', () => {
+    // The 3 largest of 10 values pull the other way. With equal hessians h, a side of 3 rows has
+    // a hessian sum that floating point can put a hair below 3/10 of the total; counts estimated
+    // from it must still come to 3 rows.
+    const column = Float64Array.from({ length: 10 }, (_, i) => i);
+    const gradients = Float64Array.from({ length: 10 }, (_, i) => (i >= 7 ? -1 : 1));
+    for (const hessian of [0.1, 0.3, 0.7]) {
+      const { mapper, hist, totals } = setUp(column, gradients, false, hessian);
+      const split = findBestSplit(hist, 0, 0, mapper, totals, { ...constraints, minDataInLeaf: 3 })!;
+      expect((mapper as NumericBinMapper).upperBounds[split.thresholdBin]).toBe(6.5);
+    }
   });
 
   it('returns null when no split improves on the leaf', () => {
