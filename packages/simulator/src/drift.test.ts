@@ -1,3 +1,4 @@
+import { LabelEvent, PaymentEvent } from '@payments-mlops/contracts';
 import { describe, expect, it } from 'vitest';
 import type { SimulatedRecord } from './context.js';
 import { parseDrift } from './params.js';
@@ -27,6 +28,7 @@ describe('drift', () => {
     const pattern = records.filter((r) => r.kind === 'payment' && r.fraud === 'wallet_provisioning');
     expect(pattern.length).toBeGreaterThan(20);
     expect(pattern.filter((r) => r.at < START + 12 * DAY)).toEqual([]);
+    expect(records.filter((r) => !(r.kind === 'payment' ? PaymentEvent : LabelEvent).safeParse(r.event).success)).toEqual([]);
     // It evades what the other patterns share: wallets, no guest checkout, matching countries.
     expect(pattern.every((r) => r.kind === 'payment' && !r.event.is_guest_checkout && r.event.ip_country === r.event.card_country)).toBe(true);
   });
