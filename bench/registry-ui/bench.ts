@@ -111,6 +111,21 @@ async function main(): Promise<void> {
     }
     const rowsInDom = await page.locator('[data-testid="run-row"]').count();
 
+    // Scrolling to the last loaded row loads the next page (1,000 runs) and still renders only the rows in view.
+    const scrolledAt = await page.evaluate(() => performance.now());
+    await page
+      .locator('.virtual-table')
+      .evaluate((table) => table.scrollTo({ top: table.scrollHeight }));
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-run-id]').length > 0 &&
+        /1,100 runs/.test(document.querySelector('.selection-bar')?.textContent ?? ''),
+      undefined,
+      { polling: 'raf', timeout: 30_000 },
+    );
+    const nextPageMs = (await page.evaluate(() => performance.now())) - scrolledAt;
+    const rowsInDomAfter = await page.locator('[data-testid="run-row"]').count();
+
     // Chart: 10 runs × POINTS steps of `loss`, downsampled on the server to at most 2,000 per run.
     const chartUrl = `${registry.url}/experiments/${chartsId}/charts?runs=${runIds.join(',')}&metric=loss`;
     const chartCold = await loadToMark(page, chartUrl, CHART_DRAWN);
@@ -153,6 +168,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `  runs table, first page of ${RUNS.toLocaleString('en-US')} runs: reload median ${ms(runsMedian)} (${runsReloads.map(ms).join(', ')}), cold ${ms(runsCold)} (assets loaded at ${ms(coldAssetsMs)}, runs/search ${ms(coldSearchMs)}), in-app click median ${ms(median(runsClicks))}; runs/search on reload ${ms(searchMs)}; ${rowsInDom} rows in the DOM  ${verdict(runsMedian)}`,
+    );
+    console.log(
+      `  runs table, next 1,000 runs on scrolling to the end: ${ms(nextPageMs)}; ${rowsInDomAfter} rows in the DOM with 1,100 loaded`,
     );
     console.log(
       `  metric chart, ${CHART_RUNS} runs × ${POINTS.toLocaleString('en-US')} points: reload median ${ms(chartMedian)} (${chartReloads.map(ms).join(', ')}), cold ${ms(chartCold)}; get-history-downsampled ${ms(seriesMs)}; ${shownPoints.toLocaleString('en-US')} points drawn ("${note}")  ${verdict(chartMedian)}`,

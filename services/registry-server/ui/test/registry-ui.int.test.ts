@@ -369,7 +369,8 @@ describe('registry UI in headless Chromium', { timeout: 120_000 }, () => {
 
     await page.getByTestId('token-button').click();
     await page.getByTestId('token-input').fill(registry.writeToken);
-    await page.getByRole('button', { name: 'Save token' }).click();
+    // Enter in the field saves, as the dialog's first button.
+    await page.getByTestId('token-input').press('Enter');
     await expect.poll(() => page.getByTestId('token-button').innerText()).toBe('Token set');
     await move.click();
     await expect
@@ -398,7 +399,7 @@ describe('registry UI in headless Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Point at version 2' }).click();
     await expect
       .poll(() => page.getByTestId('alias-outcome').innerText())
-      .toContain('needs a token');
+      .toContain('does not accept the token');
     expect(
       (
         await registry.client.api.getRegisteredModel({ name: seeded.model })

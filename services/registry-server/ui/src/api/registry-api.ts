@@ -79,14 +79,14 @@ async function errorOf(response: Response): Promise<ApiError> {
   } catch {
     // Not MLflow's JSON error body: auth answers and proxies send text.
   }
-  if (response.status === 401)
-    return new ApiError(
-      401,
-      'UNAUTHENTICATED',
-      'This registry needs a token: set one with the “Token” button.',
-    );
+  if (response.status === 401) {
+    const message = readToken()
+      ? 'The registry does not accept the token set in this browser: set another with “Token set”.'
+      : 'This needs a token: set one with “Set token”.';
+    return new ApiError(401, 'UNAUTHENTICATED', message);
+  }
   if (response.status === 403)
-    return new ApiError(403, 'PERMISSION_DENIED', 'The token in use is not allowed to do this.');
+    return new ApiError(403, 'PERMISSION_DENIED', 'The token set in this browser may read but not write.');
   return new ApiError(
     response.status,
     `HTTP_${response.status}`,

@@ -50,18 +50,19 @@ export function TokenButton() {
               data-testid="token-input"
             />
           </label>
+          {/* Save comes first: Enter in the field submits with the first button. The row is reversed on screen. */}
           <div class="dialog-actions">
+            <button type="submit" value="save" disabled={draft.trim() === ''}>
+              Save token
+            </button>
+            <button type="submit" value="cancel" class="secondary">
+              Cancel
+            </button>
             {token ? (
               <button type="submit" value="forget" class="secondary">
                 Forget token
               </button>
             ) : null}
-            <button type="submit" value="cancel" class="secondary">
-              Cancel
-            </button>
-            <button type="submit" value="save" disabled={draft.trim() === ''}>
-              Save token
-            </button>
           </div>
         </form>
       </dialog>
