@@ -95,6 +95,8 @@ export async function streamToKafka(options: StreamToKafkaOptions): Promise<Stre
     void inFlight.catch(() => undefined);
   };
 
+  // The clock starts when the first records are ready: a worker builds its population first.
+  await source.ready();
   let payments = 0;
   let labels = 0;
   let firstAt: number | undefined;

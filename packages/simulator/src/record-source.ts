@@ -7,6 +7,8 @@ import type { PaymentSimulation } from './simulation.js';
 export interface RecordSource {
   /** The next records, up to `payments` payment events and the labels among them. */
   take(payments: number): Promise<RecordBatch>;
+  /** Resolves once records can be taken without waiting for the generator to start. */
+  ready(): Promise<void>;
   /** Event time of the latest record generated. */
   readonly now: number;
   close(): Promise<void>;
@@ -16,6 +18,7 @@ export interface RecordSource {
 export function inlineSource(simulation: PaymentSimulation): RecordSource {
   return {
     take: (payments) => Promise.resolve(generateBatch(simulation, payments)),
+    ready: () => Promise.resolve(),
     get now() {
       return simulation.now;
     },
@@ -128,6 +131,9 @@ export function workerSource(options: SimulationOptions): RecordSource {
         cursor = end;
       }
       return concatBatches(parts, exhausted);
+    },
+    async ready() {
+      await ahead;
     },
     get now() {
       return now;
