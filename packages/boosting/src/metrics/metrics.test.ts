@@ -31,6 +31,21 @@ describe('ranking metrics', () => {
     expect(weighted).toBeCloseTo(duplicated, 12);
   });
 
+  it('the unweighted fast path and the weighted path agree, ties included', () => {
+    let seed = 7;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const labels = Array.from({ length: 5000 }, () => (next() < 0.1 ? 1 : 0));
+    // Coarse scores: many ties between and within the classes.
+    const scores = labels.map((y) => Math.round((next() + y * 0.3) * 40) / 40);
+    const ones = labels.map(() => 1);
+    expect(rocAuc(labels, scores)).toBeCloseTo(rocAuc(labels, scores, ones), 12);
+    expect(averagePrecision(labels, scores)).toBeCloseTo(averagePrecision(labels, scores, ones), 12);
+  });
+
+  it('refuses NaN scores', () => {
+    expect(() => rocAuc([0, 1], [0.5, NaN])).toThrow(/score at row 1 is NaN/);
+  });
+
   it('averagePrecision is Σ (Rₙ − Rₙ₋₁) Pₙ over thresholds', () => {
     // Ranked: 0.8 (+) P=1 R=½; 0.4 (−); 0.35 (+) P=⅔ R=1 → ½·1 + ½·⅔.
     expect(averagePrecision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBeCloseTo(5 / 6, 12);

@@ -1,6 +1,8 @@
 /**
  * Ranking metrics of a binary classifier's scores. Both sort once, O(n log n), and treat tied
- * scores as one threshold, as scikit-learn does.
+ * scores as one threshold, as scikit-learn does. Training evaluates them every round on the
+ * validation set, so the unweighted case sorts the scores of each class natively (typed-array
+ * sort) instead of sorting indices through a comparator, many times slower.
  */
 
 function order(scores: ArrayLike<number>): Uint32Array {
@@ -17,6 +19,9 @@ function checkBinary(labels: ArrayLike<number>, scores: ArrayLike<number>, weigh
   if (weights !== undefined && weights.length !== labels.length) {
     throw new RangeError(`weights has ${weights.length} entries for ${labels.length} labels`);
   }
+  for (let i = 0; i < scores.length; i++) {
+    if (Number.isNaN(scores[i])) throw new RangeError(`score at row ${i} is NaN`);
+  }
 }
 
 /**
@@ -29,6 +34,10 @@ function forEachThreshold(
   weights: ArrayLike<number> | undefined,
   step: (positives: number, negatives: number) => void,
 ): void {
+  if (weights === undefined) {
+    forEachThresholdUnweighted(labels, scores, step);
+    return;
+  }
   const idx = order(scores);
   let i = 0;
   while (i < idx.length) {
@@ -41,6 +50,42 @@ function forEachThreshold(
       if (labels[row] === 1) positives += w;
       else negatives += w;
       i++;
+    }
+    step(positives, negatives);
+  }
+}
+
+function forEachThresholdUnweighted(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  step: (positives: number, negatives: number) => void,
+): void {
+  let numPositive = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) numPositive++;
+  const positive = new Float64Array(numPositive);
+  const negative = new Float64Array(labels.length - numPositive);
+  let p = 0;
+  let q = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === 1) positive[p++] = scores[i]!;
+    else negative[q++] = scores[i]!;
+  }
+  positive.sort();
+  negative.sort();
+  // Both ascending: walk them from their ends, highest score first.
+  let i = positive.length - 1;
+  let j = negative.length - 1;
+  while (i >= 0 || j >= 0) {
+    const score = j < 0 || (i >= 0 && positive[i]! >= negative[j]!) ? positive[i]! : negative[j]!;
+    let positives = 0;
+    let negatives = 0;
+    while (i >= 0 && positive[i] === score) {
+      positives++;
+      i--;
+    }
+    while (j >= 0 && negative[j] === score) {
+      negatives++;
+      j--;
     }
     step(positives, negatives);
   }
