@@ -36,8 +36,9 @@ describe('exportDatasetSnapshot', () => {
 
     const { columns } = await readDatasetSnapshot(s3.client, first);
     expect(columns.get('customer_id')).toEqual(['cus_1', 'cus_2', null]);
-    expect(columns.get('customer_payments_1h')).toEqual([3n, null, 0n]);
-    expect(columns.get('customer_failure_rate_30d')).toEqual([0.25, null, 1 / 3]);
+    expect(columns.get('customer_payments_1h')).toEqual([3, null, 0]);
+    // Missing numbers are NaN, as the trainer and pandas read them.
+    expect(columns.get('customer_failure_rate_30d')).toEqual([0.25, Number.NaN, 1 / 3]);
     expect(columns.get('is_new_device')).toEqual([true, false, null]);
     expect(columns.get('customer_devices_90d')).toEqual(['["dev_a","dev_b"]', '[]', null]);
     expect((columns.get('event_timestamp') as Date[]).map((d) => d.getTime())).toEqual([1_770_000_000_000, 1_770_000_001_000, 1_770_000_002_000]);
