@@ -65,6 +65,8 @@ const test = infraTest
   .extend('seeded', { scope: 'file' }, ({ registry }): Promise<SeededRegistry> =>
     seedRegistry(registry.client),
   )
+  // vitest reads what a fixture needs from this pattern; the browser needs no other fixture.
+  // eslint-disable-next-line no-empty-pattern
   .extend('browser', { scope: 'file' }, async ({}, { onCleanup }): Promise<BrowserPage> => {
     const browser = await launchBrowser();
     onCleanup(() => browser.close());
@@ -77,6 +79,12 @@ const test = infraTest
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Opens an experiment's runs table and waits for its first `rows` runs. */
+async function openRuns(page: Page, url: string, rows: number): Promise<void> {
+  await page.goto(url);
+  await expect.poll(() => rowTexts(page)).toHaveLength(rows);
 }
 
 /** Texts of the cells of a virtualized row, as the user sees them. */
@@ -182,8 +190,7 @@ describe('registry UI in headless Chromium', { timeout: 120_000 }, () => {
     seeded,
   }) => {
     const { page } = browser;
-    await page.goto(`${registry.url}/experiments/${seeded.experimentId}`);
-    await expect.poll(() => rowTexts(page)).toHaveLength(3);
+    await openRuns(page, `${registry.url}/experiments/${seeded.experimentId}`, 3);
 
     const search = page.getByRole('searchbox', { name: /Search runs/ });
     await page.keyboard.press('/');
@@ -264,8 +271,7 @@ describe('registry UI in headless Chromium', { timeout: 120_000 }, () => {
     seeded,
   }) => {
     const { page } = browser;
-    await page.goto(`${registry.url}/experiments/${seeded.experimentId}`);
-    await expect.poll(() => rowTexts(page)).toHaveLength(3);
+    await openRuns(page, `${registry.url}/experiments/${seeded.experimentId}`, 3);
     await page.getByRole('checkbox', { name: `Select ${seeded.baseline.name}` }).check();
     await page.getByRole('checkbox', { name: `Select ${seeded.deeper.name}` }).check();
     await page.getByTestId('compare-button').click();

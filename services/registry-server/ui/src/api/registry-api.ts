@@ -86,7 +86,11 @@ async function errorOf(response: Response): Promise<ApiError> {
     return new ApiError(401, 'UNAUTHENTICATED', message);
   }
   if (response.status === 403)
-    return new ApiError(403, 'PERMISSION_DENIED', 'The token set in this browser may read but not write.');
+    return new ApiError(
+      403,
+      'PERMISSION_DENIED',
+      'The token set in this browser may read but not write.',
+    );
   return new ApiError(
     response.status,
     `HTTP_${response.status}`,

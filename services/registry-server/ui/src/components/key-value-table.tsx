@@ -10,6 +10,13 @@ export interface KeyValueRow {
   extra?: ComponentChildren;
 }
 
+/** Rows for params or tags as logged: the value shown as it is, and matched by the filter. */
+export function keyValueRows(
+  items: readonly { key: string; value: string }[] | undefined,
+): KeyValueRow[] {
+  return (items ?? []).map(({ key, value }) => ({ key, value, text: value }));
+}
+
 /** Params, tags or metrics as a two-column table, with a filter box once there are many. */
 export function KeyValueTable({
   rows,

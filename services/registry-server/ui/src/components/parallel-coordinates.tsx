@@ -16,9 +16,8 @@ interface Scale {
 function scaleFor(values: (number | string | undefined)[]): Scale {
   const present = values.filter((value): value is number | string => value !== undefined);
   if (present.every((value) => typeof value === 'number')) {
-    const numbers = present as number[];
-    const min = Math.min(...numbers);
-    const max = Math.max(...numbers);
+    const min = Math.min(...present);
+    const max = Math.max(...present);
     const span = max - min || 1;
     return {
       position: (value) => (max === min ? 0.5 : ((value as number) - min) / span),

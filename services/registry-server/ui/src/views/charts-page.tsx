@@ -1,10 +1,11 @@
 import type { Run } from '@payments-mlops/contracts';
 import { call } from '../api/registry-api';
 import { seriesColor } from '../components/line-chart';
+import { MetricSelect } from '../components/metric-select';
 import { MetricChart, type ChartRun } from '../components/metric-chart';
 import { PageHeader } from '../components/page';
 import { Empty, ErrorState, Loading } from '../components/states';
-import { Link, pathOf, replaceQuery, useLocation } from '../router';
+import { Link, pathOf, useLocation } from '../router';
 import { quotedValue, runLabel } from '../run-fields';
 import { useAsync } from '../use-async';
 import { availableKeys } from './column-picker';
@@ -86,20 +87,7 @@ export function ChartsPage({ experimentId }: { experimentId: string }) {
       {runs.status === 'ok' && runs.data.length > 0 ? (
         <>
           <div class="toolbar">
-            <label>
-              Metric{' '}
-              <select
-                value={metric}
-                onChange={(event) => replaceQuery({ metric: event.currentTarget.value })}
-                data-testid="metric-select"
-              >
-                {keys.map((key) => (
-                  <option key={key} value={key}>
-                    {key}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <MetricSelect keys={keys} value={metric} />
             <span class="muted">
               {runIds.length === 0 ? `The latest ${runs.data.length} runs. ` : ''}
               {runs.data.map((run, index) => (

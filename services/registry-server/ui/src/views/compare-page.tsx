@@ -3,12 +3,13 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../api/registry-api';
 import { seriesColor } from '../components/line-chart';
+import { MetricSelect } from '../components/metric-select';
 import { MetricChart } from '../components/metric-chart';
 import { PageHeader, Section } from '../components/page';
 import { ParallelCoordinates, type ParallelAxis } from '../components/parallel-coordinates';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { formatDuration, formatNumber, formatTime, runDuration } from '../format';
-import { Link, pathOf, replaceQuery, useLocation } from '../router';
+import { Link, pathOf, useLocation } from '../router';
 import { TAGS, asAxisValue, metricsOf, paramsOf, runLabel, tagsOf } from '../run-fields';
 import { useAsync } from '../use-async';
 
@@ -214,23 +215,7 @@ export function ComparePage() {
       <Section
         title="Metric history"
         id="history"
-        actions={
-          metricKeys.length > 0 ? (
-            <label>
-              Metric{' '}
-              <select
-                value={metric}
-                onChange={(event) => replaceQuery({ metric: event.currentTarget.value })}
-              >
-                {metricKeys.map((key) => (
-                  <option key={key} value={key}>
-                    {key}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ) : null
-        }
+        actions={metricKeys.length > 0 ? <MetricSelect keys={metricKeys} value={metric} /> : null}
       >
         {metric ? (
           <MetricChart

@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
 import { call } from '../api/registry-api';
 import { PageHeader } from '../components/page';
+import { SearchForm } from '../components/search-form';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { LoadMore } from '../components/load-more';
 import { ViewToggle, VIEW_TYPES, parseView } from '../components/view-toggle';
@@ -16,7 +16,6 @@ export function ExperimentsPage() {
   const { query } = useLocation();
   const name = query.get('name') ?? '';
   const view = parseView(query.get('view'));
-  const [draft, setDraft] = useState(name);
 
   const list = usePages(
     async (pageToken, signal) => {
@@ -41,24 +40,7 @@ export function ExperimentsPage() {
     <>
       <PageHeader title="Experiments" />
       <div class="toolbar">
-        <form
-          class="search"
-          role="search"
-          onSubmit={(event) => {
-            event.preventDefault();
-            replaceQuery({ name: draft.trim() });
-          }}
-        >
-          <input
-            type="search"
-            data-search
-            aria-label="Filter experiments by name"
-            placeholder="Filter by name…"
-            value={draft}
-            onInput={(event) => setDraft(event.currentTarget.value)}
-          />
-          <button type="submit">Filter</button>
-        </form>
+        <SearchForm param="name" label="Filter experiments by name" placeholder="Filter by name…" />
         <ViewToggle
           value={view}
           onChange={(value) => replaceQuery({ view: value === 'active' ? undefined : value })}

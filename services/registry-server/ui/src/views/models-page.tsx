@@ -1,11 +1,11 @@
 import type { ModelVersion, RegisteredModel } from '@payments-mlops/contracts';
-import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api/registry-api';
 import { LoadMore } from '../components/load-more';
 import { PageHeader } from '../components/page';
+import { SearchForm } from '../components/search-form';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { formatTime } from '../format';
-import { Link, pathOf, replaceQuery, useLocation } from '../router';
+import { Link, pathOf, useLocation } from '../router';
 import { quotedValue } from '../run-fields';
 import { usePages } from '../use-pages';
 
@@ -48,8 +48,6 @@ export function AliasChips({
 export function ModelsPage() {
   const { query } = useLocation();
   const name = query.get('name') ?? '';
-  const [draft, setDraft] = useState(name);
-  useEffect(() => setDraft(name), [name]);
   const list = usePages(
     async (pageToken, signal) => {
       const response = await call(
@@ -71,24 +69,7 @@ export function ModelsPage() {
     <>
       <PageHeader title="Registered models" />
       <div class="toolbar">
-        <form
-          class="search"
-          role="search"
-          onSubmit={(event) => {
-            event.preventDefault();
-            replaceQuery({ name: draft.trim() });
-          }}
-        >
-          <input
-            type="search"
-            data-search
-            aria-label="Filter models by name"
-            placeholder="Filter by name…"
-            value={draft}
-            onInput={(event) => setDraft(event.currentTarget.value)}
-          />
-          <button type="submit">Filter</button>
-        </form>
+        <SearchForm param="name" label="Filter models by name" placeholder="Filter by name…" />
       </div>
       {list.status === 'loading' ? <Loading what="registered models" /> : null}
       {list.status === 'error' && list.error ? (

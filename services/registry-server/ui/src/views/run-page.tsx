@@ -1,6 +1,6 @@
 import type { Run } from '@payments-mlops/contracts';
 import { call } from '../api/registry-api';
-import { KeyValueTable } from '../components/key-value-table';
+import { KeyValueTable, keyValueRows } from '../components/key-value-table';
 import { MetricChart } from '../components/metric-chart';
 import { PageHeader, Section } from '../components/page';
 import { Empty, ErrorState, Loading } from '../components/states';
@@ -127,11 +127,7 @@ function RunOverview({ run }: { run: Run }) {
           <KeyValueTable
             label="Parameters"
             empty="No parameters logged"
-            rows={(run.data.params ?? []).map((param) => ({
-              key: param.key,
-              value: param.value,
-              text: param.value,
-            }))}
+            rows={keyValueRows(run.data.params)}
           />
         </Section>
         <Section title="Metrics" id="metrics">
@@ -186,19 +182,11 @@ function RunOverview({ run }: { run: Run }) {
         <DatasetInputs run={run} />
       </Section>
       <Section title="Tags" id="tags">
-        <KeyValueTable
-          label="Tags"
-          empty="No tags of your own"
-          rows={userTags.map((tag) => ({ key: tag.key, value: tag.value, text: tag.value }))}
-        />
+        <KeyValueTable label="Tags" empty="No tags of your own" rows={keyValueRows(userTags)} />
         {systemTags.length > 0 ? (
           <details class="help">
             <summary>{systemTags.length} system tags (mlflow.*)</summary>
-            <KeyValueTable
-              label="System tags"
-              empty=""
-              rows={systemTags.map((tag) => ({ key: tag.key, value: tag.value, text: tag.value }))}
-            />
+            <KeyValueTable label="System tags" empty="" rows={keyValueRows(systemTags)} />
           </details>
         ) : null}
       </Section>

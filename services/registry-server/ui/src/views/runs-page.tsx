@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call } from '../api/registry-api';
 import { PageHeader } from '../components/page';
+import { SearchForm } from '../components/search-form';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { ViewToggle, VIEW_TYPES, parseView } from '../components/view-toggle';
 import { pluralize } from '../format';
@@ -28,9 +29,7 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
   const filter = query.get('filter') ?? '';
   const order = query.get('order') ?? '';
   const view = parseView(query.get('view'));
-  const [draft, setDraft] = useState(filter);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  useEffect(() => setDraft(filter), [filter]);
   useEffect(() => setSelected(new Set()), [experimentId]);
 
   const experiment = useAsync(
@@ -94,35 +93,14 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
       ) : null}
       <ExperimentTabs experimentId={experimentId} current="runs" />
       <div class="toolbar">
-        <form
-          class="search wide"
-          role="search"
-          onSubmit={(event) => {
-            event.preventDefault();
-            replaceQuery({ filter: draft.trim() });
-          }}
-        >
-          <input
-            type="search"
-            data-search
-            class="mono"
-            aria-label="Search runs with MLflow's filter syntax"
-            aria-describedby="filter-help"
-            placeholder={FILTER_EXAMPLES[0]}
-            value={draft}
-            onInput={(event) => setDraft(event.currentTarget.value)}
-          />
-          <button type="submit">Search</button>
-          {filter ? (
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => replaceQuery({ filter: undefined })}
-            >
-              Clear
-            </button>
-          ) : null}
-        </form>
+        <SearchForm
+          param="filter"
+          label="Search runs with MLflow's filter syntax"
+          placeholder={FILTER_EXAMPLES[0]!}
+          button="Search"
+          expression
+          describedBy="filter-help"
+        />
         <ViewToggle
           value={view}
           onChange={(value) => replaceQuery({ view: value === 'active' ? undefined : value })}

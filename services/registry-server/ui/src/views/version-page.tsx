@@ -1,7 +1,7 @@
 import type { ModelVersionLineage } from '@payments-mlops/contracts';
 import type { ComponentChildren } from 'preact';
 import { call } from '../api/registry-api';
-import { KeyValueTable } from '../components/key-value-table';
+import { KeyValueTable, keyValueRows } from '../components/key-value-table';
 import { PageHeader, Section } from '../components/page';
 import { ErrorState, Loading } from '../components/states';
 import { formatNumber, formatTime } from '../format';
@@ -198,11 +198,7 @@ export function VersionPage({ name, version }: { name: string; version: string }
           <KeyValueTable
             label="Training parameters"
             empty="No parameters logged"
-            rows={(data.params ?? []).map((param) => ({
-              key: param.key,
-              value: param.value,
-              text: param.value,
-            }))}
+            rows={keyValueRows(data.params)}
           />
         </Section>
         <Section title="Metrics" id="metrics">
@@ -221,15 +217,7 @@ export function VersionPage({ name, version }: { name: string; version: string }
       </Section>
       {(mv.tags ?? []).length > 0 ? (
         <Section title="Tags" id="tags">
-          <KeyValueTable
-            label="Version tags"
-            empty=""
-            rows={(mv.tags ?? []).map((tag) => ({
-              key: tag.key,
-              value: tag.value,
-              text: tag.value,
-            }))}
-          />
+          <KeyValueTable label="Version tags" empty="" rows={keyValueRows(mv.tags)} />
         </Section>
       ) : null}
     </>

@@ -120,7 +120,7 @@ export async function startLiveRegistry(options: LiveRegistryOptions): Promise<L
   } catch (error) {
     child.kill('SIGKILL');
     if (scratch) await rm(scratch, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}:\n${output()}`);
+    throw new Error(`${(error as Error).message}:\n${output()}`, { cause: error });
   }
 
   return {
