@@ -2,15 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { PaymentEvent } from '@payments-mlops/contracts';
 import type { Kafka } from 'kafkajs';
 
-export interface StreamResult {
-  sent: number;
-  seconds: number;
-  /** Upper bounds of the histogram buckets the percentiles fall in, in ms. */
-  p50: number;
-  p99: number;
-  catchUpSeconds: number;
-}
-
 function payment(customers: number, sequence: number): PaymentEvent {
   const customer = Math.floor(Math.random() * customers);
   const failed = Math.random() < 0.15;
@@ -27,7 +18,11 @@ function payment(customers: number, sequence: number): PaymentEvent {
 }
 
 /** Publishes live payments at `rate` per second for `seconds`, in 10 ms slices, as a payment platform would. */
-export async function publishPayments(kafka: Kafka, topic: string, { rate, seconds, customers }: { rate: number; seconds: number; customers: number }): Promise<number> {
+export async function publishPayments(
+  kafka: Kafka,
+  topic: string,
+  { rate, seconds, customers, sequenceStart }: { rate: number; seconds: number; customers: number; sequenceStart: number },
+): Promise<number> {
   const producer = kafka.producer();
   await producer.connect();
   let sent = 0;
@@ -40,7 +35,7 @@ export async function publishPayments(kafka: Kafka, topic: string, { rate, secon
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const count = Math.floor(perSlice * (slice + 1)) - Math.floor(perSlice * slice);
       const messages = Array.from({ length: count }, () => {
-        const event = payment(customers, sent++);
+        const event = payment(customers, sequenceStart + sent++);
         return { key: event.customer_id, value: JSON.stringify(event) };
       });
       await producer.send({ topic, messages });
@@ -51,9 +46,19 @@ export async function publishPayments(kafka: Kafka, topic: string, { rate, secon
   return sent;
 }
 
-/** Percentile bounds from a Prometheus histogram in the text exposition format. */
-export function histogramPercentiles(metrics: string, name: string, quantiles: readonly number[]): number[] {
-  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => ({ le: Number(m[1] === '+Inf' ? Infinity : m[1]), count: Number(m[2]) }));
+export interface Bucket {
+  le: number;
+  count: number;
+}
+
+/** The cumulative buckets of a Prometheus histogram, from the text exposition format. */
+export function histogramBuckets(metrics: string, name: string): Bucket[] {
+  return [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => ({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) }));
+}
+
+/** Percentile bounds (ms) of the observations made between two readings of a histogram. */
+export function percentilesBetween(before: Bucket[], after: Bucket[], quantiles: readonly number[]): number[] {
+  const buckets = after.map((bucket, i) => ({ le: bucket.le, count: bucket.count - (before[i]?.count ?? 0) }));
   const total = buckets.at(-1)?.count ?? 0;
   return quantiles.map((q) => (buckets.find((bucket) => bucket.count >= q * total)?.le ?? Number.NaN) * 1000);
 }

@@ -87,7 +87,8 @@ export function encodeScalar(value: unknown): string {
   if (value === null || value === undefined) return '-';
   if (typeof value === 'number') return `n${value}`;
   if (typeof value === 'boolean') return value ? 'b1' : 'b0';
-  return typeof value === 'string' ? `s${value}` : '-';
+  // Control characters separate the script's arguments; ids and codes never contain them.
+  return typeof value === 'string' ? `s${value.replace(/[\x1e\x1f]/g, ' ')}` : '-';
 }
 
 function isScalar(value: unknown): value is string | number | boolean {

@@ -111,6 +111,8 @@ async function materializeBatchView(options: MaterializeOptions, view: BatchView
   const written = await pipelined(options, async function* () {
     const client = await pool.connect();
     try {
+      // DISTINCT ON sorts the range by entity: in memory, not through temporary files.
+      await client.query(`SET work_mem = '256MB'`);
       for await (const batch of copyOut(client, query, options.batchRows ?? 500)) {
         rows += batch.length;
         // Encoded straight from the COPY text: no intermediate values to collect, a million times.
@@ -120,6 +122,7 @@ async function materializeBatchView(options: MaterializeOptions, view: BatchView
         });
       }
     } finally {
+      await client.query('RESET work_mem').catch(() => undefined);
       client.release();
     }
   }, (batch) => store.writeBatchRows(view, batch));

@@ -5,7 +5,7 @@ import type { EventRecord } from '../aggregation/conditions.js';
 import type { AggregationPlan } from '../aggregation/plan.js';
 import type { BatchViewInfo, StoredViewInfo } from '../definitions/catalog.js';
 import { aggregateStateKey, batchViewKey, dedupeKey } from './keys.js';
-import { APPLY_AGGREGATE_EVENT, WRITE_IF_NEWER } from './scripts.js';
+import { APPLY_AGGREGATE_EVENT, WRITE_IF_NEWER, WRITE_MANY_IF_NEWER } from './scripts.js';
 import { encodeFeatureRow } from './value-codec.js';
 
 export type RedisClient = Redis | Cluster;
@@ -56,6 +56,7 @@ export type StoredState = Buffer | Record<string, string> | null;
 
 interface ScriptCommands {
   fsWriteIfNewer(key: string, value: Buffer, eventMs: string, createdMs: string, expireAtMs: string): ChainableCommander;
+  fsWriteManyIfNewer(keyCount: number, ...keysAndArgs: (string | Buffer)[]): ChainableCommander;
   fsApplyAggregateEvent(stateKey: string, dedupeKey: string, ...args: string[]): ChainableCommander;
 }
 
@@ -74,13 +75,14 @@ export class RedisOnlineStore {
   readonly redis: RedisClient;
   readonly keyPrefix: string;
   private readonly clock: () => number;
-  private readonly pruneArgs = new WeakMap<AggregationPlan, string[]>();
+  private readonly pruneArgs = new WeakMap<AggregationPlan, string>();
 
   constructor({ redis, keyPrefix, clock = Date.now }: OnlineStoreOptions) {
     this.redis = redis;
     this.keyPrefix = keyPrefix;
     this.clock = clock;
     redis.defineCommand('fsWriteIfNewer', { numberOfKeys: 1, lua: WRITE_IF_NEWER });
+    redis.defineCommand('fsWriteManyIfNewer', { lua: WRITE_MANY_IF_NEWER });
     redis.defineCommand('fsApplyAggregateEvent', { numberOfKeys: 2, lua: APPLY_AGGREGATE_EVENT });
   }
 
@@ -92,17 +94,30 @@ export class RedisOnlineStore {
    */
   async writeBatchRows(view: BatchViewInfo, rows: readonly (BatchRow | EncodedBatchRow)[], nowMs = this.clock()): Promise<number> {
     const pipeline = this.redis.pipeline() as ChainableCommander & ScriptCommands;
+    // On one node, rows go a hundred per script call; on a cluster, one per call (one slot each).
+    const perCall = this.redis.isCluster ? 1 : 100;
+    let keys: string[] = [];
+    let args: (string | Buffer)[] = [];
+    const flush = (): void => {
+      if (keys.length === 1) pipeline.fsWriteIfNewer(keys[0]!, args[0] as Buffer, args[1] as string, args[2] as string, args[3] as string);
+      else if (keys.length > 1) pipeline.fsWriteManyIfNewer(keys.length, ...keys, ...args);
+      keys = [];
+      args = [];
+    };
     let queued = 0;
     for (const row of rows) {
       const expireAtMs = row.eventMs + 2 * view.ttlMs;
       if (expireAtMs <= nowMs) continue;
       const value = 'encoded' in row ? row.encoded : encodeFeatureRow(view.features, row.values, row.eventMs, row.createdMs);
-      pipeline.fsWriteIfNewer(batchViewKey(this.keyPrefix, view, row.key), value, String(row.eventMs), String(row.createdMs), String(expireAtMs));
+      keys.push(batchViewKey(this.keyPrefix, view, row.key));
+      args.push(value, String(row.eventMs), String(row.createdMs), String(expireAtMs));
       queued++;
+      if (keys.length === perCall) flush();
     }
+    flush();
     if (queued === 0) return 0;
     const results = await this.exec(pipeline);
-    return results.reduce<number>((written, result) => written + (result === 1 ? 1 : 0), 0);
+    return results.reduce<number>((written, result) => written + (typeof result === 'number' ? result : 0), 0);
   }
 
   /** Applies events to the window aggregates of `plans`, in one pipeline; redelivered events change nothing. */
@@ -124,11 +139,9 @@ export class RedisOnlineStore {
           String(update.eventMs),
           String(update.expireAtMs),
           String(this.pruneThreshold(plan)),
-          String(update.rings.length),
-          ...update.rings.flatMap((ring) => [ring.ring, String(ring.tile), ring.deltas]),
-          String(update.scalars.length),
-          ...update.scalars.flatMap((scalar) => [scalar.op, scalar.field, String(scalar.ts), scalar.id, scalar.value]),
-          ...this.pruneSpec(plan),
+          update.rings.map((ring) => `${ring.ring} ${ring.tile} ${ring.deltas}`).join(';'),
+          update.scalars.map((scalar) => `${scalar.op}\x1f${scalar.field}\x1f${scalar.ts}\x1f${scalar.id}\x1f${scalar.value}`).join('\x1e'),
+          this.pruneSpec(plan),
         ];
         pipeline.fsApplyAggregateEvent(aggregateStateKey(this.keyPrefix, plan, key), dedupeKey(this.keyPrefix, plan, key, update.dedupeDay), ...args);
         queued++;
@@ -192,16 +205,15 @@ export class RedisOnlineStore {
     return plan.rings.reduce((total, ring) => total + ring.tiles, 0) + 4 * plan.scalars.length + 16;
   }
 
-  private pruneSpec(plan: AggregationPlan): string[] {
+  /** Which tiles and distinct values each window keeps, for the script's pruning; fixed per plan. */
+  private pruneSpec(plan: AggregationPlan): string {
     let spec = this.pruneArgs.get(plan);
     if (spec === undefined) {
       const distinct = plan.scalars.filter((scalar) => scalar.fn === 'distinct_count' || scalar.fn === 'distinct_values');
       spec = [
-        String(plan.rings.length),
-        ...plan.rings.flatMap((ring) => [ring.id, String(ring.tiles)]),
-        String(distinct.length),
-        ...distinct.flatMap((scalar) => [`d${scalar.slot}:`, String(scalar.window?.tileMs ?? 1), String(scalar.window?.tiles ?? 0)]),
-      ];
+        plan.rings.map((ring) => `${ring.id}:${ring.tiles}`).join(','),
+        distinct.map((scalar) => `d${scalar.slot}::${scalar.window?.tileMs ?? 1}:${scalar.window?.tiles ?? 0}`).join(','),
+      ].join('|');
       this.pruneArgs.set(plan, spec);
     }
     return spec;

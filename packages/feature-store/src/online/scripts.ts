@@ -23,18 +23,45 @@ return 1
 `;
 
 /**
+ * WRITE_IF_NEWER for many keys in one call, for bulk materialization on a single Redis node (a
+ * script may only touch keys of one slot on a cluster, where the one-key script is used instead).
+ * KEYS: the values' keys. ARGV: per key, encoded value, event time, created time, expire-at.
+ * Returns how many were written.
+ */
+export const WRITE_MANY_IF_NEWER = `
+local written = 0
+for k = 1, #KEYS do
+  local base = 4 * (k - 1)
+  local write = true
+  local stored = redis.call('GETRANGE', KEYS[k], 0, 16)
+  if #stored == 17 then
+    local storedEvent = struct.unpack('<d', stored, 2)
+    local storedCreated = struct.unpack('<d', stored, 10)
+    local event = tonumber(ARGV[base + 2])
+    write = not (event < storedEvent or (event == storedEvent and tonumber(ARGV[base + 3]) < storedCreated))
+  end
+  if write then
+    redis.call('SET', KEYS[k], ARGV[base + 1], 'PXAT', ARGV[base + 4])
+    written = written + 1
+  end
+end
+return written
+`;
+
+/**
  * Applies one event to one entity's window aggregates of one view, exactly once.
  * KEYS[1]: the state hash; KEYS[2]: the dedupe set of the event's day.
- * ARGV: dedupe id ('' when the update is idempotent anyway), dedupe set expire-at, event time ms,
- *   state expire-at ('0': never), prune threshold,
- *   ring count, then per ring: ring id, tile index, comma-separated measure deltas,
- *   scalar count, then per scalar: op (min|max|distinct|last), field, event time, dedupe id, value,
- *   ring span count, then per ring: ring id, tiles kept,
- *   distinct count, then per distinct aggregate: field prefix, tile ms, tiles (0: lifetime).
+ * ARGV (few and packed, since an event is applied twice per payment at stream rate):
+ *   1 dedupe id ('' when the update is idempotent anyway), 2 dedupe set expire-at, 3 event time ms,
+ *   4 state expire-at ('0': never), 5 prune threshold,
+ *   6 ring updates: "<ring> <tile> <delta,delta,…>" joined by ';',
+ *   7 scalar updates: "<op>\31<field>\31<time>\31<id>\31<value>" joined by '\30'
+ *     (op: min | max | distinct | last),
+ *   8 prune spec, read only when pruning: "<ring>:<tiles>,…|<distinct prefix>:<tile ms>:<tiles>,…".
  * Returns 1 when applied, 0 when the id was already counted.
  *
  * Hash fields: h (latest event time), r<ring>:<tile> (measures of a tile), n<ring> (newest tile),
- * s<slot> (first/last time, or "time\\31id\\31value" for last), d<slot>:<value> (latest time seen),
+ * s<slot> (first/last time, or "time\31id\31value" for last), d<slot>:<value> (latest time seen),
  * p (size under which the next prune is not worth it).
  */
 export const APPLY_AGGREGATE_EVENT = `
@@ -53,48 +80,50 @@ local function bytes_greater(a, b)
   return #a > #b
 end
 
--- Read every field this update touches in one HMGET, write them back in one HSET.
-local i = 6
-local rings = tonumber(ARGV[i]); i = i + 1
-local ringArgs = i
-i = i + 3 * rings
-local scalars = tonumber(ARGV[i]); i = i + 1
-local scalarArgs = i
-i = i + 5 * scalars
-local fields = { 'h' }
-for r = 0, rings - 1 do
-  local ring, tile = ARGV[ringArgs + 3 * r], ARGV[ringArgs + 3 * r + 1]
-  fields[#fields + 1] = 'r' .. ring .. ':' .. tile
-  fields[#fields + 1] = 'n' .. ring
+local rings, scalars = {}, {}
+for ring, tile, deltas in string.gmatch(ARGV[6], '([^ ;]+) ([^ ;]+) ([^;]+)') do
+  rings[#rings + 1] = { ring, tile, deltas }
 end
-for s = 0, scalars - 1 do fields[#fields + 1] = ARGV[scalarArgs + 5 * s + 1] end
+for entry in string.gmatch(ARGV[7], '[^\\30]+') do
+  local op, field, ts, id, value = string.match(entry, '^([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31(.*)$')
+  scalars[#scalars + 1] = { op, field, ts, id, value }
+end
+
+-- Read every field this update touches in one HMGET, write them back in one HSET.
+local fields = { 'h' }
+for r = 1, #rings do
+  fields[#fields + 1] = 'r' .. rings[r][1] .. ':' .. rings[r][2]
+  fields[#fields + 1] = 'n' .. rings[r][1]
+end
+for s = 1, #scalars do fields[#fields + 1] = scalars[s][2] end
 local old = redis.call('HMGET', key, unpack(fields))
 local writes = {}
 local function put(field, value) writes[#writes + 1] = field; writes[#writes + 1] = value end
 
 if not old[1] or tonumber(ARGV[3]) > tonumber(old[1]) then put('h', ARGV[3]) end
-for r = 0, rings - 1 do
-  local ring, tile, deltas = ARGV[ringArgs + 3 * r], ARGV[ringArgs + 3 * r + 1], ARGV[ringArgs + 3 * r + 2]
-  local stored, newest = old[2 + 2 * r], old[3 + 2 * r]
+for r = 1, #rings do
+  local ring, tile, deltas = rings[r][1], rings[r][2], rings[r][3]
+  local stored, newest = old[2 * r], old[2 * r + 1]
   if stored then
     local olds = {}
-    for v in string.gmatch(stored, '[^,]+') do olds[#olds + 1] = tonumber(v) end
-    local sums, k = {}, 1
+    for v in string.gmatch(stored, '[^,]+') do olds[#olds + 1] = v end
+    local k = 1
     for v in string.gmatch(deltas, '[^,]+') do
-      sums[k] = string.format('%.17g', (olds[k] or 0) + tonumber(v))
+      -- Most measures of an event are 0 (its filters do not match): keep their text as it is.
+      if v ~= '0' then olds[k] = string.format('%.17g', tonumber(olds[k] or '0') + tonumber(v)) end
+      if not olds[k] then olds[k] = '0' end
       k = k + 1
     end
-    put('r' .. ring .. ':' .. tile, table.concat(sums, ','))
+    put('r' .. ring .. ':' .. tile, table.concat(olds, ','))
   else
     put('r' .. ring .. ':' .. tile, deltas)
   end
   if not newest or tonumber(tile) > tonumber(newest) then put('n' .. ring, tile) end
 end
-for s = 0, scalars - 1 do
-  local base = scalarArgs + 5 * s
-  local op, field, tsText, id, value = ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
+for s = 1, #scalars do
+  local op, field, tsText, id, value = scalars[s][1], scalars[s][2], scalars[s][3], scalars[s][4], scalars[s][5]
   local ts = tonumber(tsText)
-  local stored = old[2 + 2 * rings + s]
+  local stored = old[1 + 2 * #rings + s]
   if op == 'min' then
     if not stored or ts < tonumber(stored) then put(field, tsText) end
   elseif op == 'max' or op == 'distinct' then
@@ -118,14 +147,12 @@ end
 -- Tiles and distinct values that no window can reach again: dropped once the hash has grown.
 local size = redis.call('HLEN', key)
 if size > tonumber(ARGV[5]) and size > tonumber(redis.call('HGET', key, 'p') or '0') then
+  local spanText, distinctText = string.match(ARGV[8], '^([^|]*)|(.*)$')
   local spans = {}
-  local spanCount = tonumber(ARGV[i]); i = i + 1
-  for _ = 1, spanCount do spans[ARGV[i]] = tonumber(ARGV[i + 1]); i = i + 2 end
+  for ring, tiles in string.gmatch(spanText, '([^:,]+):([^,]+)') do spans[ring] = tonumber(tiles) end
   local distinct = {}
-  local distinctCount = tonumber(ARGV[i]); i = i + 1
-  for _ = 1, distinctCount do
-    distinct[#distinct + 1] = { ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]) }
-    i = i + 3
+  for prefix, tileMs, tiles in string.gmatch(distinctText, '([^,]+:):([^:,]+):([^,]+)') do
+    distinct[#distinct + 1] = { prefix, tonumber(tileMs), tonumber(tiles) }
   end
   local all = redis.call('HGETALL', key)
   local latestTs = tonumber(redis.call('HGET', key, 'h'))
