@@ -87,10 +87,13 @@ export function MetricChart({
   runs,
   metricKey,
   height,
+  ready = true,
 }: {
   runs: ChartRun[];
   metricKey: string;
   height?: number;
+  /** False while the caller still loads the runs' names: the histories load meanwhile, the chart waits. */
+  ready?: boolean;
 }) {
   const [xAxis, setXAxis] = useState<XAxisKind>('step');
   const [logScale, setLogScale] = useState(false);
@@ -121,7 +124,7 @@ export function MetricChart({
     performance.mark('metric-chart:drawn');
   }, []);
 
-  if (state.status === 'loading') return <Loading what={`${metricKey} history`} />;
+  if (state.status === 'loading' || !ready) return <Loading what={`${metricKey} history`} />;
   if (state.status === 'error')
     return (
       <ErrorState error={state.error} retry={state.reload} title={`Could not load ${metricKey}`} />

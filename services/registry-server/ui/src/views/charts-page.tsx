@@ -52,7 +52,7 @@ export function ChartsPage({ experimentId }: { experimentId: string }) {
   const keys = runs.data ? availableKeys(runs.data).metrics : [];
   const metric = query.get('metric') ?? keys[0];
   // With the runs and the metric in the address, the histories load alongside the runs rather
-  // than after them; the legend gets the run names when they arrive.
+  // than after them; the chart is drawn once both are in, with the runs' names.
   const chartRuns: ChartRun[] | undefined = runs.data
     ? runs.data.map((run) => ({
         runId: run.info.run_id,
@@ -101,7 +101,12 @@ export function ChartsPage({ experimentId }: { experimentId: string }) {
         </>
       ) : null}
       {chartRuns && chartRuns.length > 0 && metric ? (
-        <MetricChart runs={chartRuns} metricKey={metric} height={420} />
+        <MetricChart
+          runs={chartRuns}
+          metricKey={metric}
+          height={420}
+          ready={runs.status !== 'loading'}
+        />
       ) : null}
       {runs.status === 'ok' && runs.data.length > 0 && !metric ? (
         <Empty title="These runs logged no metrics" />
