@@ -88,7 +88,7 @@ export function encodeScalar(value: unknown): string {
   if (typeof value === 'number') return `n${value}`;
   if (typeof value === 'boolean') return value ? 'b1' : 'b0';
   // Control characters separate the script's arguments; ids and codes never contain them.
-  return typeof value === 'string' ? `s${value.replace(/[\x1e\x1f]/g, ' ')}` : '-';
+  return typeof value === 'string' ? `s${value.replaceAll('\x1e', ' ').replaceAll('\x1f', ' ')}` : '-';
 }
 
 function isScalar(value: unknown): value is string | number | boolean {
