@@ -3,7 +3,9 @@
  * in one Float64Array per leaf (feature f starts at bin featureOffset[f]). Building them is the
  * hot loop of training. The profile shaped it:
  * - features are processed eight at a time, so each row's gradient pair is loaded once per
- *   eight bin updates (2.2 ns per update against 4.2 ns one feature at a time);
+ *   eight bin updates (2.2 ns per update against 4.2 ns one feature at a time); a last group
+ *   of fewer than eight is padded with a feature whose updates land in a scratch region, which
+ *   costs less than running narrower kernels over the rest;
  * - no row-count histogram: like LightGBM, counts are estimated from hessians where a split is
  *   chosen (a third accumulator cost a quarter of the time), and taken exactly from the data
  *   partition once it is made.
@@ -16,6 +18,9 @@ export interface HistogramLayout {
   readonly totalBins: number;
 }
 
+/** Bins of the scratch region after the features' bins, where padding updates land. */
+const SCRATCH_BINS = 256;
+
 export function histogramLayout(numBinsPerFeature: ArrayLike<number>): HistogramLayout {
   const featureOffset = new Int32Array(numBinsPerFeature.length);
   let total = 0;
@@ -27,8 +32,11 @@ export function histogramLayout(numBinsPerFeature: ArrayLike<number>): Histogram
 }
 
 export function newHistogram(layout: HistogramLayout): Float64Array {
-  return new Float64Array(layout.totalBins * HIST_STRIDE);
+  return new Float64Array((layout.totalBins + SCRATCH_BINS) * HIST_STRIDE);
 }
+
+const groupColumns = new Int32Array(8);
+const groupBases = new Int32Array(8);
 
 /**
  * Histogram of `features` over rows[start .. start + count). When the rows are not all rows in
@@ -62,17 +70,15 @@ export function buildHistogram(
     h = orderedHessians;
   }
   const n = features.length;
-  let k = 0;
-  for (; k + 8 <= n; k += 8) accumulate8(hist, bins, numRows, rows, start, count, features, k, featureOffset, g, h);
-  if (k + 4 <= n) {
-    accumulate4(hist, bins, numRows, rows, start, count, features, k, featureOffset, g, h);
-    k += 4;
+  const scratchBase = (hist.length / HIST_STRIDE - SCRATCH_BINS) * HIST_STRIDE;
+  for (let k = 0; k < n; k += 8) {
+    for (let q = 0; q < 8; q++) {
+      const f = features[Math.min(k + q, n - 1)]!;
+      groupColumns[q] = f * numRows;
+      groupBases[q] = k + q < n ? featureOffset[f]! * HIST_STRIDE : scratchBase;
+    }
+    accumulate8(hist, bins, rows, start, count, groupColumns, groupBases, g, h);
   }
-  if (k + 2 <= n) {
-    accumulate2(hist, bins, numRows, rows, start, count, features, k, featureOffset, g, h);
-    k += 2;
-  }
-  if (k < n) accumulate1(hist, bins, numRows, rows, start, count, features, k, featureOffset, g, h);
 }
 
 /**
@@ -141,37 +147,34 @@ export function subtractHistogram(parent: Float64Array, child: Float64Array): vo
   for (let i = 0; i < parent.length; i++) parent[i]! -= child[i]!;
 }
 
-// One unrolled kernel per group size: rows[start + j] is the row whose gradients sit at j.
-
+/** The kernel: eight features' histograms over rows[start + j], whose gradients sit at j. */
 function accumulate8(
   hist: Float64Array,
   bins: Uint8Array,
-  numRows: number,
   rows: Int32Array,
   start: number,
   count: number,
-  features: Int32Array,
-  k: number,
-  featureOffset: Int32Array,
+  columns: Int32Array,
+  bases: Int32Array,
   gradients: Float64Array,
   hessians: Float64Array,
 ): void {
-  const c0 = features[k + 0]! * numRows;
-  const c1 = features[k + 1]! * numRows;
-  const c2 = features[k + 2]! * numRows;
-  const c3 = features[k + 3]! * numRows;
-  const c4 = features[k + 4]! * numRows;
-  const c5 = features[k + 5]! * numRows;
-  const c6 = features[k + 6]! * numRows;
-  const c7 = features[k + 7]! * numRows;
-  const h0 = featureOffset[features[k + 0]!]! * 2;
-  const h1 = featureOffset[features[k + 1]!]! * 2;
-  const h2 = featureOffset[features[k + 2]!]! * 2;
-  const h3 = featureOffset[features[k + 3]!]! * 2;
-  const h4 = featureOffset[features[k + 4]!]! * 2;
-  const h5 = featureOffset[features[k + 5]!]! * 2;
-  const h6 = featureOffset[features[k + 6]!]! * 2;
-  const h7 = featureOffset[features[k + 7]!]! * 2;
+  const c0 = columns[0]!;
+  const c1 = columns[1]!;
+  const c2 = columns[2]!;
+  const c3 = columns[3]!;
+  const c4 = columns[4]!;
+  const c5 = columns[5]!;
+  const c6 = columns[6]!;
+  const c7 = columns[7]!;
+  const h0 = bases[0]!;
+  const h1 = bases[1]!;
+  const h2 = bases[2]!;
+  const h3 = bases[3]!;
+  const h4 = bases[4]!;
+  const h5 = bases[5]!;
+  const h6 = bases[6]!;
+  const h7 = bases[7]!;
   for (let j = 0; j < count; j++) {
     const i = rows[start + j]!;
     const g = gradients[j]!;
@@ -198,101 +201,6 @@ function accumulate8(
     hist[b]! += g;
     hist[b + 1]! += h;
     b = h7 + (bins[c7 + i]! << 1);
-    hist[b]! += g;
-    hist[b + 1]! += h;
-  }
-}
-
-function accumulate4(
-  hist: Float64Array,
-  bins: Uint8Array,
-  numRows: number,
-  rows: Int32Array,
-  start: number,
-  count: number,
-  features: Int32Array,
-  k: number,
-  featureOffset: Int32Array,
-  gradients: Float64Array,
-  hessians: Float64Array,
-): void {
-  const c0 = features[k + 0]! * numRows;
-  const c1 = features[k + 1]! * numRows;
-  const c2 = features[k + 2]! * numRows;
-  const c3 = features[k + 3]! * numRows;
-  const h0 = featureOffset[features[k + 0]!]! * 2;
-  const h1 = featureOffset[features[k + 1]!]! * 2;
-  const h2 = featureOffset[features[k + 2]!]! * 2;
-  const h3 = featureOffset[features[k + 3]!]! * 2;
-  for (let j = 0; j < count; j++) {
-    const i = rows[start + j]!;
-    const g = gradients[j]!;
-    const h = hessians[j]!;
-    let b = h0 + (bins[c0 + i]! << 1);
-    hist[b]! += g;
-    hist[b + 1]! += h;
-    b = h1 + (bins[c1 + i]! << 1);
-    hist[b]! += g;
-    hist[b + 1]! += h;
-    b = h2 + (bins[c2 + i]! << 1);
-    hist[b]! += g;
-    hist[b + 1]! += h;
-    b = h3 + (bins[c3 + i]! << 1);
-    hist[b]! += g;
-    hist[b + 1]! += h;
-  }
-}
-
-function accumulate2(
-  hist: Float64Array,
-  bins: Uint8Array,
-  numRows: number,
-  rows: Int32Array,
-  start: number,
-  count: number,
-  features: Int32Array,
-  k: number,
-  featureOffset: Int32Array,
-  gradients: Float64Array,
-  hessians: Float64Array,
-): void {
-  const c0 = features[k + 0]! * numRows;
-  const c1 = features[k + 1]! * numRows;
-  const h0 = featureOffset[features[k + 0]!]! * 2;
-  const h1 = featureOffset[features[k + 1]!]! * 2;
-  for (let j = 0; j < count; j++) {
-    const i = rows[start + j]!;
-    const g = gradients[j]!;
-    const h = hessians[j]!;
-    let b = h0 + (bins[c0 + i]! << 1);
-    hist[b]! += g;
-    hist[b + 1]! += h;
-    b = h1 + (bins[c1 + i]! << 1);
-    hist[b]! += g;
-    hist[b + 1]! += h;
-  }
-}
-
-function accumulate1(
-  hist: Float64Array,
-  bins: Uint8Array,
-  numRows: number,
-  rows: Int32Array,
-  start: number,
-  count: number,
-  features: Int32Array,
-  k: number,
-  featureOffset: Int32Array,
-  gradients: Float64Array,
-  hessians: Float64Array,
-): void {
-  const c0 = features[k + 0]! * numRows;
-  const h0 = featureOffset[features[k + 0]!]! * 2;
-  for (let j = 0; j < count; j++) {
-    const i = rows[start + j]!;
-    const g = gradients[j]!;
-    const h = hessians[j]!;
-    const b = h0 + (bins[c0 + i]! << 1);
     hist[b]! += g;
     hist[b + 1]! += h;
   }

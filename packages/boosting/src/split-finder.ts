@@ -193,53 +193,62 @@ function findCategoricalSplit(
   const candidates: number[] = [];
   for (let bin = 0; bin <= nanBin; bin++) if (bin !== otherBin && h(bin) > 0) candidates.push(bin);
 
+  const { lambdaL1: l1, minDataInLeaf: minData, minSumHessianInLeaf: minHessian } = c;
+  const gainOf = (lg: number, lh: number, l2: number): number =>
+    leafGain(lg, lh, l1, l2) + leafGain(totals.gradient - lg, totals.hessian - lh, l1, l2);
   let bestGain = -Infinity;
   let bestLeft: number[] = [];
-  let minGain = 0;
-  const consider = (leftBins: number[], lg: number, lh: number, l2: number): void => {
-    const gain = leafGain(lg, lh, c.lambdaL1, l2) + leafGain(totals.gradient - lg, totals.hessian - lh, c.lambdaL1, l2);
-    if (gain > minGain && gain > bestGain) {
-      bestGain = gain;
-      bestLeft = leftBins.slice();
-    }
-  };
+  let minGain: number;
 
   if (candidates.length <= c.maxCatToOnehot) {
-    minGain = leafGain(totals.gradient, totals.hessian, c.lambdaL1, c.lambdaL2) + c.minGainToSplit;
+    minGain = leafGain(totals.gradient, totals.hessian, l1, c.lambdaL2) + c.minGainToSplit;
     for (const bin of candidates) {
       const lc = n(bin);
       const lh = h(bin);
-      if (lc < c.minDataInLeaf || lh < c.minSumHessianInLeaf) continue;
-      if (totals.count - lc < c.minDataInLeaf || totals.hessian - lh < c.minSumHessianInLeaf) continue;
-      consider([bin], g(bin), lh, c.lambdaL2);
+      if (lc < minData || lh < minHessian) continue;
+      if (totals.count - lc < minData || totals.hessian - lh < minHessian) continue;
+      const gain = gainOf(g(bin), lh, c.lambdaL2);
+      if (gain > minGain && gain > bestGain) {
+        bestGain = gain;
+        bestLeft = [bin];
+      }
     }
   } else {
     const l2 = c.lambdaL2 + c.catL2;
-    minGain = leafGain(totals.gradient, totals.hessian, c.lambdaL1, l2) + c.minGainToSplit;
+    minGain = leafGain(totals.gradient, totals.hessian, l1, l2) + c.minGainToSplit;
     const ordered = candidates.filter((bin) => n(bin) >= c.catSmooth);
-    const ctr = (bin: number): number => g(bin) / (h(bin) + c.catSmooth);
-    ordered.sort((a, b) => ctr(a) - ctr(b) || a - b);
+    // Smoothed mean gradients, computed once: the sort compares them O(k log k) times.
+    const ctr = new Float64Array(nanBin + 1);
+    for (const bin of ordered) ctr[bin] = g(bin) / (h(bin) + c.catSmooth);
+    ordered.sort((a, b) => ctr[a]! - ctr[b]! || a - b);
     const maxLeft = Math.min(c.maxCatThreshold, Math.floor((ordered.length + 1) / 2));
+    let bestFromHighEnd = false;
+    let bestSize = 0;
     for (const fromHighEnd of [false, true]) {
       let lg = 0;
       let lh = 0;
       let lc = 0;
       let sinceLastCandidate = 0;
-      const leftBins: number[] = [];
       for (let i = 0; i < ordered.length && i < maxLeft; i++) {
         const bin = ordered[fromHighEnd ? ordered.length - 1 - i : i]!;
-        leftBins.push(bin);
+        const count = n(bin);
         lg += g(bin);
         lh += h(bin);
-        lc += n(bin);
-        sinceLastCandidate += n(bin);
-        if (lc < c.minDataInLeaf || lh < c.minSumHessianInLeaf) continue;
-        if (totals.count - lc < c.minDataInLeaf || totals.hessian - lh < c.minSumHessianInLeaf) break;
+        lc += count;
+        sinceLastCandidate += count;
+        if (lc < minData || lh < minHessian) continue;
+        if (totals.count - lc < minData || totals.hessian - lh < minHessian) break;
         if (sinceLastCandidate < c.minDataPerGroup) continue;
         sinceLastCandidate = 0;
-        consider(leftBins, lg, lh, l2);
+        const gain = gainOf(lg, lh, l2);
+        if (gain > minGain && gain > bestGain) {
+          bestGain = gain;
+          bestFromHighEnd = fromHighEnd;
+          bestSize = i + 1;
+        }
       }
     }
+    bestLeft = bestFromHighEnd ? ordered.slice(ordered.length - bestSize) : ordered.slice(0, bestSize);
   }
   if (bestGain === -Infinity) return null;
   let lg = 0;
