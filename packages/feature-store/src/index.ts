@@ -35,7 +35,7 @@ export {
   type OnlineFeatureRows,
   type OnlineReadPlan,
 } from './online/online-features.js';
-export { FeatureValueError } from './online/value-codec.js';
+export { FeatureValueError, checkValue as checkFeatureValue } from './online/value-codec.js';
 export { getHistoricalFeatures, type HistoricalFeaturesOptions } from './offline/point-in-time.js';
 export { EVENT_TIMESTAMP, type EntityRows } from './offline/entity-rows.js';
 export { valueAt, type DatasetColumn, type DatasetDtype, type HistoricalDataset } from './offline/dataset.js';

@@ -131,9 +131,11 @@ describe('feature-server', () => {
     const offline = await pg.pool.query<{ payment_id: string; payment_fraud_score: number }>('SELECT payment_id, payment_fraud_score FROM payment_score_log ORDER BY payment_id');
     expect(offline.rows).toEqual([{ payment_id: 'pay_1', payment_fraud_score: 0.91 }, { payment_id: 'pay_2', payment_fraud_score: 0.05 }]);
 
-    const mistyped = await push({ payment_id: ['pay_3'], scored_at: [now], payment_fraud_score: ['high'] });
-    expect(mistyped.statusCode).toBe(400);
-    expect(mistyped.json<ErrorBody>().details?.fields?.[0]?.field).toBe('df.payment_fraud_score');
+    for (const to of ['online', 'offline', 'online_and_offline']) {
+      const mistyped = await push({ payment_id: ['pay_3'], scored_at: [now], payment_fraud_score: ['high'] }, to);
+      expect(mistyped.statusCode).toBe(400);
+      expect(mistyped.json<ErrorBody>().details?.fields).toEqual([{ field: 'df.payment_fraud_score.0', message: 'must be a number (Float64), got "high"' }]);
+    }
     const unknownColumn = await push({ payment_id: ['pay_3'], scored_at: [now], colour: ['red'] });
     expect(unknownColumn.json<ErrorBody>().details?.fields?.[0]?.field).toBe('df.colour');
     const unknownSource = await app.inject({ method: 'POST', url: '/push', payload: { push_source_name: 'nope', df: { x: [1] } } });

@@ -1,5 +1,5 @@
 import { EntityId, ServiceError, type FeatureValue, type PushRequest } from '@payments-mlops/contracts';
-import { FeatureValueError, type BatchRow, type BatchViewInfo } from '@payments-mlops/feature-store';
+import { FeatureValueError, checkFeatureValue, type BatchRow, type BatchViewInfo } from '@payments-mlops/feature-store';
 
 /** The rows of a push request for one view, checked against the view's schema. */
 export interface PushedRows {
@@ -39,15 +39,15 @@ export function pushedRows(view: BatchViewInfo, df: PushRequest['df'], createdMs
     const time = times[row];
     const eventMs = typeof time === 'number' ? time : typeof time === 'string' ? Date.parse(time) : Number.NaN;
     if (!Number.isFinite(eventMs)) throw invalid(`df.${timeName}.${row}`, 'must be an ISO 8601 time or epoch milliseconds');
-    const values: FeatureValue[] = view.features.map((field) => df[field.name]?.[row] ?? null);
+    const values: FeatureValue[] = view.features.map((field) => {
+      try {
+        return checkFeatureValue(field, df[field.name]?.[row] ?? null);
+      } catch (error) {
+        throw error instanceof FeatureValueError ? invalid(`df.${field.name}.${row}`, error.message.slice(field.name.length + 2)) : error;
+      }
+    });
     rows.push({ key, eventMs, createdMs, values });
     timestamps.push(new Date(eventMs).toISOString());
   });
   return { rows, timestamps };
-}
-
-/** A value that does not fit its type, as a 400 naming the df column; anything else unchanged. */
-export function pushValueError(error: unknown): Error {
-  if (error instanceof FeatureValueError) return invalid(`df.${error.feature}`, error.message.slice(error.feature.length + 2));
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -3,7 +3,7 @@ import type { BatchViewInfo, RedisOnlineStore, RegistryCache } from '@payments-m
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { appendOffline } from '../domain/offline-push.js';
-import { pushValueError, pushedRows } from '../domain/push-rows.js';
+import { pushedRows } from '../domain/push-rows.js';
 
 export interface PushRouteOptions {
   registry: RegistryCache;
@@ -36,18 +36,12 @@ export const pushRoutes: FastifyPluginCallbackZod<PushRouteOptions> = (app, { re
       if (views.length === 0) throw new ServiceError('NOT_FOUND', `Push source '${sourceName}' does not exist or feeds no feature view`, { push_source_name: sourceName });
 
       const createdMs = clock();
+      // Every row is checked against the view's schema before anything is written anywhere.
       const pushed = views.map((view) => ({ view, rows: pushedRows(view, df, createdMs) }));
       let writtenOnline = 0;
       let writtenOffline = 0;
       for (const { view, rows } of pushed) {
-        // Writing online first also checks every value against its type before anything lands offline.
-        if (to !== 'offline') {
-          try {
-            writtenOnline += await store.writeBatchRows(view, rows.rows);
-          } catch (error) {
-            throw pushValueError(error);
-          }
-        }
+        if (to !== 'offline') writtenOnline += await store.writeBatchRows(view, rows.rows);
         if (to !== 'online') writtenOffline += await appendOffline(pool, view, rows);
       }
       return { rows: pushed[0]?.rows.rows.length ?? 0, written_online: writtenOnline, written_offline: writtenOffline };
