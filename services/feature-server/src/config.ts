@@ -22,6 +22,8 @@ export const FeatureServerConfig = BaseServiceConfig.extend({
   STREAM_ENABLED: envBoolean.default(true),
   STREAM_TOPIC: z.string().default(TOPICS.paymentsNormalized),
   STREAM_GROUP_ID: z.string().default('feature-server-stream'),
+  /** How long the group waits for a silent (crashed) consumer before giving its partitions to another. */
+  STREAM_SESSION_TIMEOUT_MS: envInteger({ min: 6_000 }).default(30_000),
   /** Run materialize-incremental on feature_store.yaml's interval. */
   MATERIALIZE_SCHEDULE_ENABLED: envBoolean.default(true),
 });

@@ -46,6 +46,10 @@ if (config.STREAM_ENABLED) {
     plans: () =>
       (registry.loaded?.storedViews() ?? []).flatMap((view) => (view.kind === 'stream' && view.plan.topic === config.STREAM_TOPIC ? [view.plan] : [])),
     contract: PaymentEvent,
+    consumerConfig: {
+      sessionTimeout: config.STREAM_SESSION_TIMEOUT_MS,
+      heartbeatInterval: Math.min(3_000, Math.floor(config.STREAM_SESSION_TIMEOUT_MS / 3)),
+    },
     metrics,
     logger: logger.child({ component: 'stream' }),
   });
