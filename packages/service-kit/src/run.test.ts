@@ -56,8 +56,9 @@ async function startService(env: Record<string, string>): Promise<ServiceProcess
 
 const messages = (service: ServiceProcess) => service.logs.map((entry) => entry.msg);
 
-// Each test is its own process; they run side by side since most of their time is process start-up.
-describe.concurrent('runService', () => {
+// Each test is its own process; they run side by side since most of their time is process start-up,
+// which on two busy cores (tsx compiling the fixture) can take several seconds.
+describe.concurrent('runService', { timeout: 30_000 }, () => {
   it('on SIGTERM drains the in-flight request, refuses new ones, runs onShutdown and exits 0', async ({
     expect,
   }) => {
