@@ -54,9 +54,15 @@ registry-server: ## registry-server (MLflow REST API 2.0 and UI) on :5000
 	$(SERVICE_ENV) $(TSX) services/registry-server/src/main.ts
 
 ## --- benchmarks (each prints its figures beside the anchor its issue names) --
-.PHONY: bench-registry
+.PHONY: browser
+browser: ## Install Debian's Chromium for the registry UI's browser tests (idempotent)
+	bash infra/local/browser.sh
+
+.PHONY: bench-registry bench-ui
 bench-registry: infra-up ## registry-server beside MLflow's own server on the same Postgres
 	$(TSX) bench/registry/bench.ts
+bench-ui: infra-up browser ## Registry UI in headless Chromium: first runs page over 25,000 runs, a 10 × 10,000-point chart
+	$(TSX) bench/registry-ui/bench.ts
 
 ## --- the main job ----------------------------------------------------------
 .PHONY: setup demo
@@ -66,9 +72,9 @@ demo: setup seed-data ## Set up on a fresh machine and run the main job end to e
 ## --- tests -----------------------------------------------------------------
 .PHONY: test test-unit test-int
 VITEST_ARGS ?=
-test: install infra-up ## Run every test against the real services (starts them when needed)
+test: install infra-up browser ## Run every test against the real services (starts them when needed)
 	pnpm test $(VITEST_ARGS)
 test-unit: ## Unit tests only (no services needed)
 	pnpm test:unit $(VITEST_ARGS)
-test-int: infra-up ## Integration tests only (real Redis, PostgreSQL, Kafka, MinIO)
+test-int: infra-up browser ## Integration tests only (real Redis, PostgreSQL, Kafka, MinIO)
 	pnpm test:int $(VITEST_ARGS)
