@@ -58,7 +58,10 @@ registry-server: ## registry-server (MLflow REST API 2.0 and UI) on :5000
 browser: ## Install Debian's Chromium for the registry UI's browser tests (idempotent)
 	bash infra/local/browser.sh
 
-.PHONY: bench-registry bench-ui
+BENCH_ROWS ?= 1000000
+.PHONY: bench-boosting bench-registry bench-ui
+bench-boosting: ## packages/boosting vs LightGBM 4.6, one thread each, 200 rounds: BENCH_ROWS=…
+	$(TSX) bench/boosting/bench.ts --rows $(BENCH_ROWS)
 bench-registry: infra-up ## registry-server beside MLflow's own server on the same Postgres
 	$(TSX) bench/registry/bench.ts
 bench-ui: infra-up browser ## Registry UI in headless Chromium: first runs page over 25,000 runs, a 10 × 10,000-point chart
