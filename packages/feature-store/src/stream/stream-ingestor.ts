@@ -112,19 +112,28 @@ export class StreamIngestor {
       }
     }
 
+    // The chunks of a batch go to Redis together: window updates commute and each is exactly-once
+    // on its own, so their order does not matter, and Redis works while the next chunk is built.
+    const writes: Promise<void>[] = [];
     for (let start = 0; start < events.length; start += chunkSize) {
-      if (!payload.isRunning() || payload.isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) break;
       const chunk = events.slice(start, start + chunkSize);
-      await store.applyEvents(layoutPlans, chunk);
-      const written = Date.now();
-      for (let i = 0; i < chunk.length; i++) this.metrics?.latency.observe((written - producedAt[start + i]!) / 1000);
-      for (const event of chunk) {
-        for (const plan of layoutPlans) {
-          if (event.eventMs > (this.latestEventMs.get(plan.view) ?? 0)) this.latestEventMs.set(plan.view, event.eventMs);
-        }
-      }
-      await payload.heartbeat();
+      const firstIndex = start;
+      writes.push(
+        store.applyEvents(layoutPlans, chunk).then(() => {
+          const written = Date.now();
+          for (let i = 0; i < chunk.length; i++) this.metrics?.latency.observe((written - producedAt[firstIndex + i]!) / 1000);
+          for (const event of chunk) {
+            for (const plan of layoutPlans) {
+              if (event.eventMs > (this.latestEventMs.get(plan.view) ?? 0)) this.latestEventMs.set(plan.view, event.eventMs);
+            }
+          }
+        }),
+      );
     }
+    await Promise.all(writes);
+    if (!payload.isRunning() || payload.isStale()) return;
+    await payload.heartbeat();
     if (deadLetters.length > 0) {
       await this.producer?.send({
         topic: this.deadLetterTopic,
