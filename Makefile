@@ -45,8 +45,8 @@ warehouse-migrate: ## Apply the warehouse migrations (payment_events, labels, ma
 	$(TSX) warehouse/src/cli.ts migrate
 seed-data: ## Generate payment history into Postgres: EVENTS=… DAYS=… SEED=…
 	$(TSX) packages/simulator/src/cli.ts seed --events $(EVENTS) --days $(DAYS) --seed $(SEED)
-stream-payments: ## Publish live payments to Kafka payments.normalized: RATE=… (events/s)
-	$(TSX) packages/simulator/src/cli.ts stream --rate $(RATE) --seed $(SEED)
+stream-payments: ## Publish live payments to Kafka payments.normalized: RATE=… (events/s) DURATION=… (s)
+	$(TSX) packages/simulator/src/cli.ts stream --rate $(RATE) --seed $(SEED) $(if $(DURATION),--duration $(DURATION))
 
 ## --- services (native) -----------------------------------------------------
 .PHONY: registry-server

@@ -29,6 +29,7 @@ export default defineConfig({
             'packages/*/src/**/*.int.test.ts',
             'services/*/src/**/*.int.test.ts',
             'services/*/test/**/*.int.test.ts',
+            'warehouse/src/**/*.int.test.ts',
             // A service's web UI (services/registry-server/ui) tests itself in a real browser.
             'services/*/ui/test/**/*.int.test.ts',
           ],
