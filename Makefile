@@ -48,8 +48,19 @@ seed-data: ## Generate payment history into Postgres: EVENTS=… DAYS=… SEED=�
 stream-payments: ## Publish live payments to Kafka payments.normalized: RATE=… (events/s) DURATION=… (s)
 	$(TSX) packages/simulator/src/cli.ts stream --rate $(RATE) --seed $(SEED) $(if $(DURATION),--duration $(DURATION))
 
+## --- features ----------------------------------------------------------------
+.PHONY: features-plan features-apply materialize
+features-plan: ## Show what features-apply would change
+	$(TSX) packages/feature-store/src/cli.ts plan
+features-apply: ## Validate feature-repo/, show what changes, store a new registry version
+	$(TSX) packages/feature-store/src/cli.ts apply
+materialize: ## Load the warehouse into Redis, each view from its last recorded end time
+	$(TSX) packages/feature-store/src/cli.ts materialize-incremental
+
 ## --- services (native) -----------------------------------------------------
-.PHONY: registry-server
+.PHONY: feature-server registry-server
+feature-server: ## feature-server (Feast-compatible online features, streaming ingestion) on :6566
+	$(SERVICE_ENV) $(TSX) services/feature-server/src/main.ts
 registry-server: ## registry-server (MLflow REST API 2.0 and UI) on :5000
 	$(SERVICE_ENV) $(TSX) services/registry-server/src/main.ts
 
@@ -59,9 +70,11 @@ browser: ## Install Debian's Chromium for the registry UI's browser tests (idemp
 	bash infra/local/browser.sh
 
 BENCH_ROWS ?= 1000000
-.PHONY: bench-boosting bench-registry bench-ui
+.PHONY: bench-boosting bench-features bench-registry bench-ui
 bench-boosting: ## packages/boosting vs LightGBM 4.6, one thread each, 200 rounds: BENCH_ROWS=…
 	$(TSX) bench/boosting/bench.ts --rows $(BENCH_ROWS)
+bench-features: infra-up ## Feature store figures beside Feast's published ones (QUICK=1 for a short run)
+	$(TSX) bench/features/bench.ts $(if $(QUICK),--quick)
 bench-registry: infra-up ## registry-server beside MLflow's own server on the same Postgres
 	$(TSX) bench/registry/bench.ts
 bench-ui: infra-up browser ## Registry UI in headless Chromium: first runs page over 25,000 runs, a 10 × 10,000-point chart
@@ -70,7 +83,7 @@ bench-ui: infra-up browser ## Registry UI in headless Chromium: first runs page 
 ## --- the main job ----------------------------------------------------------
 .PHONY: setup demo
 setup: install infra-up warehouse-migrate ## Install everything and start the infrastructure
-demo: setup seed-data ## Set up on a fresh machine and run the main job end to end
+demo: setup seed-data features-apply materialize ## Set up on a fresh machine and run the main job end to end
 
 ## --- tests -----------------------------------------------------------------
 .PHONY: test test-unit test-int
