@@ -13,6 +13,8 @@ EVENTS ?= 100000
 DAYS ?= 90
 SEED ?= 42
 RATE ?= 1000
+# Where a seeded history starts (ISO date); the simulator's fixed default when empty.
+START ?=
 
 .PHONY: help
 help: ## List the targets
@@ -44,7 +46,7 @@ infra-status: ## Report what is running and healthy
 warehouse-migrate: ## Apply the warehouse migrations (payment_events, labels, marts)
 	$(TSX) warehouse/src/cli.ts migrate
 seed-data: ## Generate payment history into Postgres: EVENTS=… DAYS=… SEED=…
-	$(TSX) packages/simulator/src/cli.ts seed --events $(EVENTS) --days $(DAYS) --seed $(SEED)
+	$(TSX) packages/simulator/src/cli.ts seed --events $(EVENTS) --days $(DAYS) --seed $(SEED) $(if $(START),--start $(START))
 stream-payments: ## Publish live payments to Kafka payments.normalized: RATE=… (events/s) DURATION=… (s)
 	$(TSX) packages/simulator/src/cli.ts stream --rate $(RATE) --seed $(SEED) $(if $(DURATION),--duration $(DURATION))
 
@@ -83,7 +85,11 @@ bench-ui: infra-up browser ## Registry UI in headless Chromium: first runs page 
 ## --- the main job ----------------------------------------------------------
 .PHONY: setup demo
 setup: install infra-up warehouse-migrate ## Install everything and start the infrastructure
-demo: setup seed-data features-apply materialize ## Set up on a fresh machine and run the main job end to end
+# The demo's history ends today, so what it materializes is fresh for online reads.
+DEMO_START = $(shell date -u -d '$(DAYS) days ago' +%Y-%m-%d)
+demo: setup features-apply ## Set up on a fresh machine and run the main job end to end
+	$(MAKE) --no-print-directory seed-data START=$(DEMO_START)
+	$(TSX) packages/feature-store/src/cli.ts materialize --start $(DEMO_START)T00:00:00Z --end $$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 ## --- tests -----------------------------------------------------------------
 .PHONY: test test-unit test-int
