@@ -39,7 +39,9 @@ describe('kafka fixture', () => {
     });
     try {
       await Promise.all([consumer.connect(), producer.connect()]);
-      await consumer.subscribe({ topic: kafka.topic });
+      // The topic is this test's own and empty, so reading from the beginning changes nothing but
+      // closes a race: from `latest`, an offset resolved just after the send would skip the message.
+      await consumer.subscribe({ topic: kafka.topic, fromBeginning: true });
       await consumer.run({
         eachMessage: ({ message }) => {
           received.push(message.value?.toString() ?? '');
@@ -50,7 +52,7 @@ describe('kafka fixture', () => {
 
       await producer.send({ topic: kafka.topic, messages: [{ value: 'after-join' }] });
 
-      await waitFor(() => received.length > 0, { timeoutMs: 5_000, description: 'the live message' });
+      await waitFor(() => received.length > 0, { timeoutMs: 15_000, description: 'the live message' });
       expect(received).toEqual(['after-join']);
     } finally {
       await Promise.all([consumer.disconnect(), producer.disconnect()]);
