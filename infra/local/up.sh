@@ -100,10 +100,15 @@ start_kafka() {
   write_kafka_config
   if [[ ! -f $dir/data/meta.properties ]]; then
     local cluster_id
-    cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    # A KRaft cluster id is 16 random bytes in URL-safe base64; one that starts with '-' would
+    # read as an option to StorageTool's parser, so draw again.
+    cluster_id=-
+    while [[ $cluster_id == -* ]]; do
+      cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    done
     log "kafka: format KRaft storage (cluster $cluster_id)"
     java -cp "$KAFKA_HOME/libs/*" -Dlog4j.configuration="file:$INFRA_DIR/kafka/log4j-tools.properties" \
-      kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
+      kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$dir/server.properties" \
       >>"$LOG_DIR/kafka.log" 2>&1 9>&- || fail_service kafka "KRaft storage format failed"
   fi
   # A modest heap: two cores and 24 GiB are shared by several engineers' processes.
