@@ -11,3 +11,4 @@ export * from './route-table.js';
 export * from './openapi.js';
 export * from './registry.js';
 export * from './registry-ui.js';
+export * from './training.js';
