@@ -12,3 +12,4 @@ export * from './openapi.js';
 export * from './registry.js';
 export * from './registry-ui.js';
 export * from './training.js';
+export * from './monitoring.js';

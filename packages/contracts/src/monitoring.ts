@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { EntityId, Timestamp } from './common.js';
+import { ModelTask } from './training.js';
+
+/*
+ * Monitoring contracts: the prediction log ml-serving publishes on `ml.predictions`, the
+ * reference profile the trainer writes at `monitoring/reference_profile.json` of each run, and
+ * the drift and performance reports the model monitor answers with.
+ */
+
+/** The inference endpoint per task, as the prediction log and the serving metrics name it. */
+export const MONITORED_ENDPOINTS = {
+  fraud: '/fraud/score',
+  retry: '/retry/strategy',
+  churn: '/churn/predict',
+  recovery: '/recovery/recommend',
+} as const satisfies Record<ModelTask, string>;
+
+/** The value of one feature as the model saw it; null when missing. */
+export const LoggedFeatureValue = z.union([z.number(), z.string().max(256), z.boolean(), z.null()]);
+export type LoggedFeatureValue = z.infer<typeof LoggedFeatureValue>;
+
+/** One served prediction, a message on `ml.predictions` and a row of the prediction log. */
+export const PredictionLogRecord = z
+  .object({
+    request_id: z.string().min(1).max(128),
+    task: ModelTask,
+    endpoint: z.string().min(1).max(64).describe('The endpoint path, e.g. `/fraud/score`.'),
+    entity_ids: z
+      .record(z.string().min(1).max(64), EntityId)
+      .describe('The entities of the request by key name: `payment_id`, `customer_id`, `merchant_id`, …'),
+    features: z
+      .record(z.string().min(1).max(128), LoggedFeatureValue)
+      .describe('Every model input by feature name, as fed to the model (before encoding).'),
+    scores: z
+      .record(z.string().min(1).max(64), z.number().min(0).max(1))
+      .describe('Probability per class name (binary tasks: both classes).'),
+    model: z.object({
+      name: z.string().min(1).max(256),
+      version: z.string().min(1).max(32),
+      alias: z.enum(['champion', 'challenger', 'shadow']),
+    }),
+    decision: z.string().min(1).max(64).describe('What the answer told the caller: risk level, strategy, action.'),
+    degraded: z.boolean(),
+    latency_ms: z.number().min(0),
+    timestamp: Timestamp.describe('When the prediction was answered.'),
+  })
+  .meta({ id: 'PredictionLogRecord' });
+export type PredictionLogRecord = z.infer<typeof PredictionLogRecord>;
+
+/** Where predictions go after each response; must never block or throw into the request. */
+export interface PredictionSink {
+  record(prediction: PredictionLogRecord): void;
+}
+
+/** A numeric column's distribution: moments, a quantile sketch and a sorted uniform sample. */
+export const NumericProfile = z.object({
+  kind: z.literal('numeric'),
+  count: z.number().int().min(0).describe('Rows with a finite value.'),
+  missing: z.number().int().min(0).describe('Rows where the value was null or NaN.'),
+  mean: z.number(),
+  std: z.number().min(0).describe('Population standard deviation.'),
+  min: z.number(),
+  max: z.number(),
+  quantiles: z
+    .array(z.number())
+    .describe('Values at probabilities 0, 1/(n-1), …, 1 (101 points by default: percentiles).'),
+  sample: z
+    .array(z.number())
+    .describe('Sorted uniform sample of the finite values (all of them when few), for Wasserstein and K-S.'),
+});
+export type NumericProfile = z.infer<typeof NumericProfile>;
+
+/** A categorical column's distribution: the count per category value. */
+export const CategoricalProfile = z.object({
+  kind: z.literal('categorical'),
+  count: z.number().int().min(0).describe('Rows with a value.'),
+  missing: z.number().int().min(0),
+  frequencies: z.record(z.string(), z.number().int().min(0)).describe('Rows per category value.'),
+});
+export type CategoricalProfile = z.infer<typeof CategoricalProfile>;
+
+export const ColumnProfile = z.discriminatedUnion('kind', [NumericProfile, CategoricalProfile]);
+export type ColumnProfile = z.infer<typeof ColumnProfile>;
+
+export const REFERENCE_PROFILE_FORMAT = 'payments-mlops.reference-profile/1';
+
+/** `monitoring/reference_profile.json`: what the served traffic is compared with. */
+export const ReferenceProfile = z
+  .object({
+    format: z.literal(REFERENCE_PROFILE_FORMAT),
+    task: ModelTask,
+    created_at: Timestamp,
+    row_count: z.number().int().min(0),
+    features: z.record(z.string().min(1), ColumnProfile).describe('Per model input, by feature name.'),
+    scores: z
+      .record(z.string().min(1), NumericProfile)
+      .describe('Per class name, the distribution of its predicted probability on the reference rows.'),
+  })
+  .meta({ id: 'ReferenceProfile' });
+export type ReferenceProfile = z.infer<typeof ReferenceProfile>;
+
+export const DriftMethod = z.enum(['wasserstein', 'jensen_shannon', 'ks', 'chi_squared']);
+export type DriftMethod = z.infer<typeof DriftMethod>;
+
+/** One column's comparison of the current window with the reference. */
+export const ColumnDrift = z.object({
+  column: z.string(),
+  kind: z.enum(['numeric', 'categorical']),
+  method: DriftMethod,
+  /** Distance (wasserstein, jensen_shannon) or p-value (ks, chi_squared). */
+  statistic: z.number(),
+  threshold: z.number(),
+  drifted: z.boolean(),
+  psi: z.number(),
+  current_count: z.number().int().min(0),
+  reference_count: z.number().int().min(0),
+});
+export type ColumnDrift = z.infer<typeof ColumnDrift>;
+
+export const DriftReport = z
+  .object({
+    model: z.object({ name: z.string(), version: z.string() }),
+    window: z.object({ from: Timestamp, to: Timestamp, rows: z.number().int().min(0) }),
+    features: z.array(ColumnDrift),
+    scores: z.array(ColumnDrift),
+    drifted_share: z.number().min(0).max(1),
+    dataset_drift: z.boolean(),
+    computed_at: Timestamp,
+  })
+  .meta({ id: 'DriftReport' });
+export type DriftReport = z.infer<typeof DriftReport>;
+
+export const PerformanceMetrics = z.object({
+  rows: z.number().int().min(0),
+  positives: z.number().int().min(0),
+  roc_auc: z.number().nullable(),
+  pr_auc: z.number().nullable(),
+  accuracy: z.number().nullable(),
+  /** Expected calibration error over ten equal-width score bins. */
+  calibration_error: z.number().nullable(),
+});
+export type PerformanceMetrics = z.infer<typeof PerformanceMetrics>;
+
+export const PerformanceReport = z
+  .object({
+    model: z.object({ name: z.string(), version: z.string() }),
+    window: z.object({ from: Timestamp, to: Timestamp }),
+    realized: PerformanceMetrics.describe('On the predictions whose labels have arrived.'),
+    estimated: z
+      .object({ rows: z.number().int().min(0), roc_auc: z.number().nullable(), accuracy: z.number().nullable() })
+      .describe('Confidence-based estimate (CBPE) over every prediction of the window, labelled or not.'),
+    test_metrics: z.record(z.string(), z.number()).describe("The version's test metrics in the registry run."),
+    primary_metric: z.string(),
+    degradation: z.number().nullable().describe('Relative drop of the primary metric against its test value.'),
+    computed_at: Timestamp,
+  })
+  .meta({ id: 'PerformanceReport' });
+export type PerformanceReport = z.infer<typeof PerformanceReport>;
