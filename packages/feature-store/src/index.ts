@@ -42,7 +42,7 @@ export { valueAt, type DatasetColumn, type DatasetDtype, type HistoricalDataset 
 export { PostgresRegistryStore, repoDigest, type ApplyOutcome, type MaterializationRecord } from './registry/registry-store.js';
 export { RegistryCache, type RegistryCacheOptions } from './registry/registry-cache.js';
 export { StreamIngestor, type StreamIngestorOptions } from './stream/stream-ingestor.js';
-export { parseStreamMessage } from './stream/parse-event.js';
+export { DEFAULT_MAX_EVENT_TIME_SKEW_MS, parseStreamMessage, type EventTimeBound } from './stream/parse-event.js';
 export { materialize, materializeIncremental, layoutOf, type MaterializeOptions } from './materialize/materialize.js';
 export { applyFeatureRepo, type ApplyOptions, type ApplyReport } from './registry/apply.js';
 export { exportDatasetSnapshot, readDatasetSnapshot, type DatasetSnapshot, type ExportSnapshotOptions } from './offline/snapshot.js';

@@ -24,6 +24,8 @@ export const FeatureServerConfig = BaseServiceConfig.extend({
   STREAM_GROUP_ID: z.string().default('feature-server-stream'),
   /** How long the group waits for a silent (crashed) consumer before giving its partitions to another. */
   STREAM_SESSION_TIMEOUT_MS: envInteger({ min: 6_000 }).default(30_000),
+  /** Events dated further than this ahead of the server's clock go to the dead-letter topic. */
+  STREAM_MAX_EVENT_TIME_SKEW_MS: envInteger({ min: 0 }).default(300_000),
   /** Run materialize-incremental on feature_store.yaml's interval. */
   MATERIALIZE_SCHEDULE_ENABLED: envBoolean.default(true),
 });

@@ -46,6 +46,7 @@ if (config.STREAM_ENABLED) {
     plans: () =>
       (registry.loaded?.storedViews() ?? []).flatMap((view) => (view.kind === 'stream' && view.plan.topic === config.STREAM_TOPIC ? [view.plan] : [])),
     contract: PaymentEvent,
+    maxEventTimeSkewMs: config.STREAM_MAX_EVENT_TIME_SKEW_MS,
     consumerConfig: {
       sessionTimeout: config.STREAM_SESSION_TIMEOUT_MS,
       heartbeatInterval: Math.min(3_000, Math.floor(config.STREAM_SESSION_TIMEOUT_MS / 3)),

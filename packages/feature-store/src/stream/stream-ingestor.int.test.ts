@@ -43,7 +43,10 @@ describe('StreamIngestor', () => {
     // The stream sees them out of order, some twice, with malformed messages among them.
     const random = seededRandom(11);
     const delivered = [...payments, ...payments.filter(() => random() < 0.1)].sort(() => random() - 0.5).map((p) => JSON.stringify(p));
-    delivered.splice(50, 0, '{not json', JSON.stringify({ ...payments[0], amount_cents: -5 }), JSON.stringify({ ...payments[1], occurred_at: 'yesterday' }));
+    // A payment dated a day ahead (a producer with a wrong clock) is refused, so it counts nowhere.
+    const firstAttempt = payments.find((p) => p.attempt_number === 1)!;
+    const future = { ...firstAttempt, payment_id: 'pay_future', original_payment_id: 'pay_future', occurred_at: new Date(now + DAY_MS).toISOString() };
+    delivered.splice(50, 0, '{not json', JSON.stringify({ ...payments[0], amount_cents: -5 }), JSON.stringify({ ...payments[1], occurred_at: 'yesterday' }), JSON.stringify(future));
     const deadLetterTopic = uniqueName('dlq', '-');
     const admin = kafka.kafka.admin();
     await admin.connect();
@@ -67,11 +70,12 @@ describe('StreamIngestor', () => {
       await ingestor.stop();
     }
 
-    const deadLetters = (await readTopic(kafka.kafka, deadLetterTopic, { count: 3 })).map((m) => JSON.parse(m.value!.toString()) as DeadLetter);
+    const deadLetters = (await readTopic(kafka.kafka, deadLetterTopic, { count: 4 })).map((m) => JSON.parse(m.value!.toString()) as DeadLetter);
     expect(deadLetters.map((letter) => letter.reason)).toEqual([
       expect.stringContaining('not valid JSON'),
       expect.stringContaining('amount_cents'),
       expect.stringContaining('occurred_at'),
+      expect.stringMatching(/^occurred_at \S+ is 86\d{3} s ahead of the consumer's clock \(at most 300 s accepted\)$/),
     ]);
 
     const customers = [...new Set(payments.map((p) => p.customer_id))].concat('cus_never_seen');

@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { z } from 'zod';
 import type { AggregationPlan } from '../aggregation/plan.js';
 import type { RedisOnlineStore, StreamEvent } from '../online/online-store.js';
-import { parseStreamMessage } from './parse-event.js';
+import { DEFAULT_MAX_EVENT_TIME_SKEW_MS, parseStreamMessage } from './parse-event.js';
 
 export interface StreamIngestorLogger {
   info(object: object, message: string): void;
@@ -28,6 +28,9 @@ export interface StreamIngestorOptions {
   logger?: StreamIngestorLogger;
   /** Events per Redis pipeline. */
   chunkSize?: number;
+  /** Events dated more than this ahead of `clock` go to the dead-letter topic (default 5 minutes). */
+  maxEventTimeSkewMs?: number;
+  clock?: () => number;
 }
 
 interface StreamMetrics {
@@ -82,7 +85,7 @@ export class StreamIngestor {
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const { store, plans, contract, chunkSize = 500 } = this.options;
+    const { store, plans, contract, chunkSize = 500, maxEventTimeSkewMs = DEFAULT_MAX_EVENT_TIME_SKEW_MS, clock = Date.now } = this.options;
     const consumer = this.consumer;
     if (consumer === undefined) return;
     const layoutPlans = plans();
@@ -93,8 +96,9 @@ export class StreamIngestor {
     const events: StreamEvent[] = [];
     const producedAt: number[] = [];
     const deadLetters: DeadLetter[] = [];
+    const bound = { nowMs: clock(), maxFutureSkewMs: maxEventTimeSkewMs };
     for (const message of batch.messages) {
-      const parsed = parseStreamMessage(message.value, layout, contract);
+      const parsed = parseStreamMessage(message.value, layout, contract, bound);
       if (parsed.ok) {
         events.push(parsed.event);
         producedAt.push(Number(message.timestamp));
