@@ -1,0 +1,49 @@
+import { PostgresRegistryStore, RedisOnlineStore, RegistryCache, createOnlineRedis } from '@payments-mlops/feature-store';
+import { RegistryClient } from '@payments-mlops/registry-client';
+import { createLogger, createMetrics, createPgPool, loadConfig, runService } from '@payments-mlops/service-kit';
+import { SERVICE_NAME, buildApp } from './app.js';
+import { MlServingConfig } from './config.js';
+import { policiesFromConfig } from './policies.js';
+import { ServingFeatures } from './features/serving-features.js';
+import { ModelSlots } from './models/model-slots.js';
+import { ServingMetrics } from './serving-metrics.js';
+
+const config = loadConfig(MlServingConfig);
+const logger = createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
+const metrics = createMetrics(SERVICE_NAME);
+const servingMetrics = new ServingMetrics(metrics);
+
+const pool = createPgPool(config.WAREHOUSE_DATABASE_URL, { applicationName: SERVICE_NAME, max: 2, logger });
+const definitions = new RegistryCache({
+  store: new PostgresRegistryStore({ pool, schema: config.FEATURE_REGISTRY_SCHEMA }),
+  project: config.FEATURE_PROJECT,
+  refreshIntervalMs: config.REGISTRY_REFRESH_MS,
+  onError: (error) => logger.error({ component: 'definitions', err: error }, 'could not refresh feature definitions'),
+  onVersion: (catalog) => logger.info({ component: 'definitions', version: catalog.version }, 'feature definitions loaded'),
+});
+await definitions.start();
+
+// The command timeout is the feature deadline: past it, the request is answered degraded.
+const redis = createOnlineRedis(config.REDIS_URL, { failFast: true, commandTimeoutMs: config.SERVING_FEATURE_DEADLINE_MS, connectionName: SERVICE_NAME });
+redis.on('error', (error: Error) => logger.warn({ component: 'redis', err: error.message }, 'redis connection error'));
+const store = new RedisOnlineStore({ redis, keyPrefix: definitions.loaded?.repo.config.online_store.key_prefix ?? 'fs:' });
+const features = new ServingFeatures({ catalog: () => definitions.loaded, store, logger: logger.child({ component: 'features' }) });
+
+const registry = new RegistryClient({ baseUrl: config.MLFLOW_TRACKING_URI, ...(config.MLFLOW_TRACKING_TOKEN ? { token: config.MLFLOW_TRACKING_TOKEN } : {}) });
+const slots = new ModelSlots({ registry, logger, metrics: servingMetrics, pollIntervalMs: config.SERVING_MODEL_POLL_MS });
+await slots.start();
+
+const app = await buildApp({ logger, metrics, servingMetrics, slots, features, policies: policiesFromConfig(config) });
+await runService({
+  app,
+  host: config.HOST,
+  port: config.PORT,
+  logger,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  onShutdown: async () => {
+    definitions.stop();
+    await slots.stop();
+    redis.disconnect();
+    await pool.end();
+  },
+});

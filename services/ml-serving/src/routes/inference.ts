@@ -1,0 +1,145 @@
+import { INFERENCE_ROUTES, fastifyRouteSchema, type ModelTask } from '@payments-mlops/contracts';
+import type { FastifyPluginCallbackZod } from '@payments-mlops/service-kit';
+import type { FastifyRequest } from 'fastify';
+import { churnAnswer, fraudAnswer, recoveryAnswer, retryAnswer, scoresByClass, type Answer, type CommonFields, type DecisionPolicy } from '../domain/answers.js';
+import type { PredictionSink, ServedPrediction } from '../domain/prediction-sink.js';
+import { MONITORED_ENDPOINTS_BY_TASK } from '../domain/endpoints.js';
+import { featureValue, type ScoreInput, type Scored, type Scorer } from '../domain/scorer.js';
+import type { ServingModel } from '../models/serving-model.js';
+import type { ServingMetrics } from '../serving-metrics.js';
+
+export interface InferenceRouteOptions {
+  scorer: Scorer;
+  policy: DecisionPolicy;
+  metrics: ServingMetrics;
+  sink?: PredictionSink | undefined;
+  clock: () => number;
+}
+
+/** The version that answered a request, for the duration metric's label. */
+const servedVersions = new WeakMap<FastifyRequest, string>();
+
+/**
+ * The four endpoints. Responses are built from typed values that follow the contract by
+ * construction (the contract tests check them), so they are written with JSON.stringify rather
+ * than validated again on the hot path; /docs still publishes the response schemas.
+ */
+export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = (app, { scorer, policy, metrics, sink, clock }, done) => {
+  const plainJson = { serializerCompiler: () => (data: unknown) => JSON.stringify(data) };
+
+  app.addHook('onResponse', (request, reply, next) => {
+    const endpoint = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ endpoint, status: String(reply.statusCode) });
+    metrics.requestDuration.observe({ endpoint, model_version: servedVersions.get(request) ?? 'none' }, reply.elapsedTime / 1000);
+    next();
+  });
+
+  async function respond<T>(
+    request: FastifyRequest,
+    task: ModelTask,
+    input: Omit<ScoreInput, 'task' | 'endpoint'>,
+    build: (scored: Scored) => Answer<T>,
+  ): Promise<T & CommonFields> {
+    const started = performance.now();
+    const endpoint = MONITORED_ENDPOINTS_BY_TASK[task];
+    const scoreInput: ScoreInput = { task, endpoint, ...input };
+    const { scored, shadow } = await scorer.score(scoreInput);
+    const answer = build(scored);
+    const { model } = scored;
+    servedVersions.set(request, model.version);
+    metrics.scores.observe({ endpoint, model_version: model.version, alias: model.alias }, scoreOf(task, scored));
+    const body = {
+      ...answer.body,
+      request_id: request.id,
+      model: { name: model.name, version: model.version, alias: model.alias },
+      degraded: scored.degraded,
+      unknown_categories: scored.unknownCategories.slice(0, 16),
+      latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    } as T & CommonFields;
+    if (sink !== undefined || shadow !== undefined) {
+      // After the answer is on its way: the shadow model and the log never delay it.
+      setImmediate(() => void afterResponse(request.id, scoreInput, scored, answer.decision, body.latency_ms, shadow, build));
+    }
+    return body;
+  }
+
+  async function afterResponse<T>(
+    requestId: string,
+    input: ScoreInput,
+    scored: Scored,
+    decision: string,
+    latencyMs: number,
+    shadow: ServingModel | undefined,
+    build: (scored: Scored) => Answer<T>,
+  ): Promise<void> {
+    sink?.record(served(requestId, input, scored, decision, latencyMs, scored.model.alias));
+    if (shadow === undefined) return;
+    try {
+      const shadowStart = performance.now();
+      const shadowScored = await scorer.scoreWith(shadow, input, scored);
+      const shadowAnswer = build(shadowScored);
+      metrics.shadowPredictions.inc({ endpoint: input.endpoint, outcome: 'ok' });
+      metrics.scores.observe({ endpoint: input.endpoint, model_version: shadow.version, alias: 'challenger' }, scoreOf(input.task, shadowScored));
+      sink?.record(served(requestId, input, shadowScored, shadowAnswer.decision, performance.now() - shadowStart, 'shadow'));
+    } catch (error) {
+      metrics.shadowPredictions.inc({ endpoint: input.endpoint, outcome: 'failed' });
+      app.log.warn({ component: 'shadow', err: error, version: shadow.version }, 'shadow prediction failed');
+    }
+  }
+
+  function served(requestId: string, input: ScoreInput, scored: Scored, decision: string, latencyMs: number, alias: ServedPrediction['model']['alias']): ServedPrediction {
+    const entityIds: Record<string, string> = {};
+    for (const key of ['payment_id', 'customer_id', 'merchant_id', 'card_id', 'subscription_id']) {
+      const value = input.fields[key];
+      if (typeof value === 'string') entityIds[key] = value;
+    }
+    const features = Object.fromEntries(scored.model.signature.inputs.map((modelInput) => [modelInput.name, featureValue(scored.columns, modelInput.name)]));
+    return {
+      request_id: requestId,
+      task: input.task,
+      endpoint: input.endpoint,
+      entity_ids: entityIds,
+      features,
+      scores: scoresByClass(scored),
+      model: { name: scored.model.name, version: scored.model.version, alias },
+      decision,
+      degraded: scored.degraded,
+      latency_ms: latencyMs,
+      timestamp: new Date(clock()).toISOString(),
+    };
+  }
+
+  app.post(INFERENCE_ROUTES.fraudScore.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.fraudScore), ...plainJson }, (request) => {
+    const body = request.body;
+    const nowMs = body.initiated_at ? Date.parse(body.initiated_at) : clock();
+    return respond(request, 'fraud', { splitKey: body.customer_id, fields: body, nowMs }, (scored) => fraudAnswer(body, scored, policy));
+  });
+
+  app.post(INFERENCE_ROUTES.retryStrategy.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.retryStrategy), ...plainJson }, (request) => {
+    const body = request.body;
+    return respond(request, 'retry', { splitKey: body.customer_id, fields: body, nowMs: clock() }, (scored) => retryAnswer(body, scored, policy));
+  });
+
+  app.post(INFERENCE_ROUTES.churnPredict.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.churnPredict), ...plainJson }, (request) => {
+    const body = request.body;
+    const nowMs = body.as_of ? Date.parse(body.as_of) : clock();
+    const fields = { ...body, subscription_id: body.subscription.subscription_id };
+    return respond(request, 'churn', { splitKey: body.customer_id, fields, nowMs }, (scored) => churnAnswer(body, scored, policy));
+  });
+
+  app.post(INFERENCE_ROUTES.recoveryRecommend.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.recoveryRecommend), ...plainJson }, (request) => {
+    const body = request.body;
+    return respond(request, 'recovery', { splitKey: body.customer_id, fields: body, nowMs: clock() }, (scored) => recoveryAnswer(body, scored, policy));
+  });
+
+  done();
+};
+
+/** The score the histogram tracks: the positive class of binary tasks, the chosen class otherwise. */
+function scoreOf(task: ModelTask, scored: Scored): number {
+  const p = scored.probabilities;
+  if (task === 'fraud' || task === 'churn') return p[1]!;
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i;
+  return p[best]!;
+}

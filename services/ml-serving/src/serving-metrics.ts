@@ -1,0 +1,101 @@
+import { LATENCY_BUCKETS_SECONDS, type ServiceMetrics } from '@payments-mlops/service-kit';
+import { Counter, Gauge, Histogram } from 'prom-client';
+
+/** Finer than the service-kit's buckets at the low end: a whole answer takes about a millisecond. */
+const SERVING_BUCKETS_SECONDS = [0.00005, ...LATENCY_BUCKETS_SECONDS.slice(0, 3), 0.00075, ...LATENCY_BUCKETS_SECONDS.slice(3)];
+const SCORE_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
+
+export type LoadFailureReason = 'registry_unreachable' | 'checksum_mismatch' | 'invalid_artifact';
+
+/** ml-serving's own metrics, on the service's registry (names as the alert rules use them). */
+export class ServingMetrics {
+  readonly requestDuration: Histogram<'endpoint' | 'model_version'>;
+  readonly requests: Counter<'endpoint' | 'status'>;
+  readonly degraded: Counter<'endpoint'>;
+  readonly featureFetch: Histogram<'endpoint' | 'outcome'>;
+  readonly inference: Histogram<'endpoint' | 'model_version'>;
+  readonly scores: Histogram<'endpoint' | 'model_version' | 'alias'>;
+  readonly missingFeatures: Counter<'endpoint'>;
+  readonly staleFeatures: Counter<'endpoint'>;
+  readonly unknownCategories: Counter<'endpoint'>;
+  readonly shadowPredictions: Counter<'endpoint' | 'outcome'>;
+  readonly modelInfo: Gauge<'endpoint' | 'model' | 'version' | 'alias'>;
+  readonly modelLoads: Counter<'model' | 'alias'>;
+  readonly modelLoadFailures: Counter<'model' | 'alias' | 'reason'>;
+
+  constructor({ registry, prefix }: Pick<ServiceMetrics, 'registry' | 'prefix'>) {
+    const registers = [registry];
+    this.requestDuration = new Histogram({
+      name: `${prefix}request_duration_seconds`,
+      help: 'Inference request duration (validation, features, inference, decision), by endpoint and answering model version.',
+      labelNames: ['endpoint', 'model_version'],
+      buckets: SERVING_BUCKETS_SECONDS,
+      registers,
+    });
+    this.requests = new Counter({ name: `${prefix}requests_total`, help: 'Inference requests by endpoint and HTTP status.', labelNames: ['endpoint', 'status'], registers });
+    this.degraded = new Counter({
+      name: `${prefix}degraded_responses_total`,
+      help: 'Answers given from request fields alone because online features were unavailable or late.',
+      labelNames: ['endpoint'],
+      registers,
+    });
+    this.featureFetch = new Histogram({
+      name: `${prefix}feature_fetch_duration_seconds`,
+      help: 'Online feature read (one Redis round trip and decoding), by endpoint and outcome (ok, degraded).',
+      labelNames: ['endpoint', 'outcome'],
+      buckets: SERVING_BUCKETS_SECONDS,
+      registers,
+    });
+    this.inference = new Histogram({
+      name: `${prefix}inference_duration_seconds`,
+      help: 'Encoding and onnxruntime inference of one request, by endpoint and model version.',
+      labelNames: ['endpoint', 'model_version'],
+      buckets: SERVING_BUCKETS_SECONDS,
+      registers,
+    });
+    this.scores = new Histogram({
+      name: `${prefix}prediction_score`,
+      help: 'Scores returned: fraud and churn probability, retry and recovery probability of the chosen class.',
+      labelNames: ['endpoint', 'model_version', 'alias'],
+      buckets: SCORE_BUCKETS,
+      registers,
+    });
+    this.missingFeatures = new Counter({
+      name: `${prefix}missing_features_total`,
+      help: 'Model inputs that were missing (NOT_FOUND or NULL_VALUE) and scored as missing, as in training.',
+      labelNames: ['endpoint'],
+      registers,
+    });
+    this.staleFeatures = new Counter({
+      name: `${prefix}stale_features_total`,
+      help: "Model inputs older than their view's TTL (OUTSIDE_MAX_AGE), scored as missing.",
+      labelNames: ['endpoint'],
+      registers,
+    });
+    this.unknownCategories = new Counter({
+      name: `${prefix}unknown_categories_total`,
+      help: 'Categorical request values the model did not see in training.',
+      labelNames: ['endpoint'],
+      registers,
+    });
+    this.shadowPredictions = new Counter({
+      name: `${prefix}shadow_predictions_total`,
+      help: 'Challenger predictions made in shadow (logged, never returned), by outcome (ok, failed).',
+      labelNames: ['endpoint', 'outcome'],
+      registers,
+    });
+    this.modelInfo = new Gauge({
+      name: `${prefix}model_info`,
+      help: 'The model versions being served: 1 per endpoint, registered model, version and alias.',
+      labelNames: ['endpoint', 'model', 'version', 'alias'],
+      registers,
+    });
+    this.modelLoads = new Counter({ name: `${prefix}model_loads_total`, help: 'Model versions loaded and swapped in.', labelNames: ['model', 'alias'], registers });
+    this.modelLoadFailures = new Counter({
+      name: `${prefix}model_load_failures_total`,
+      help: 'Model loads that failed, the previous version kept: registry unreachable, checksum mismatch, invalid artifact.',
+      labelNames: ['model', 'alias', 'reason'],
+      registers,
+    });
+  }
+}
