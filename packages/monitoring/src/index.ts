@@ -9,3 +9,4 @@ export { populationStabilityIndex, binSortedCounts, decileEdges } from './drift/
 export { chiSquaredSurvival, kolmogorovSurvival, upperRegularizedGamma, logGamma } from './drift/special-functions.js';
 export { detectColumnDrift, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from './drift/column-drift.js';
 export { detectDatasetDrift, type DatasetDrift, type DatasetDriftOptions } from './drift/dataset-drift.js';
+export { KafkaPredictionPublisher, type KafkaPredictionPublisherOptions } from './kafka-prediction-publisher.js';

@@ -1,0 +1,176 @@
+import { TOPICS, type PredictionLogRecord, type PredictionSink } from '@payments-mlops/contracts';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+export interface KafkaPredictionPublisherOptions {
+  kafka: Kafka;
+  /** `ml.predictions` by default. */
+  topic?: string;
+  /** Share of predictions published, in [0, 1] (1 by default: every prediction). */
+  sampleRate?: number;
+  /** Predictions held while Kafka is slow or away; beyond it new ones are dropped and counted. */
+  maxBuffered?: number;
+  /** Predictions per produce request. */
+  maxBatch?: number;
+  /** Longest a prediction waits in the buffer before its batch is sent. */
+  lingerMs?: number;
+  registry: Registry;
+  /** Metric name prefix of the process that publishes, `ml_serving_` by default. */
+  metricPrefix?: string;
+  random?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The prediction log's publisher: `record` only samples and appends to a bounded buffer, so the
+ * request path never waits on Kafka and never fails because of it. Batches leave on a timer (or
+ * as soon as one is full), one produce request at a time; a failed batch goes back to the front
+ * of the buffer as far as the bound allows, the rest is counted as dropped.
+ */
+export class KafkaPredictionPublisher implements PredictionSink {
+  private readonly producer: Producer;
+  private readonly topic: string;
+  private readonly sampleRate: number;
+  private readonly maxBuffered: number;
+  private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  private readonly random: () => number;
+  private readonly onError: (error: unknown) => void;
+  private buffer: PredictionLogRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> | undefined;
+  private connected = false;
+  private closed = false;
+  private readonly published: Counter;
+  private readonly dropped: Counter<'reason'>;
+  private readonly sampledOut: Counter;
+
+  constructor(options: KafkaPredictionPublisherOptions) {
+    this.producer = options.kafka.producer({ allowAutoTopicCreation: false });
+    this.topic = options.topic ?? TOPICS.predictions;
+    this.sampleRate = options.sampleRate ?? 1;
+    if (!(this.sampleRate >= 0 && this.sampleRate <= 1)) throw new RangeError('sampleRate must be in [0, 1]');
+    this.maxBuffered = options.maxBuffered ?? 20_000;
+    this.maxBatch = options.maxBatch ?? 500;
+    this.lingerMs = options.lingerMs ?? 50;
+    this.random = options.random ?? Math.random;
+    this.onError = options.onError ?? (() => undefined);
+    const prefix = options.metricPrefix ?? 'ml_serving_';
+    const registers = [options.registry];
+    this.published = new Counter({
+      name: `${prefix}prediction_log_published_total`,
+      help: 'Predictions published to the prediction log topic.',
+      registers,
+    });
+    this.dropped = new Counter({
+      name: `${prefix}prediction_log_dropped_total`,
+      help: 'Predictions not published: buffer_full (Kafka slower than traffic) or closed.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.sampledOut = new Counter({
+      name: `${prefix}prediction_log_sampled_out_total`,
+      help: 'Predictions left out of the log by sampling.',
+      registers,
+    });
+    const buffered = (): number => this.buffer.length;
+    new Gauge({
+      name: `${prefix}prediction_log_buffered`,
+      help: 'Predictions waiting to be published.',
+      registers,
+      collect() {
+        this.set(buffered());
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+    this.schedule();
+  }
+
+  record(prediction: PredictionLogRecord): void {
+    if (this.closed) {
+      this.dropped.inc({ reason: 'closed' });
+      return;
+    }
+    if (this.sampleRate < 1 && this.random() >= this.sampleRate) {
+      this.sampledOut.inc();
+      return;
+    }
+    if (this.buffer.length >= this.maxBuffered) {
+      this.dropped.inc({ reason: 'buffer_full' });
+      return;
+    }
+    this.buffer.push(prediction);
+    if (this.buffer.length >= this.maxBatch) this.flushSoon();
+    else this.schedule();
+  }
+
+  /** Sends everything buffered, then disconnects; predictions recorded afterwards are dropped. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.connected) {
+      await this.drain();
+      await this.producer.disconnect();
+      this.connected = false;
+    }
+    if (this.buffer.length > 0) this.dropped.inc({ reason: 'closed' }, this.buffer.length);
+    this.buffer = [];
+  }
+
+  /** Publishes until the buffer is empty or a send fails. */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.sending;
+      if (this.buffer.length === 0) return;
+      const before = this.buffer.length;
+      await this.send();
+      if (this.buffer.length >= before) return;
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || !this.connected || this.buffer.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushSoon();
+    }, this.lingerMs);
+    this.timer.unref();
+  }
+
+  private flushSoon(): void {
+    if (this.sending !== undefined || !this.connected) return;
+    void this.send().then(() => this.schedule());
+  }
+
+  private send(): Promise<void> {
+    if (this.sending !== undefined) return this.sending;
+    const batch = this.buffer.splice(0, this.maxBatch);
+    if (batch.length === 0) return Promise.resolve();
+    const messages: Message[] = batch.map((p) => ({ key: p.request_id, value: JSON.stringify(p) }));
+    this.sending = this.producer
+      .send({ topic: this.topic, messages, acks: -1 })
+      .then(
+        () => {
+          this.published.inc(batch.length);
+        },
+        (error: unknown) => {
+          // Back to the front, so the log keeps its order; what the bound cannot hold is dropped.
+          const room = Math.max(this.maxBuffered - this.buffer.length, 0);
+          const kept = batch.slice(0, room);
+          this.buffer = [...kept, ...this.buffer];
+          if (batch.length > kept.length) this.dropped.inc({ reason: 'buffer_full' }, batch.length - kept.length);
+          this.onError(error);
+        },
+      )
+      .finally(() => {
+        this.sending = undefined;
+        if (this.buffer.length >= this.maxBatch) this.flushSoon();
+      });
+    return this.sending;
+  }
+}
