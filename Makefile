@@ -100,3 +100,15 @@ test-unit: ## Unit tests only (no services needed)
 	pnpm test:unit $(VITEST_ARGS)
 test-int: infra-up browser ## Integration tests only (real Redis, PostgreSQL, Kafka, MinIO)
 	pnpm test:int $(VITEST_ARGS)
+
+## --- monitoring (prediction log, drift, performance, alert rules) ------------
+.PHONY: monitor test-alert-rules bench-drift
+monitor: infra-up ## The model monitor on :8004: prediction-log sink, drift and performance API, gauges
+	$(SERVICE_ENV) $(TSX) services/model-monitor/src/main.ts
+test-alert-rules: ## promtool check and unit-test the Prometheus alert rules (installs promtool if missing)
+	bash infra/local/prometheus.sh
+	promtool check rules infra/prometheus/rules/*.yml
+	promtool test rules infra/prometheus/tests/*.yml
+bench-drift: ## Drift over 100,000 predictions × 30 features vs the 1 s target, beside Evidently (QUICK=1: fewer runs)
+	EVIDENTLY_PYTHON="$$(bash infra/local/python-venv.sh evidently 'evidently==0.7.23')/bin/python" \
+		$(TSX) bench/drift/bench.ts $(if $(QUICK),--quick)

@@ -10,3 +10,4 @@ export { chiSquaredSurvival, kolmogorovSurvival, upperRegularizedGamma, logGamma
 export { detectColumnDrift, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from './drift/column-drift.js';
 export { detectDatasetDrift, type DatasetDrift, type DatasetDriftOptions } from './drift/dataset-drift.js';
 export { KafkaPredictionPublisher, type KafkaPredictionPublisherOptions } from './kafka-prediction-publisher.js';
+export { predictionColumns, type PredictionColumns } from './prediction-columns.js';
