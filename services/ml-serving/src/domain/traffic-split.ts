@@ -3,7 +3,8 @@ import type { ModelTask, ServingAlias } from '@payments-mlops/contracts';
 /**
  * Where an entity falls in [0, 1): FNV-1a over `task:entity`, so the same customer always lands
  * on the same side of a task's split (a retried Temporal activity gets the same model) while the
- * four tasks split independently of each other.
+ * four tasks split independently of each other. FNV-1a alone leaves ids that differ in their
+ * last characters close together, so murmur3's finalizer spreads the bits.
  */
 export function entityBucket(task: ModelTask, entityId: string): number {
   let hash = 0x811c9dc5;
@@ -12,6 +13,11 @@ export function entityBucket(task: ModelTask, entityId: string): number {
     hash ^= key.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return (hash >>> 0) / 0x1_0000_0000;
 }
 

@@ -34,7 +34,7 @@ export interface ServingHarness {
   store: RedisOnlineStore;
   slots: ModelSlots;
   metrics: ServiceMetrics;
-  publish(task: ModelTask, options?: PublishOptions): ReturnType<typeof publishModel>;
+  publish: (task: ModelTask, options?: PublishOptions) => ReturnType<typeof publishModel>;
   close(): Promise<void>;
 }
 
