@@ -110,5 +110,5 @@ test-alert-rules: ## promtool check and unit-test the Prometheus alert rules (in
 	promtool check rules infra/prometheus/rules/*.yml
 	promtool test rules infra/prometheus/tests/*.yml
 bench-drift: ## Drift over 100,000 predictions × 30 features vs the 1 s target, beside Evidently (QUICK=1: fewer runs)
-	EVIDENTLY_PYTHON="$$(bash infra/local/python-venv.sh evidently 'evidently==0.7.23')/bin/python" \
+	EVIDENTLY_PYTHON="$$(bash infra/local/python-venv.sh evidently 'evidently==0.7.23' 'pandas==2.2.3')/bin/python" \
 		$(TSX) bench/drift/bench.ts $(if $(QUICK),--quick)

@@ -52,6 +52,8 @@ if (evidentlyPython) {
     );
     const result = JSON.parse(out) as { median_ms: number; drifted: string[] };
     evidently = `${result.median_ms.toFixed(0)} ms (median of ${repetitions}), drifted: ${result.drifted.join(' ')}; ours is ${(result.median_ms / driftMs).toFixed(1)}× faster`;
+  } catch (error) {
+    evidently = `failed: ${(error as Error).message.split('\n')[0]}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

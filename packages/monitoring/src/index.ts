@@ -11,3 +11,5 @@ export { detectColumnDrift, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } fro
 export { detectDatasetDrift, type DatasetDrift, type DatasetDriftOptions } from './drift/dataset-drift.js';
 export { KafkaPredictionPublisher, type KafkaPredictionPublisherOptions } from './kafka-prediction-publisher.js';
 export { predictionColumns, type PredictionColumns } from './prediction-columns.js';
+export { estimatePerformance, estimatedAccuracy, estimatedRocAuc, type EstimatedPerformance } from './performance/cbpe.js';
+export { realizedPerformance, relativeDegradation } from './performance/realized.js';
