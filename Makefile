@@ -34,12 +34,14 @@ lint: ## ESLint over the workspace
 
 ## --- local infrastructure (native, no Docker) -------------------------------
 .PHONY: infra-up infra-down infra-status
-infra-up: ## Install if missing and start Redis, PostgreSQL, Kafka and MinIO on 127.0.0.1
+infra-up: ## Install if missing and start Redis, PostgreSQL, Kafka, MinIO and the Temporal dev server on 127.0.0.1
 	bash infra/local/up.sh
+	bash infra/local/temporal.sh up
 infra-down: ## Stop the local infrastructure
+	bash infra/local/temporal.sh down
 	bash infra/local/down.sh
 infra-status: ## Report what is running and healthy
-	bash infra/local/status.sh
+	bash infra/local/status.sh; rc=$$?; bash infra/local/temporal.sh status && exit $$rc
 
 ## --- data ------------------------------------------------------------------
 .PHONY: warehouse-migrate seed-data stream-payments
@@ -90,6 +92,44 @@ DEMO_START = $(shell date -u -d '$(DAYS) days ago' +%Y-%m-%d)
 demo: setup features-apply ## Set up on a fresh machine and run the main job end to end
 	$(MAKE) --no-print-directory seed-data START=$(DEMO_START)
 	$(TSX) packages/feature-store/src/cli.ts materialize --start $(DEMO_START)T00:00:00Z --end $$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+## --- packaging: Docker Compose, native equivalents, Temporal, Kubernetes ----
+# With Docker: the infrastructure and the four services in containers (docker-compose.mlops.yml).
+COMPOSE := docker-compose -f docker-compose.yml -f docker-compose.mlops.yml --profile mlops
+.PHONY: mlops-up mlops-down mlops-logs feast-apply mlflow-ui up down logs status temporal-up payment-worker demo-requests validate-compose validate-k8s
+mlops-up: ## Docker: build and start the infrastructure and the four services (registry on :5001)
+	$(COMPOSE) up -d --build
+mlops-down: ## Docker: stop and remove the containers (volumes are kept)
+	$(COMPOSE) down
+mlops-logs: ## Docker: follow the four services' logs
+	$(COMPOSE) logs -f --tail=100 feature-server registry-server trainer ml-serving
+feast-apply: features-apply ## The plan's name for features-apply
+mlflow-ui: ## Where the registry UI is (native :5000, Docker :5001); starts the native registry when neither answers
+	@if curl -fsS -m 2 -o /dev/null http://127.0.0.1:5000/healthz; then echo "registry UI: http://127.0.0.1:5000/"; \
+	elif curl -fsS -m 2 -o /dev/null http://127.0.0.1:5001/healthz; then echo "registry UI: http://127.0.0.1:5001/"; \
+	else echo "registry UI: http://127.0.0.1:5000/ (starting registry-server)"; $(MAKE) --no-print-directory registry-server; fi
+# Without Docker: the same stack as native processes.
+up: infra-up ## Native: start the infrastructure, then the four services in the background
+	bash infra/local/services.sh up
+down: ## Native: stop the four services, then the infrastructure
+	bash infra/local/services.sh down
+	$(MAKE) --no-print-directory infra-down
+logs: ## Native: follow the four services' logs (.data/logs/)
+	bash infra/local/services.sh logs
+status: ## Native: infrastructure, Temporal and the four services, healthy or not
+	-@bash infra/local/status.sh
+	-@bash infra/local/temporal.sh status
+	-@bash infra/local/services.sh status
+temporal-up: ## Build (first time, minutes) and start the Temporal dev server on 127.0.0.1:7233
+	bash infra/local/temporal.sh up
+payment-worker: temporal-up ## Run the payment workflow worker against Temporal and ml-serving
+	$(SERVICE_ENV) $(TSX) packages/payment-workflows/src/worker-main.ts
+demo-requests: ## Send the contract examples to the four endpoints of ml-serving and print the answers
+	$(SERVICE_ENV) $(TSX) packages/inference-client/src/demo-requests.ts
+validate-compose: ## docker-compose config for both files (installs docker-compose 1.29 when missing)
+	bash infra/docker/validate-compose.sh
+validate-k8s: ## Build the kustomize overlays and check every manifest against the Kubernetes schemas, offline
+	bash infra/k8s/validate.sh
 
 ## --- tests -----------------------------------------------------------------
 .PHONY: test test-unit test-int
