@@ -84,6 +84,13 @@ bench-registry: infra-up ## registry-server beside MLflow's own server on the sa
 bench-ui: infra-up browser ## Registry UI in headless Chromium: first runs page over 25,000 runs, a 10 × 10,000-point chart
 	$(TSX) bench/registry-ui/bench.ts
 
+## --- ml-serving (issue 8) -------------------------------------------------
+.PHONY: ml-serving bench-serving
+ml-serving: ## ml-serving (the four inference endpoints on registry models and online features) on :8002
+	$(SERVICE_ENV) $(TSX) services/ml-serving/src/main.ts
+bench-serving: infra-up ## The four endpoints at 2,000 req/s and their highest rate under 50 ms p99, beside FastAPI + onnxruntime + redis-py; swap under load (QUICK=1 for a short run)
+	$(TSX) bench/serving/bench.ts $(if $(QUICK),--quick)
+
 ## --- the main job ----------------------------------------------------------
 .PHONY: setup demo
 setup: install infra-up warehouse-migrate ## Install everything and start the infrastructure
