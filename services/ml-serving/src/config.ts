@@ -65,6 +65,8 @@ export const MlServingConfig = BaseServiceConfig.extend({
   FEATURE_PROJECT: z.string().default('payments_mlops'),
   FEATURE_REGISTRY_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a schema name').default('feature_store'),
   REGISTRY_REFRESH_MS: envInteger({ min: 100 }).default(2_000),
+  /** Overrides feature_store.yaml's online key prefix (a benchmark's own keys in a shared Redis). */
+  SERVING_ONLINE_KEY_PREFIX: z.string().min(1).optional(),
   MLFLOW_TRACKING_URI: z.url().default('http://127.0.0.1:5000'),
   MLFLOW_TRACKING_TOKEN: z.string().optional(),
   /** How often the model aliases are checked for a new version. */

@@ -26,7 +26,7 @@ await definitions.start();
 // The command timeout is the feature deadline: past it, the request is answered degraded.
 const redis = createOnlineRedis(config.REDIS_URL, { failFast: true, commandTimeoutMs: config.SERVING_FEATURE_DEADLINE_MS, connectionName: SERVICE_NAME });
 redis.on('error', (error: Error) => logger.warn({ component: 'redis', err: error.message }, 'redis connection error'));
-const store = new RedisOnlineStore({ redis, keyPrefix: definitions.loaded?.repo.config.online_store.key_prefix ?? 'fs:' });
+const store = new RedisOnlineStore({ redis, keyPrefix: config.SERVING_ONLINE_KEY_PREFIX ?? definitions.loaded?.repo.config.online_store.key_prefix ?? 'fs:' });
 const features = new ServingFeatures({ catalog: () => definitions.loaded, store, logger: logger.child({ component: 'features' }) });
 
 const registry = new RegistryClient({ baseUrl: config.MLFLOW_TRACKING_URI, ...(config.MLFLOW_TRACKING_TOKEN ? { token: config.MLFLOW_TRACKING_TOKEN } : {}) });

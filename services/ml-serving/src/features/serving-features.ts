@@ -7,6 +7,8 @@ const NOTHING_STORED: OnlineStoreReader = {
   readStates: (requests) => Promise.resolve(requests.map(() => null)),
 };
 
+const WARNING_INTERVAL_MS = 10_000;
+
 export interface FeatureRead {
   columns: OnlineFeatureColumns;
   /** True when the online store failed or was late and only request fields were used. */
@@ -39,6 +41,7 @@ export class ServingFeatures {
   private readonly catalogOf: () => FeatureCatalog | undefined;
   private readonly store: OnlineStoreReader;
   private readonly logger: Logger;
+  private lastWarningMs = 0;
 
   constructor({ catalog, store, logger }: ServingFeaturesOptions) {
     this.catalogOf = catalog;
@@ -79,7 +82,11 @@ export class ServingFeatures {
       return { columns: await readOnlineFeatures(this.store, cached.plan, { entities }, nowMs), degraded: false };
     } catch (error) {
       if ((error as { code?: string }).code === 'INVALID_ARGUMENT') throw error;
-      this.logger.warn({ component: 'features', err: (error as Error).message }, 'online features unavailable; answering from request fields');
+      // Once per interval, not per request: an outage at 2,000 req/s would flood the log.
+      if (Date.now() - this.lastWarningMs > WARNING_INTERVAL_MS) {
+        this.lastWarningMs = Date.now();
+        this.logger.warn({ component: 'features', err: (error as Error).message }, 'online features unavailable; answering from request fields');
+      }
       return { columns: await readOnlineFeatures(NOTHING_STORED, cached.plan, { entities }, nowMs), degraded: true };
     }
   }
