@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -7,8 +8,20 @@ const MAIN = fileURLToPath(new URL('../../services/feature-server/src/main.ts', 
 
 export interface RunningServer {
   url: string;
+  /** CPU time the process has used so far (user + system), in ms. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/** A process's CPU time from /proc, so a figure can say what each request cost the server. */
+export async function processCpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -21,9 +34,9 @@ async function freePort(): Promise<number> {
 }
 
 /** feature-server as deployed (its own process, main.ts), on a free port, ready when /readyz says so. */
-export async function startFeatureServer(env: Record<string, string>): Promise<RunningServer> {
+export async function startFeatureServer(env: Record<string, string>, nodeOptions: readonly string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--conditions=source', '--import', 'tsx', MAIN], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', MATERIALIZE_SCHEDULE_ENABLED: 'false', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -38,6 +51,7 @@ export async function startFeatureServer(env: Record<string, string>): Promise<R
   }
   return {
     url,
+    cpuMs: () => processCpuMs(child.pid),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -130,13 +130,15 @@ export async function readOnlineFeatures(
   nowMs: number,
 ): Promise<OnlineFeatureColumns> {
   const rowCount = checkEntities(plan, entities);
+  const storedCount = plan.stored.length;
   const requests: { view: StoredViewInfo; key: string }[] = [];
-  const requestIndex: number[] = new Array<number>(plan.stored.length * rowCount).fill(-1);
+  const requestIndex: number[] = new Array<number>(storedCount * rowCount).fill(-1);
   for (let row = 0; row < rowCount; row++) {
-    plan.stored.forEach((read, slot) => {
+    for (let slot = 0; slot < storedCount; slot++) {
+      const read = plan.stored[slot]!;
       const key = entities[read.joinKey]![row];
-      if (typeof key === 'string') requestIndex[row * plan.stored.length + slot] = requests.push({ view: read.view, key }) - 1;
-    });
+      if (typeof key === 'string') requestIndex[row * storedCount + slot] = requests.push({ view: read.view, key }) - 1;
+    }
   }
   const states = await store.readStates(requests);
 
@@ -150,14 +152,11 @@ export async function readOnlineFeatures(
   const onDemandValues: Record<string, FeatureValue>[] = new Array<Record<string, FeatureValue>>(plan.onDemand.length);
 
   for (let row = 0; row < rowCount; row++) {
-    plan.stored.forEach((read, slot) => {
-      const index = requestIndex[row * plan.stored.length + slot]!;
+    for (let slot = 0; slot < storedCount; slot++) {
+      const index = requestIndex[row * storedCount + slot]!;
       const state = index === -1 ? null : (states[index] ?? null);
-      const out = storedValues[slot]!;
-      const outcome = decodeState(read, state, out, nowMs);
-      storedStatus[slot] = outcome.status;
-      storedTimes[slot] = outcome.eventMs;
-    });
+      storedStatus[slot] = decodeState(plan.stored[slot]!, state, storedValues[slot]!, nowMs, storedTimes, slot);
+    }
     plan.onDemand.forEach((view, slot) => {
       const inputs: Record<string, FeatureValue | undefined> = {};
       for (const field of view.transformation.requestInputs) inputs[field] = requestValue(entities, field, row);
@@ -204,24 +203,27 @@ export async function readOnlineFeatures(
   return { features: plan.features, values, statuses, eventTimestamps: times };
 }
 
-function decodeState(read: StoredRead, state: Buffer | Record<string, string> | null, out: FeatureValue[], nowMs: number): { status: FeatureStatus; eventMs: number } {
-  if (state === null) return { status: 'NOT_FOUND', eventMs: 0 };
+/** Decodes one view's state into `out`, its event time into `times[slot]`; returns its status. */
+function decodeState(read: StoredRead, state: Buffer | Record<string, string> | null, out: FeatureValue[], nowMs: number, times: number[], slot: number): FeatureStatus {
+  times[slot] = 0;
+  if (state === null) return 'NOT_FOUND';
   const { view } = read;
   if (view.kind === 'batch') {
-    if (!Buffer.isBuffer(state)) return { status: 'NOT_FOUND', eventMs: 0 };
+    if (!Buffer.isBuffer(state)) return 'NOT_FOUND';
     const row = decodeFeatureRow(state, view.features.length, read.wanted, out);
-    if (row === null) return { status: 'NOT_FOUND', eventMs: 0 };
+    if (row === null) return 'NOT_FOUND';
+    times[slot] = row.eventMs;
     // TTL is enforced on read: a value older than the view's TTL is not served.
-    if (nowMs - row.eventMs > view.ttlMs) return { status: 'OUTSIDE_MAX_AGE', eventMs: row.eventMs };
-    return { status: 'PRESENT', eventMs: row.eventMs };
+    return nowMs - row.eventMs > view.ttlMs ? 'OUTSIDE_MAX_AGE' : 'PRESENT';
   }
-  if (Buffer.isBuffer(state)) return { status: 'NOT_FOUND', eventMs: 0 };
+  if (Buffer.isBuffer(state)) return 'NOT_FOUND';
   const evaluated = evaluateAggregates(view.plan, state, nowMs);
-  if (!evaluated.known) return { status: 'NOT_FOUND', eventMs: 0 };
+  if (!evaluated.known) return 'NOT_FOUND';
   read.wanted.forEach((index, position) => {
     out[position] = evaluated.values[index] ?? null;
   });
-  return { status: 'PRESENT', eventMs: evaluated.eventMs ?? 0 };
+  times[slot] = evaluated.eventMs ?? 0;
+  return 'PRESENT';
 }
 
 function requestValue(entities: OnlineFeatureRows['entities'], field: string, row: number): FeatureValue | undefined {

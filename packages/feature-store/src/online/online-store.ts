@@ -156,16 +156,30 @@ export class RedisOnlineStore {
   /**
    * Reads the state of each (view, entity key) in one round trip; null where nothing is stored.
    * With auto-pipelining (the serving client), the commands of concurrent requests share one
-   * socket write per event-loop turn, and ioredis routes them per node on a cluster.
+   * socket write per event-loop turn, and ioredis routes them per node on a cluster. On one node
+   * the batch rows go as one MGET: one command to build and parse instead of one per entity.
    */
   async readStates(requests: readonly { view: StoredViewInfo; key: string }[]): Promise<StoredState[]> {
     if (requests.length === 0) return [];
-    let results: unknown[];
+    // Reads in the order they are sent: one per stream state, one per batch row on a cluster
+    // (a key per slot), one MGET for every batch row on one node. `slots` maps replies back.
+    const commands: { kind: 'get' | 'hgetall' | 'mget'; keys: string[]; slots: number[] }[] = [];
+    let mget: { kind: 'mget'; keys: string[]; slots: number[] } | undefined;
+    requests.forEach(({ view, key }, slot) => {
+      if (view.kind !== 'batch') commands.push({ kind: 'hgetall', keys: [aggregateStateKey(this.keyPrefix, view.plan, key)], slots: [slot] });
+      else if (this.redis.isCluster) commands.push({ kind: 'get', keys: [batchViewKey(this.keyPrefix, view, key)], slots: [slot] });
+      else {
+        if (mget === undefined) commands.push((mget = { kind: 'mget', keys: [], slots: [] }));
+        mget.keys.push(batchViewKey(this.keyPrefix, view, key));
+        mget.slots.push(slot);
+      }
+    });
+    let replies: unknown[];
     if (this.redis.options.enableAutoPipelining === true) {
       try {
-        results = await Promise.all(
-          requests.map(({ view, key }) =>
-            view.kind === 'batch' ? this.redis.getBuffer(batchViewKey(this.keyPrefix, view, key)) : this.redis.hgetall(aggregateStateKey(this.keyPrefix, view.plan, key)),
+        replies = await Promise.all(
+          commands.map(({ kind, keys }) =>
+            kind === 'mget' ? this.redis.mgetBuffer(keys) : kind === 'get' ? this.redis.getBuffer(keys[0]!) : this.redis.hgetall(keys[0]!),
           ),
         );
       } catch (error) {
@@ -173,17 +187,20 @@ export class RedisOnlineStore {
       }
     } else {
       const pipeline = this.redis.pipeline();
-      for (const { view, key } of requests) {
-        if (view.kind === 'batch') pipeline.getBuffer(batchViewKey(this.keyPrefix, view, key));
-        else pipeline.hgetall(aggregateStateKey(this.keyPrefix, view.plan, key));
+      for (const { kind, keys } of commands) {
+        if (kind === 'mget') pipeline.mgetBuffer(keys);
+        else if (kind === 'get') pipeline.getBuffer(keys[0]!);
+        else pipeline.hgetall(keys[0]!);
       }
-      results = await this.exec(pipeline);
+      replies = await this.exec(pipeline);
     }
-    return results.map((result) => {
-      if (Buffer.isBuffer(result)) return result;
-      if (result !== null && typeof result === 'object') return result as Record<string, string>;
-      return null;
+    const states = new Array<StoredState>(requests.length).fill(null);
+    commands.forEach(({ kind, slots }, index) => {
+      const reply = replies[index];
+      if (kind === 'mget') (reply as (Buffer | null)[]).forEach((row, i) => void (states[slots[i]!] = row));
+      else states[slots[0]!] = storedState(reply);
     });
+    return states;
   }
 
   private async exec(pipeline: ChainableCommander): Promise<unknown[]> {
@@ -218,6 +235,12 @@ export class RedisOnlineStore {
     }
     return spec;
   }
+}
+
+function storedState(reply: unknown): StoredState {
+  if (Buffer.isBuffer(reply)) return reply;
+  if (reply !== null && typeof reply === 'object') return reply as Record<string, string>;
+  return null;
 }
 
 function isConnectionError(error: unknown): boolean {
