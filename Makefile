@@ -138,6 +138,15 @@ validate-compose: ## docker-compose config for both files (installs docker-compo
 validate-k8s: ## Build the kustomize overlays and check every manifest against the Kubernetes schemas, offline
 	bash infra/k8s/validate.sh
 
+## --- trainer (training jobs, schedule, retraining webhook) ---------------------
+.PHONY: trainer train-models bench-training
+trainer: ## trainer (training jobs API, schedule, retraining webhook) on :8003
+	$(SERVICE_ENV) $(TSX) services/trainer/src/main.ts
+train-models: ## Train, evaluate and register the four models against the running stack (registry-server up); TASKS=fraud,churn
+	$(SERVICE_ENV) $(TSX) services/trainer/src/cli/train-models.ts $(if $(TASKS),--tasks $(TASKS)) $(if $(NO_MATERIALIZE),--no-materialize)
+bench-training: infra-up ## All four models from 1M simulated events, per step, beside LightGBM on the same snapshot (QUICK=1: 200k)
+	$(TSX) bench/training/bench.ts $(if $(QUICK),--quick)
+
 ## --- tests -----------------------------------------------------------------
 .PHONY: test test-unit test-int
 VITEST_ARGS ?=

@@ -1,0 +1,79 @@
+import { ONNX_INPUT, ONNX_PROBABILITIES } from '@payments-mlops/boosting';
+import * as ort from 'onnxruntime-node';
+
+/** An ONNX model in onnxruntime-node, as serving will run it. */
+export class OnnxScorer {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly numFeatures: number,
+  ) {}
+
+  static async load(bytes: Uint8Array, numFeatures: number): Promise<OnnxScorer> {
+    // One thread, as a serving process scores one request at a time.
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    return new OnnxScorer(session, numFeatures);
+  }
+
+  /** Probabilities, row-major `[rows, classes]`, of a row-major float32 matrix. */
+  async score(rows: Float32Array): Promise<Float32Array> {
+    const count = rows.length / this.numFeatures;
+    const output = await this.session.run({ [ONNX_INPUT]: new ort.Tensor('float32', rows, [count, this.numFeatures]) });
+    return output[ONNX_PROBABILITIES]!.data as Float32Array;
+  }
+
+  /** Columns → probabilities, in chunks so a large test set does not make one huge tensor. */
+  async scoreColumns(columns: readonly ArrayLike<number>[], rows: number, chunk = 50_000): Promise<Float32Array> {
+    const parts: Float32Array[] = [];
+    for (let start = 0; start < rows; start += chunk) {
+      const end = Math.min(rows, start + chunk);
+      parts.push(await this.score(rowMajor(columns, start, end)));
+    }
+    const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  }
+
+  /** p50 and p99 of one-row calls, over `calls` distinct rows, after a warm-up. */
+  async latency(columns: readonly ArrayLike<number>[], rows: number, calls = 300): Promise<{ p50Ms: number; p99Ms: number }> {
+    const samples: number[] = [];
+    for (let i = 0; i < calls + 20; i++) {
+      const row = i % rows;
+      const input = rowMajor(columns, row, row + 1);
+      const started = process.hrtime.bigint();
+      await this.score(input);
+      if (i >= 20) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    samples.sort((a, b) => a - b);
+    return { p50Ms: samples[Math.floor(samples.length * 0.5)]!, p99Ms: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))]! };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Rows [start, end) of columns as a row-major float32 matrix, ONNX's input layout. */
+export function rowMajor(columns: readonly ArrayLike<number>[], start: number, end: number): Float32Array {
+  const width = columns.length;
+  const out = new Float32Array((end - start) * width);
+  for (let f = 0; f < width; f++) {
+    const column = columns[f]!;
+    for (let row = start; row < end; row++) out[(row - start) * width + f] = column[row]!;
+  }
+  return out;
+}
+
+/** Largest absolute difference between two equally long probability arrays. */
+export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (!(d <= max)) max = d;
+  }
+  return max;
+}
