@@ -13,3 +13,4 @@ export { KafkaPredictionPublisher, type KafkaPredictionPublisherOptions } from '
 export { predictionColumns, type PredictionColumns } from './prediction-columns.js';
 export { estimatePerformance, estimatedAccuracy, estimatedRocAuc, type EstimatedPerformance } from './performance/cbpe.js';
 export { realizedPerformance, relativeDegradation } from './performance/realized.js';
+export { examplePrediction } from './prediction-fixtures.js';

@@ -1,0 +1,58 @@
+import { FAST_CONSUMER_CONFIG, test, uniqueName, waitFor } from '@payments-mlops/test-infra';
+import { KafkaPredictionPublisher, examplePrediction } from '@payments-mlops/monitoring';
+import type pg from 'pg';
+import { Registry } from 'prom-client';
+import { describe, expect } from 'vitest';
+import { MonitorMetrics } from '../monitor-metrics.js';
+import { PredictionLogStore } from '../stores/prediction-log-store.js';
+import { PredictionSinkConsumer } from './prediction-sink-consumer.js';
+
+const count = async (pool: pg.Pool): Promise<number> =>
+  Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM prediction_log')).rows[0]!.n);
+
+describe('PredictionSinkConsumer', () => {
+  test('writes what ml-serving publishes to the log, skips malformed messages, and after a restart writes re-published predictions once', async ({ kafka, pg }) => {
+    const now = Date.now();
+    const store = new PredictionLogStore(pg.pool, { retentionDays: 30 });
+    await store.migrate();
+    const registry = new Registry();
+    const metrics = new MonitorMetrics(registry);
+    const groupId = uniqueName('sink', '-');
+    const sink = () =>
+      new PredictionSinkConsumer({ kafka: kafka.kafka, topic: kafka.topic, groupId, store, metrics, consumerConfig: FAST_CONSUMER_CONFIG });
+
+    const publisher = new KafkaPredictionPublisher({ kafka: kafka.kafka, topic: kafka.topic, registry: new Registry() });
+    await publisher.start();
+    for (let i = 0; i < 500; i++) {
+      publisher.record(examplePrediction({ request_id: `req-${i}`, timestamp: new Date(now - i * 1_000).toISOString() }));
+    }
+    await publisher.drain();
+    const producer = kafka.kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: kafka.topic, messages: [{ value: 'not json' }, { value: JSON.stringify({ request_id: 'x' }) }] });
+    await producer.disconnect();
+
+    const first = sink();
+    await first.start();
+    await waitFor(async () => (await count(pg.pool)) === 500, { timeoutMs: 20_000, description: '500 logged predictions' });
+    await waitFor(async () => (await metrics.sinkPredictions.get()).values.some((v) => v.labels.outcome === 'invalid' && v.value === 2), {
+      timeoutMs: 5_000,
+      description: 'two invalid messages counted',
+    });
+    await first.stop();
+
+    // The same predictions again (a publisher retry) and new ones: the log keeps each once.
+    for (let i = 400; i < 600; i++) {
+      publisher.record(examplePrediction({ request_id: `req-${i}`, timestamp: new Date(now - i * 1_000).toISOString() }));
+    }
+    await publisher.close();
+    const second = sink();
+    await second.start();
+    await waitFor(async () => (await count(pg.pool)) === 600, { timeoutMs: 20_000, description: '600 logged predictions' });
+    await waitFor(async () => (await metrics.sinkLag.get()).values.every((v) => v.value === 0), { timeoutMs: 5_000, description: 'no lag' });
+    await second.stop();
+    const duplicates = (await metrics.sinkPredictions.get()).values.find((v) => v.labels.outcome === 'duplicate')?.value;
+    expect(duplicates).toBe(100);
+    expect(await count(pg.pool)).toBe(600);
+  });
+});

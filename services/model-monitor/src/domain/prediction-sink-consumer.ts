@@ -1,0 +1,75 @@
+import { PredictionLogRecord } from '@payments-mlops/contracts';
+import type { Logger } from '@payments-mlops/service-kit';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type { MonitorMetrics } from '../monitor-metrics.js';
+import type { PredictionLogStore } from '../stores/prediction-log-store.js';
+
+export interface PredictionSinkConsumerOptions {
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+  store: PredictionLogStore;
+  metrics: MonitorMetrics;
+  logger?: Logger;
+  consumerConfig?: Partial<ConsumerConfig>;
+}
+
+/** Rows per INSERT: one statement stays well under Postgres's parameter and packet limits. */
+const INSERT_CHUNK = 2_000;
+
+/**
+ * The prediction log's sink: reads `ml.predictions` and writes each batch to the partitioned
+ * log before committing its offsets, so a crash replays rather than loses (the log's key makes
+ * a replay a no-op). A message that is not a PredictionLogRecord is counted and skipped.
+ */
+export class PredictionSinkConsumer {
+  private readonly consumer: Consumer;
+
+  constructor(private readonly o: PredictionSinkConsumerOptions) {
+    this.consumer = o.kafka.consumer({ groupId: o.groupId, ...o.consumerConfig });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.o.topic, fromBeginning: true });
+    await this.consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.writeBatch(payload) });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private async writeBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const records: PredictionLogRecord[] = [];
+    let invalid = 0;
+    for (const message of batch.messages) {
+      const parsed = message.value ? PredictionLogRecord.safeParse(safeJson(message.value.toString())) : undefined;
+      if (parsed?.success) records.push(parsed.data);
+      else invalid++;
+    }
+    if (invalid > 0) {
+      this.o.metrics.sinkPredictions.inc({ outcome: 'invalid' }, invalid);
+      this.o.logger?.warn({ component: 'sink', partition: batch.partition, invalid }, 'skipped messages that are not prediction records');
+    }
+    for (let start = 0; start < records.length; start += INSERT_CHUNK) {
+      const result = await this.o.store.insert(records.slice(start, start + INSERT_CHUNK));
+      this.o.metrics.sinkPredictions.inc({ outcome: 'inserted' }, result.inserted);
+      if (result.duplicates > 0) this.o.metrics.sinkPredictions.inc({ outcome: 'duplicate' }, result.duplicates);
+      if (result.expired > 0) this.o.metrics.sinkPredictions.inc({ outcome: 'expired' }, result.expired);
+      await payload.heartbeat();
+    }
+    const last = batch.lastOffset();
+    payload.resolveOffset(last);
+    await payload.commitOffsetsIfNecessary();
+    this.o.metrics.sinkLag.set({ partition: String(batch.partition) }, Math.max(Number(batch.highWatermark) - Number(last) - 1, 0));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
