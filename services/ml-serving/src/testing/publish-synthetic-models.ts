@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MODEL_TASKS, type ModelTask } from '@payments-mlops/contracts';
+import { MODEL_CLASSES, MODEL_TASKS, type ModelTask } from '@payments-mlops/contracts';
 import { PostgresRegistryStore, RegistryCache } from '@payments-mlops/feature-store';
 import { registryClientFromEnv } from '@payments-mlops/registry-client';
 import pg from 'pg';
@@ -30,7 +30,8 @@ const catalog = await definitions.start();
 definitions.stop();
 if (catalog === undefined) throw new Error('no feature definitions: run make features-apply');
 const client = registryClientFromEnv();
-const options = { numTrees: Number(values.trees), numLeaves: Number(values.leaves), rows: Number(values.rows) };
+// --trees counts trees, so a multiclass model of K classes gets trees / K rounds (K trees each).
+const optionsFor = (task: ModelTask) => ({ numTrees: Math.ceil(Number(values.trees) / (MODEL_CLASSES[task].length === 2 ? 1 : MODEL_CLASSES[task].length)), numLeaves: Number(values.leaves), rows: Number(values.rows) });
 
 const published: Record<string, { version: string; signature: string }[]> = {};
 const record = async (task: ModelTask, version: string, signature: unknown) => {
@@ -43,11 +44,11 @@ const record = async (task: ModelTask, version: string, signature: unknown) => {
   (published[task] ??= []).push({ version, signature: file });
 };
 for (const task of MODEL_TASKS) {
-  const { version, signature } = await publishModel(client, catalog, task, { ...options, seed: 1 });
+  const { version, signature } = await publishModel(client, catalog, task, { ...optionsFor(task), seed: 1 });
   await record(task, version, signature);
 }
 for (let extra = 0; extra < Number(values['extra-fraud-versions']); extra++) {
-  const { version, signature } = await publishModel(client, catalog, 'fraud', { ...options, seed: 2 + extra, aliases: [] });
+  const { version, signature } = await publishModel(client, catalog, 'fraud', { ...optionsFor('fraud'), seed: 2 + extra, aliases: [] });
   await record('fraud', version, signature);
 }
 await pool.end();

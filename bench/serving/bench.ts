@@ -1,0 +1,144 @@
+/**
+ * make bench-serving: ml-serving's four endpoints with features from Redis and 200-tree models,
+ * at 2,000 requests/s and at the highest rate sustained with p99 under 50 ms; the anchor in the
+ * same run (the same fraud model and features behind FastAPI + onnxruntime + redis-py); and a
+ * model swap under load while `champion` moves three times. `--quick` for a short run.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { INFERENCE_EXAMPLES, ModelSignature } from '@payments-mlops/contracts';
+import { PostgresRegistryStore, RedisOnlineStore, RegistryCache, applyFeatureRepo } from '@payments-mlops/feature-store';
+import { RegistryClient, runArtifactPath } from '@payments-mlops/registry-client';
+import { migrateWarehouse } from '@payments-mlops/warehouse';
+import pg from 'pg';
+import { BenchSandbox, INFRA as infra } from './bench-infra.js';
+import { ensureWrk, highestRate, runLoad, type LoadResult } from './load.js';
+import { writeAnchorVectors, writeOnlineFeatures } from './online-data.js';
+import { REPO_ROOT, publishSyntheticModels, startAnchor, startService, type RunningProcess } from './processes.js';
+
+const quick = process.argv.includes('--quick');
+const IDS = quick ? 2_000 : 10_000;
+const FIXED_RATE = 2_000;
+const FIXED_SECONDS = quick ? 5 : 15;
+const STEP_SECONDS = quick ? 4 : 8;
+const LADDER = quick ? [2_000, 4_000, 6_000] : [2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 10_000, 12_000];
+const P99_BOUND_MS = 50;
+const TOKEN = 'bench-serving-registry-token';
+
+const { fraudScore, retryStrategy, churnPredict, recoveryRecommend } = INFERENCE_EXAMPLES;
+const ids = { payment_id: 'pay_@ID@', customer_id: 'cus_@ID@', merchant_id: 'mer_@ID@', card_id: 'card_@ID@' };
+const ENDPOINTS = [
+  { path: '/fraud/score', body: { ...fraudScore.request, ...ids, initiated_at: undefined } },
+  { path: '/retry/strategy', body: { ...retryStrategy.request, ...ids, attempt_number: 1, original_payment_id: undefined } },
+  { path: '/churn/predict', body: { ...churnPredict.request, customer_id: ids.customer_id, merchant_id: ids.merchant_id } },
+  { path: '/recovery/recommend', body: { ...recoveryRecommend.request, ...ids, original_payment_id: undefined } },
+] as const;
+
+const tag = `bench_serving_${process.pid}`;
+const sandbox = new BenchSandbox(tag);
+const { bucket, redis } = sandbox;
+const scratch = await mkdtemp(path.join(tmpdir(), 'bench-serving-'));
+const processes: RunningProcess[] = [];
+const log = (message: string) => process.stderr.write(`[bench-serving] ${message}\n`);
+
+try {
+  ensureWrk();
+  await sandbox.create();
+  const { databaseUrl } = sandbox;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  await migrateWarehouse(pool);
+  await applyFeatureRepo({ directory: path.join(REPO_ROOT, 'feature-repo'), pool, appliedBy: 'bench-serving', registrySchema: tag });
+  const definitions = new RegistryCache({ store: new PostgresRegistryStore({ pool, schema: tag }), project: 'payments_mlops' });
+  const catalog = (await definitions.start())!;
+  definitions.stop();
+
+  log('starting registry-server, training and registering 200-tree models');
+  const registry = await startService('registry-server', {
+    REGISTRY_DATABASE_URL: databaseUrl, S3_ENDPOINT_URL: infra.s3.endpoint, S3_REGION: infra.s3.region, AWS_ACCESS_KEY_ID: infra.s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: infra.s3.secretAccessKey, REGISTRY_ARTIFACT_BUCKET: bucket, REGISTRY_WRITE_TOKENS: TOKEN,
+  });
+  processes.push(registry);
+  const published = await publishSyntheticModels(
+    { MLFLOW_TRACKING_URI: registry.url, MLFLOW_TRACKING_TOKEN: TOKEN, WAREHOUSE_DATABASE_URL: databaseUrl, FEATURE_REGISTRY_SCHEMA: tag },
+    ['--trees', '200', '--extra-fraud-versions', '3', '--out', scratch],
+  );
+  const fraudVersions = published.fraud!;
+  const signature = ModelSignature.parse(JSON.parse(await readFile(fraudVersions[0]!.signature, 'utf8')));
+
+  log(`writing online features for ${IDS} customers, merchants and cards`);
+  const store = new RedisOnlineStore({ redis, keyPrefix: sandbox.keyPrefix });
+  await writeOnlineFeatures(store, catalog, IDS);
+  const layout = await writeAnchorVectors(store, catalog, signature, IDS, `${tag}:anchor:`);
+  const client = new RegistryClient({ baseUrl: registry.url, token: TOKEN });
+  const champion = (await client.findVersionByAlias('fraud-detector', 'champion'))!;
+  const onnxFile = path.join(scratch, 'fraud.onnx');
+  await writeFile(onnxFile, await buffer((await client.artifacts.download(runArtifactPath(champion.source ?? '', 'model.onnx'))).body));
+  await writeFile(path.join(scratch, 'layout.json'), JSON.stringify(layout));
+  await pool.end();
+
+  const serving = await startService('ml-serving', {
+    REDIS_URL: infra.redisUrl, WAREHOUSE_DATABASE_URL: databaseUrl, FEATURE_REGISTRY_SCHEMA: tag, MLFLOW_TRACKING_URI: registry.url, MLFLOW_TRACKING_TOKEN: TOKEN,
+    SERVING_ONLINE_KEY_PREFIX: sandbox.keyPrefix, SERVING_MODEL_POLL_MS: '250',
+  });
+  processes.push(serving);
+
+  const results: { name: string; fixed: LoadResult; best: LoadResult | undefined; steps: LoadResult[] }[] = [];
+  for (const endpoint of ENDPOINTS) {
+    const options = { url: `${serving.url}${endpoint.path}`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(endpoint.body) };
+    await runLoad({ ...options, seconds: 2, rate: 1_000 }); // warm-up: JIT, connections
+    log(`${endpoint.path}: ${FIXED_RATE} req/s for ${FIXED_SECONDS} s, then rising rates`);
+    const fixed = await runLoad({ ...options, rate: FIXED_RATE });
+    const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 64 }, LADDER, P99_BOUND_MS);
+    results.push({ name: `ml-serving ${endpoint.path}`, fixed, best, steps });
+  }
+
+  log('anchor: FastAPI + onnxruntime + redis-py on the same fraud model and features');
+  const anchor = await startAnchor({ ANCHOR_LAYOUT: path.join(scratch, 'layout.json'), ANCHOR_MODEL: onnxFile, REDIS_URL: infra.redisUrl });
+  processes.push(anchor);
+  {
+    const options = { url: `${anchor.url}/fraud/score`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) };
+    await runLoad({ ...options, seconds: 2, rate: 500 });
+    const fixed = await runLoad({ ...options, rate: FIXED_RATE });
+    const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 64 }, [500, 1_000, 1_500, ...LADDER], P99_BOUND_MS);
+    results.push({ name: 'anchor /fraud/score (FastAPI)', fixed, best, steps });
+  }
+  await anchor.stop();
+  processes.pop();
+
+  log('model swap under load: champion moves three times at 1,000 req/s');
+  const swapSeconds = quick ? 9 : 15;
+  const swapLoad = runLoad({ url: `${serving.url}/fraud/score`, rate: 1_000, seconds: swapSeconds, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) });
+  const moved: string[] = [];
+  for (const target of fraudVersions.slice(1)) {
+    await new Promise((resolve) => setTimeout(resolve, (swapSeconds * 1000) / 4));
+    await client.api.setRegisteredModelAlias({ name: 'fraud-detector', alias: 'champion', version: target.version });
+    moved.push(target.version);
+  }
+  const swap = await swapLoad;
+  const answered = (await (await fetch(`${serving.url}/fraud/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ENDPOINTS[0].body, customer_id: 'cus_0000001', merchant_id: 'mer_0000001', card_id: 'card_0000001', payment_id: 'pay_0000001' }) })).json()) as { model: { version: string } };
+  const metrics = await (await fetch(`${serving.url}/metrics`)).text();
+  const loads = /ml_serving_model_loads_total\{model="fraud-detector",alias="champion"\} (\d+)/.exec(metrics)?.[1];
+
+  const fixedServing = results[0]!.fixed;
+  const fixedAnchor = results.at(-1)!.fixed;
+  const row = (r: LoadResult | undefined) => (r === undefined ? 'none sustained' : `${r.rate} req/s: ${r.rps.toFixed(0)} answered/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, late ${r.late}`);
+  console.log(`\nbench-serving${quick ? ' (quick)' : ''}: ${IDS} entities per kind in Redis, 200-tree models (fraud/churn binary, retry/recovery 5 classes × 40 rounds), wrk on the same 2 cores`);
+  for (const result of results) {
+    console.log(`\n${result.name}`);
+    console.log(`  fixed    ${row(result.fixed)}${result.name.startsWith('ml-serving') ? `   [target p99 ≤ 2 ms: ${result.fixed.p99 <= 2 ? 'met' : 'not met'}]` : ''}`);
+    console.log(`  highest  ${row(result.best)}   [p99 < ${P99_BOUND_MS} ms, no errors, kept up]`);
+    console.log(`  steps    ${result.steps.map((step) => `${step.rate}:${step.p99.toFixed(1)}ms${step.errors ? `/${step.errors}err` : ''}`).join('  ')}`);
+  }
+  console.log(`\nanchor ratio at ${FIXED_RATE} req/s on /fraud/score: p99 ${fixedAnchor.p99.toFixed(2)} ms (FastAPI) / ${fixedServing.p99.toFixed(2)} ms (ml-serving) = ${(fixedAnchor.p99 / fixedServing.p99).toFixed(1)}×; p50 ${(fixedAnchor.p50 / fixedServing.p50).toFixed(1)}×`);
+  const bestServing = results[0]!.best?.rate ?? 0;
+  const bestAnchor = results.at(-1)!.best?.rate ?? 0;
+  console.log(`highest rate under ${P99_BOUND_MS} ms p99 on /fraud/score: ml-serving ${bestServing} req/s, FastAPI ${bestAnchor} req/s (${bestAnchor ? (bestServing / bestAnchor).toFixed(1) : '∞'}×)`);
+  console.log(`\nmodel swap under load: champion moved to ${moved.join(' → ')} during ${swap.requests} requests at ${swap.rps.toFixed(0)} req/s: ${swap.errors} failed, p99 ${swap.p99.toFixed(2)} ms, max ${swap.max.toFixed(1)} ms; champion loads ${loads ?? '?'}, answering version ${answered.model.version}`);
+  if (swap.errors > 0) process.exitCode = 1;
+} finally {
+  for (const running of processes.reverse()) await running.stop().catch(() => undefined);
+  await sandbox.drop();
+  await rm(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,85 @@
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ENTRY = {
+  'registry-server': `${REPO_ROOT}services/registry-server/src/main.ts`,
+  'ml-serving': `${REPO_ROOT}services/ml-serving/src/main.ts`,
+} as const;
+const PUBLISH_CLI = `${REPO_ROOT}services/ml-serving/src/testing/publish-synthetic-models.ts`;
+const ANCHOR_REQUIREMENTS = ['fastapi==0.115.6', 'uvicorn==0.34.0', 'uvloop==0.21.0', 'httptools==0.6.4', 'onnxruntime==1.20.1', 'redis==5.2.1', 'numpy==2.2.6'];
+
+export interface RunningProcess {
+  url: string;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function started(name: string, child: ChildProcess, url: string, timeoutMs = 120_000): Promise<RunningProcess> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    if (await fetch(`${url}/readyz`).then((response) => response.ok, () => false)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not become ready within ${timeoutMs / 1000} s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const exited = once(child, 'exit');
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A service of this repository as deployed: its own process (main.ts), on a free port. */
+export async function startService(name: keyof typeof ENTRY, env: Record<string, string>): Promise<RunningProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ENTRY[name]], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return started(name, child, `http://127.0.0.1:${port}`);
+}
+
+/** Registers synthetic models for every task (and extra fraud versions); returns what it printed. */
+export async function publishSyntheticModels(env: Record<string, string>, args: readonly string[]): Promise<Record<string, { version: string; signature: string }[]>> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=source', '--import', 'tsx', PUBLISH_CLI, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, { version: string; signature: string }[]>;
+}
+
+/** FastAPI + onnxruntime + redis-py from PyPI in a venv under the cache dir, one uvicorn worker. */
+export async function startAnchor(env: Record<string, string>): Promise<RunningProcess> {
+  const venv = spawnSync('bash', [`${REPO_ROOT}infra/local/python-venv.sh`, 'bench-serving', ...ANCHOR_REQUIREMENTS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (venv.status !== 0) throw new Error('could not create the anchor venv (infra/local/python-venv.sh)');
+  const port = await freePort();
+  const child = spawn(
+    `${venv.stdout.trim()}/bin/python`,
+    ['-m', 'uvicorn', 'app:app', '--app-dir', `${REPO_ROOT}bench/serving/anchor`, '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--loop', 'uvloop', '--http', 'httptools', '--log-level', 'warning', '--no-access-log'],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  return started('anchor', child, `http://127.0.0.1:${port}`);
+}
