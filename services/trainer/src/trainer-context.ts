@@ -87,6 +87,7 @@ export async function createTrainerContext(config: TrainerConfig, logger: Logger
     datasetBucket: config.TRAINER_DATASET_BUCKET,
     project: config.FEATURE_PROJECT,
     registry,
+    registryUrl: config.MLFLOW_TRACKING_URI,
     workDir: config.TRAINER_WORK_DIR,
     code: await codeVersion(),
   };

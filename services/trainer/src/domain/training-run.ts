@@ -28,6 +28,8 @@ export interface TrainerDeps {
   datasetBucket: string;
   project: string;
   registry: RegistryClient;
+  /** Where the registry is, for failure messages. */
+  registryUrl: string;
   /** Scratch space for artifacts before upload. */
   workDir: string;
   code: CodeVersion;
@@ -159,10 +161,10 @@ export async function runTraining(deps: TrainerDeps, request: RunRequest): Promi
         champion = { version: scores.version, ...championEvaluation.candidate };
       }
     } catch (error) {
+      if (isUnreachable(error)) throw registryUnreachable(deps, error);
+      if ((error as { errorCode?: string }).errorCode !== undefined) throw error;
       // A champion that cannot be scored on today's data cannot be beaten fairly: do not promote.
-      if ((error as { errorCode?: string }).errorCode === undefined && !(error instanceof Error && /fetch failed|ECONNREFUSED/.test(error.message))) {
-        championError = `the champion could not be scored on this test set: ${(error as Error).message}`;
-      } else throw error;
+      championError = `the champion could not be scored on this test set: ${(error as Error).message}`;
     }
     const decision = decidePromotion(
       { candidate: evaluation.candidate, ...(champion ? { champion } : {}), parityError, latencyP99Ms: latency.p99Ms },
@@ -198,7 +200,9 @@ export async function runTraining(deps: TrainerDeps, request: RunRequest): Promi
     );
 
     step('register', `logging the run and registering a version of ${name}`);
-    const experimentId = await experimentFor(deps.registry, `trainer/${request.task}`);
+    const experimentId = await experimentFor(deps.registry, `trainer/${request.task}`).catch((error: unknown) => {
+      throw isUnreachable(error) ? registryUnreachable(deps, error) : error;
+    });
     const run = await startRun(deps.registry, experimentId, `${request.task}-${trainedAt.toISOString()}`, trainedAt.getTime(), {
       'payments.task': request.task,
       'mlflow.user': 'trainer',
@@ -223,7 +227,7 @@ export async function runTraining(deps: TrainerDeps, request: RunRequest): Promi
       await endRun(deps.registry, run.runId, 'FINISHED', clock());
     } catch (error) {
       await failRun(deps.registry, run, clock());
-      throw error;
+      throw isUnreachable(error) ? registryUnreachable(deps, error) : error;
     }
     finish();
     return {
@@ -248,6 +252,18 @@ export async function runTraining(deps: TrainerDeps, request: RunRequest): Promi
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** fetch's own failure: nothing answered at the registry's address. */
+function isUnreachable(error: unknown): boolean {
+  return error instanceof TypeError && /fetch failed/.test(error.message);
+}
+
+function registryUnreachable(deps: TrainerDeps, error: unknown): TrainingFailure {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return new TrainingFailure(
+    `the model registry at ${deps.registryUrl} is unreachable (${cause?.code ?? cause?.message ?? 'fetch failed'}): no version was registered and champion did not move`,
+  );
 }
 
 async function ensureDir(directory: string): Promise<string> {
