@@ -150,4 +150,23 @@ describe('model-monitor API', () => {
       await registry.stop();
     }
   });
+
+  test('answers 503 naming the registry when it cannot be reached', async ({ pg }) => {
+    const store = new PredictionLogStore(pg.pool, { retentionDays: 90 });
+    await store.migrate();
+    const metrics = createMetrics('model-monitor', { defaultMetrics: false });
+    const monitor = new ModelMonitor({
+      store,
+      pool: pg.pool,
+      // Port 9 (discard) has no registry on this machine.
+      catalog: new RegistryModelCatalog(new RegistryClient({ baseUrl: 'http://127.0.0.1:9', readRetries: 0 })),
+      metrics: new MonitorMetrics(metrics.registry, metrics.prefix),
+      settings: { windowMinutes: 60, maxWindowRows: 1_000, thresholds: { distance: 0.1, pValue: 0.05, smallReferenceRows: 1_000 }, driftShare: 0.5, performanceWindowDays: 30, fraudMaturityDays: 14, churnHorizonDays: 30 },
+    });
+    const app = await buildApp({ logger: createLogger({ service: 'model-monitor', level: 'silent' }), metrics, pool: pg.pool, monitor });
+    const response = await app.inject({ method: 'GET', url: '/models/fraud-detector/versions/1/drift' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json<{ code: string; message: string }>()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('registry') });
+    await app.close();
+  });
 });

@@ -1,5 +1,6 @@
-import { MODEL_ARTIFACTS, ReferenceProfile, ServiceError } from '@payments-mlops/contracts';
+import { MODEL_ARTIFACTS, REFERENCE_PROFILE_FORMAT, ReferenceProfile, ServiceError } from '@payments-mlops/contracts';
 import { runArtifactPath, type RegistryClient } from '@payments-mlops/registry-client';
+import { safeJson } from './safe-json.js';
 
 /** What the monitor needs of a registered version: its reference profile and test metrics. */
 export interface ModelVersionInfo {
@@ -47,6 +48,16 @@ export class RegistryModelCatalog implements ModelVersionCatalog {
   }
 
   private async load(model: string, version: string): Promise<ModelVersionInfo> {
+    try {
+      return await this.read(model, version);
+    } catch (error) {
+      if (error instanceof ServiceError) throw error;
+      // The registry is down or answered oddly: the monitor cannot work without it, for now.
+      throw new ServiceError('SERVICE_UNAVAILABLE', `could not read model ${model} version ${version} from the registry: ${(error as Error).message}`);
+    }
+  }
+
+  private async read(model: string, version: string): Promise<ModelVersionInfo> {
     let runId: string | undefined;
     try {
       runId = (await this.registry.api.getModelVersion({ name: model, version })).model_version.run_id;
@@ -70,6 +81,10 @@ export class RegistryModelCatalog implements ModelVersionCatalog {
       }
       throw error;
     }
-    return { profile: ReferenceProfile.parse(JSON.parse(text)), testMetrics };
+    const profile = ReferenceProfile.safeParse(safeJson(text));
+    if (!profile.success) {
+      throw new ServiceError('INTERNAL', `the reference profile of ${model} version ${version} is not a ${REFERENCE_PROFILE_FORMAT} document`);
+    }
+    return { profile: profile.data, testMetrics };
   }
 }

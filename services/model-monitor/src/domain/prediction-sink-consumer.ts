@@ -3,6 +3,7 @@ import type { Logger } from '@payments-mlops/service-kit';
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { MonitorMetrics } from '../monitor-metrics.js';
 import type { PredictionLogStore } from '../stores/prediction-log-store.js';
+import { safeJson } from './safe-json.js';
 
 export interface PredictionSinkConsumerOptions {
   kafka: Kafka;
@@ -63,13 +64,5 @@ export class PredictionSinkConsumer {
     payload.resolveOffset(last);
     await payload.commitOffsetsIfNecessary();
     this.o.metrics.sinkLag.set({ partition: String(batch.partition) }, Math.max(Number(batch.highWatermark) - Number(last) - 1, 0));
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
