@@ -86,6 +86,11 @@ export const MlServingConfig = BaseServiceConfig.extend({
   RETRY_MAX_ATTEMPTS: envInteger({ min: 1, max: 50 }).default(8),
   /** The shortest delay before a retry is submitted. */
   RETRY_MIN_DELAY_SECONDS: envInteger({ min: 0, max: 86_400 }).default(60),
+  /**
+   * Reason codes by exact path-dependent TreeSHAP (`treeshap`, milliseconds per request on 200
+   * deep trees) or by decision-path attribution (`path`, microseconds; additive, not Shapley).
+   */
+  SERVING_REASONS: z.enum(['treeshap', 'path']).default('treeshap'),
   /** Cost of each recovery action in minor units, overriding the defaults. */
   RECOVERY_ACTION_COSTS_CENTS: actionCosts,
 }).check((context) => {

@@ -10,6 +10,7 @@ export function policiesFromConfig(config: MlServingConfig): MlServingDeps['poli
     churn: { medium: config.CHURN_MEDIUM_THRESHOLD, high: config.CHURN_HIGH_THRESHOLD, horizonDays: config.CHURN_HORIZON_DAYS },
     retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, minDelaySeconds: config.RETRY_MIN_DELAY_SECONDS },
     recoveryCosts: { ...DEFAULT_ACTION_COSTS_CENTS, ...config.RECOVERY_ACTION_COSTS_CENTS },
+    reasons: config.SERVING_REASONS,
     split: Object.fromEntries(
       MODEL_TASKS.map((task) => [task, { challengerWeight: config.SERVING_CHALLENGER_WEIGHTS[task], shadow: config.SERVING_SHADOW_TASKS.has(task) }]),
     ) as MlServingDeps['policies']['split'],

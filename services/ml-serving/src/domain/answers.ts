@@ -18,7 +18,7 @@ import { argmax } from '../models/serving-model.js';
 import { rankRecoveryActions, clampProbability } from './recovery-ranking.js';
 import { applyRetryGuardrails, type RetryPolicy } from './retry-guardrails.js';
 import { riskLevelOf, type RiskBands } from './risk-level.js';
-import { reasonsFor, type Scored } from './scorer.js';
+import { reasonsFor, type ReasonMethod, type Scored } from './scorer.js';
 
 /*
  * The four answers, each built from one scored request and the configured decision rules. The
@@ -30,6 +30,7 @@ export interface DecisionPolicy {
   churn: RiskBands & { horizonDays: number };
   retry: RetryPolicy;
   recoveryCosts: Readonly<Record<RecoveryAction, number>>;
+  reasons: ReasonMethod;
 }
 
 export interface CommonFields {
@@ -57,7 +58,7 @@ export function fraudAnswer(request: FraudScoreRequest, scored: Scored, policy: 
       risk_level: riskLevelOf(score, { medium: thresholds.review, high: thresholds.decline }),
       decision,
       thresholds,
-      reasons: reasonsFor(scored, 0),
+      reasons: reasonsFor(scored, 0, policy.reasons),
     },
     decision,
   };
@@ -80,7 +81,7 @@ export function retryAnswer(request: RetryStrategyRequest, scored: Scored, polic
       model_strategy: modelStrategy,
       guardrail: decided.guardrail,
       probabilities,
-      reasons: reasonsFor(scored, modelIndex),
+      reasons: reasonsFor(scored, modelIndex, policy.reasons),
     },
     decision: decided.strategy,
   };
@@ -96,7 +97,7 @@ export function churnAnswer(request: ChurnPredictRequest, scored: Scored, policy
       churn_score: score,
       risk_level: riskLevel,
       horizon_days: policy.churn.horizonDays,
-      reasons: reasonsFor(scored, 0),
+      reasons: reasonsFor(scored, 0, policy.reasons),
     },
     decision: riskLevel,
   };
@@ -112,7 +113,7 @@ export function recoveryAnswer(request: RecoveryRecommendRequest, scored: Scored
       expected_value_cents: best.expected_value_cents,
       currency: request.currency,
       ranked_actions: ranked,
-      reasons: reasonsFor(scored, RECOVERY_ACTIONS.indexOf(best.action)),
+      reasons: reasonsFor(scored, RECOVERY_ACTIONS.indexOf(best.action), policy.reasons),
     },
     decision: best.action,
   };

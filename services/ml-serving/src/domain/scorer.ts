@@ -6,6 +6,7 @@ import type { ServingFeatures } from '../features/serving-features.js';
 import type { ModelSlots } from '../models/model-slots.js';
 import { predictRow, type ServingModel } from '../models/serving-model.js';
 import type { ServingMetrics } from '../serving-metrics.js';
+import { pathContributions, topContributions } from './path-attribution.js';
 import type { LoggedValue } from './prediction-sink.js';
 import { routeRequest, type SplitPolicy } from './traffic-split.js';
 
@@ -109,11 +110,17 @@ export class Scorer {
   }
 }
 
-/** The top reasons for a class (TreeSHAP over the version's JSON trees), named and valued as the model saw them. */
-export function reasonsFor(scored: Scored, classIndex: number): ReasonCode[] {
-  const { reasons } = explain(scored.model.trees, scored.row, { topK: REASON_COUNT, classIndex });
+/** How reason codes are computed: exact path-dependent TreeSHAP, or decision-path attribution (microseconds). */
+export type ReasonMethod = 'treeshap' | 'path';
+
+/** The top reasons for a class over the version's JSON trees, named and valued as the model saw them. */
+export function reasonsFor(scored: Scored, classIndex: number, method: ReasonMethod): ReasonCode[] {
+  const reasons =
+    method === 'treeshap'
+      ? explain(scored.model.trees, scored.row, { topK: REASON_COUNT, classIndex }).reasons
+      : topContributions(pathContributions(scored.model.trees, scored.row, classIndex), REASON_COUNT);
   return reasons.map((reason) => {
-    const name = scored.model.signature.inputs[reason.feature]?.name ?? reason.name;
+    const name = scored.model.signature.inputs[reason.feature]!.name;
     return { feature: name, value: featureValue(scored.columns, name), contribution: reason.contribution };
   });
 }
