@@ -2,11 +2,11 @@ import { ServiceError, type MaterializedView } from '@payments-mlops/contracts';
 import type pg from 'pg';
 import type { AggregationPlan } from '../aggregation/plan.js';
 import type { BatchViewInfo, FeatureCatalog, StoredViewInfo, StreamViewInfo } from '../definitions/catalog.js';
-import { copyOut } from '../offline/copy-text.js';
+import { copyOut, copyOutLines } from '../offline/copy-text.js';
 import { epochMs } from '../aggregation/sql.js';
 import { batchFeatureSelect, sourceRelation } from '../offline/view-queries.js';
-import type { EncodedBatchRow, RedisOnlineStore, StreamEvent } from '../online/online-store.js';
-import { encodeTextRow } from '../online/value-codec.js';
+import type { RedisOnlineStore, StreamEvent } from '../online/online-store.js';
+import { encodeCopyLines, type EncodedCopyRow } from '../online/value-codec.js';
 import type { PostgresRegistryStore } from '../registry/registry-store.js';
 import { rowValue } from './row-values.js';
 
@@ -17,9 +17,11 @@ export interface MaterializeOptions {
   catalog: FeatureCatalog;
   /** Views to materialize; every online batch and stream view when omitted. */
   views?: readonly string[];
-  /** Rows per Redis pipeline, and pipelines in flight. */
+  /** Rows per Redis pipeline (stream replays), and pipelines in flight. */
   batchRows?: number;
   inFlight?: number;
+  /** Connections a batch view is read over, each a disjoint share of the entities (default 2). */
+  partitions?: number;
   clock?: () => number;
 }
 
@@ -103,29 +105,37 @@ async function materializeBatchView(options: MaterializeOptions, view: BatchView
   const key = `s.${view.entity.join_key}`;
   const ts = `s.${view.source.timestamp_field}`;
   const columns = view.features.map((field) => batchFeatureSelect(view, field));
-  const query = `SELECT DISTINCT ON (${key}) ${key}, ${epochMs(ts)}, ${columns.join(', ')}
-    FROM ${sourceRelation(view)} s WHERE ${key} IS NOT NULL AND ${timeRange(ts, startMs, endMs)} ORDER BY ${key}, ${ts} DESC`;
+  const partitions = Math.max(1, options.partitions ?? 2);
+  // Each partition is a disjoint set of entities (by key hash), so each keeps its own DISTINCT ON.
+  const query = (partition: number) => `SELECT DISTINCT ON (${key}) ${key}, ${epochMs(ts)}, ${columns.join(', ')}
+    FROM ${sourceRelation(view)} s WHERE ${key} IS NOT NULL AND ${timeRange(ts, startMs, endMs)}
+    ${partitions > 1 ? `AND (hashtext(${key}) & 2147483647) % ${partitions} = ${partition}` : ''} ORDER BY ${key}, ${ts} DESC`;
 
   const createdMs = clock();
   let rows = 0;
-  const written = await pipelined(options, async function* () {
-    const client = await pool.connect();
-    try {
-      // DISTINCT ON sorts the range by entity: in memory, not through temporary files.
-      await client.query(`SET work_mem = '256MB'`);
-      for await (const batch of copyOut(client, query, options.batchRows ?? 500)) {
-        rows += batch.length;
-        // Encoded straight from the COPY text: no intermediate values to collect, a million times.
-        yield batch.map((values): EncodedBatchRow => {
-          const eventMs = Number(values[1]);
-          return { key: values[0]!, eventMs, createdMs, encoded: encodeTextRow(view.features, values, 2, eventMs, createdMs) };
-        });
-      }
-    } finally {
-      await client.query('RESET work_mem').catch(() => undefined);
-      client.release();
-    }
-  }, (batch) => store.writeBatchRows(view, batch));
+  const perPartition = { ...options, inFlight: Math.max(1, Math.ceil((options.inFlight ?? 8) / partitions)) };
+  const written = await Promise.all(
+    Array.from({ length: partitions }, (_, partition) =>
+      pipelined(perPartition, async function* () {
+        const client = await pool.connect();
+        try {
+          // DISTINCT ON sorts the range by entity: in memory, not through temporary files.
+          await client.query(`SET work_mem = '256MB'`);
+          // Postgres turns 52 columns into text about as fast as this process encodes them: two
+          // partitions on two connections keep both busy at once.
+          for await (const lines of copyOutLines(client, query(partition))) {
+            const batch: EncodedCopyRow[] = [];
+            encodeCopyLines(view.features, lines, createdMs, batch);
+            rows += batch.length;
+            yield batch;
+          }
+        } finally {
+          await client.query('RESET work_mem').catch(() => undefined);
+          client.release();
+        }
+      }, (batch) => store.writeBatchRows(view, batch)),
+    ),
+  ).then((counts) => counts.reduce((total, count) => total + count, 0));
   await options.registry.recordMaterialization({
     project: options.catalog.repo.config.project, featureView: view.name, layout: view.fingerprint, startMs, endMs, rows, written,
   });

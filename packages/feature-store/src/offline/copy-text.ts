@@ -38,6 +38,35 @@ export async function* copyOut(client: pg.PoolClient, query: string, batchRows =
   if (batch.length > 0) yield batch;
 }
 
+/**
+ * Streams the COPY text of `query` as buffers of whole lines (each at least `minBytes` but the
+ * last), for readers that parse the bytes themselves instead of making a string per field.
+ */
+export async function* copyOutLines(client: pg.PoolClient, query: string, minBytes = 128 * 1024): AsyncGenerator<Buffer> {
+  const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
+  let carry: Buffer | null = null;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const data: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
+    const last = data.lastIndexOf(10 /* \n */);
+    if (last === -1) {
+      carry = data;
+      continue;
+    }
+    pending.push(data.subarray(0, last + 1));
+    pendingBytes += last + 1;
+    carry = last + 1 < data.length ? data.subarray(last + 1) : null;
+    if (pendingBytes >= minBytes) {
+      yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+    }
+  }
+  if (carry !== null) pending.push(carry);
+  if (pending.length > 0) yield Buffer.concat(pending);
+}
+
 function parseLine(text: string, start: number, end: number): TextRow {
   const fields: TextRow = [];
   let fieldStart = start;
@@ -52,7 +81,8 @@ function parseLine(text: string, start: number, end: number): TextRow {
 
 const ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
-function decodeField(raw: string): string | null {
+/** One field of COPY text: null for `\N`, escapes undone. */
+export function decodeField(raw: string): string | null {
   if (raw === '\\N') return null;
   if (!raw.includes('\\')) return raw;
   return raw.replace(/\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))/g, (_match, octal?: string, hex?: string, escaped?: string) => {

@@ -94,23 +94,26 @@ export class RedisOnlineStore {
    */
   async writeBatchRows(view: BatchViewInfo, rows: readonly (BatchRow | EncodedBatchRow)[], nowMs = this.clock()): Promise<number> {
     const pipeline = this.redis.pipeline() as ChainableCommander & ScriptCommands;
+    const keepMs = 2 * view.ttlMs;
     // On one node, rows go a hundred per script call; on a cluster, one per call (one slot each).
     const perCall = this.redis.isCluster ? 1 : 100;
     let keys: string[] = [];
-    let args: (string | Buffer)[] = [];
+    let args: (Buffer | string)[] = [];
+    let single: { eventMs: number; createdMs: number } | undefined;
     const flush = (): void => {
-      if (keys.length === 1) pipeline.fsWriteIfNewer(keys[0]!, args[0] as Buffer, args[1] as string, args[2] as string, args[3] as string);
-      else if (keys.length > 1) pipeline.fsWriteManyIfNewer(keys.length, ...keys, ...args);
+      if (keys.length === 1 && single !== undefined) {
+        pipeline.fsWriteIfNewer(keys[0]!, args[0] as Buffer, String(single.eventMs), String(single.createdMs), args[1] as string);
+      } else if (keys.length > 0) pipeline.fsWriteManyIfNewer(keys.length, ...keys, ...args);
       keys = [];
       args = [];
     };
     let queued = 0;
     for (const row of rows) {
-      const expireAtMs = row.eventMs + 2 * view.ttlMs;
+      const expireAtMs = row.eventMs + keepMs;
       if (expireAtMs <= nowMs) continue;
-      const value = 'encoded' in row ? row.encoded : encodeFeatureRow(view.features, row.values, row.eventMs, row.createdMs);
       keys.push(batchViewKey(this.keyPrefix, view, row.key));
-      args.push(value, String(row.eventMs), String(row.createdMs), String(expireAtMs));
+      args.push('encoded' in row ? row.encoded : encodeFeatureRow(view.features, row.values, row.eventMs, row.createdMs), String(expireAtMs));
+      single = row;
       queued++;
       if (keys.length === perCall) flush();
     }

@@ -25,23 +25,24 @@ return 1
 /**
  * WRITE_IF_NEWER for many keys in one call, for bulk materialization on a single Redis node (a
  * script may only touch keys of one slot on a cluster, where the one-key script is used instead).
- * KEYS: the values' keys. ARGV: per key, encoded value, event time, created time, expire-at.
+ * KEYS: the values' keys. ARGV: per key, its encoded value and expire-at ms. The event and
+ * created times are read from the value's own header, so each row costs two arguments, not four
+ * (the expire-at comes ready-made: formatting a number in Lua costs more than the SET itself).
  * Returns how many were written.
  */
 export const WRITE_MANY_IF_NEWER = `
 local written = 0
 for k = 1, #KEYS do
-  local base = 4 * (k - 1)
+  local value = ARGV[2 * k - 1]
   local write = true
   local stored = redis.call('GETRANGE', KEYS[k], 0, 16)
   if #stored == 17 then
+    local event = struct.unpack('<d', value, 2)
     local storedEvent = struct.unpack('<d', stored, 2)
-    local storedCreated = struct.unpack('<d', stored, 10)
-    local event = tonumber(ARGV[base + 2])
-    write = not (event < storedEvent or (event == storedEvent and tonumber(ARGV[base + 3]) < storedCreated))
+    write = not (event < storedEvent or (event == storedEvent and struct.unpack('<d', value, 10) < struct.unpack('<d', stored, 10)))
   end
   if write then
-    redis.call('SET', KEYS[k], ARGV[base + 1], 'PXAT', ARGV[base + 4])
+    redis.call('SET', KEYS[k], value, 'PXAT', ARGV[2 * k])
     written = written + 1
   end
 end

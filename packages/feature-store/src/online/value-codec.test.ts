@@ -1,6 +1,13 @@
 import type { FeatureField, FeatureValue } from '@payments-mlops/contracts';
 import { describe, expect, it } from 'vitest';
-import { FeatureValueError, decodeFeatureRow, encodeFeatureRow, encodeTextRow } from './value-codec.js';
+import { FeatureValueError, decodeFeatureRow, encodeCopyLines, encodeFeatureRow, type EncodedCopyRow } from './value-codec.js';
+
+/** Rows of COPY text (`key \t event ms \t features…`), encoded. */
+function encodeCopy(fields: FeatureField[], lines: string[], createdMs: number): EncodedCopyRow[] {
+  const out: EncodedCopyRow[] = [];
+  encodeCopyLines(fields, Buffer.from(lines.map((line) => `${line}\n`).join('')), createdMs, out);
+  return out;
+}
 
 const FIELDS: FeatureField[] = [
   { name: 'payments', dtype: 'Int64' },
@@ -35,8 +42,33 @@ describe('feature row encoding', () => {
   });
 
   it('encodes COPY text exactly as the values themselves', () => {
-    const text = ['42', '12000000000', '0.30000000000000004', 'insufficient_funds', 'f', '["dev_a","dëv_b"]', '1770000000123', null];
-    expect(encodeTextRow(FIELDS, ['key', 'time', ...text], 2, 5, 6)).toEqual(encodeFeatureRow(FIELDS, VALUES, 5, 6));
+    const text = ['42', '12000000000', '0.30000000000000004', 'insufficient_funds', 'f', '["dev_a","dëv_b"]', '1770000000123', '\\N'];
+    expect(encodeCopy(FIELDS, [['cus_1', '5', ...text].join('\t')], 6)).toEqual([{ key: 'cus_1', eventMs: 5, createdMs: 6, encoded: encodeFeatureRow(FIELDS, VALUES, 5, 6) }]);
+  });
+
+  it('encodes many lines, escapes, negative and long numbers, and rows wider than its scratch buffer', () => {
+    const fields: FeatureField[] = [
+      { name: 'n', dtype: 'Int64' }, { name: 'x', dtype: 'Float64' }, { name: 's', dtype: 'String' }, { name: 'b', dtype: 'Bool' }, { name: 'big', dtype: 'Int64' },
+    ];
+    // COPY escapes a backslash as \\ and a tab as \t.
+    expect(encodeCopy(fields, ['k\\\\1\t-7\t-12\t1e+300\ttab\\there\\\\\tt\t9007199254740991', 'k2\t8\t-0\t-3.5\t\\N\tf\t1234567890123456'], 1)).toEqual([
+      { key: 'k\\1', eventMs: -7, createdMs: 1, encoded: encodeFeatureRow(fields, [-12, 1e300, 'tab\there\\', true, 9007199254740991], -7, 1) },
+      { key: 'k2', eventMs: 8, createdMs: 1, encoded: encodeFeatureRow(fields, [-0, -3.5, null, false, 1234567890123456], 8, 1) },
+    ]);
+    const wide: FeatureField[] = Array.from({ length: 40 }, (_, i) => ({ name: `s${i}`, dtype: 'String' }));
+    const long = wide.map((_, i) => `ünï-${i}-`.repeat(400));
+    const short = long.map((t) => t.slice(0, 5));
+    expect(encodeCopy(wide, [['w', '3', ...long].join('\t'), ['v', '4', ...short].join('\t')], 2)).toEqual([
+      { key: 'w', eventMs: 3, createdMs: 2, encoded: encodeFeatureRow(wide, long, 3, 2) },
+      { key: 'v', eventMs: 4, createdMs: 2, encoded: encodeFeatureRow(wide, short, 4, 2) },
+    ]);
+  });
+
+  it('names the feature whose COPY text does not fit its type', () => {
+    expect(() => encodeCopy(FIELDS.slice(0, 1), ['k\t1\t1.5'], 1)).toThrow(new FeatureValueError('payments', 'must be an integer (Int64), got 1.5'));
+    expect(() => encodeCopy(FIELDS.slice(0, 1), ['k\t1\t12345678901234567890'], 1)).toThrow(FeatureValueError);
+    expect(() => encodeCopy(FIELDS.slice(2, 3), ['k\t1\tNaN'], 1)).toThrow(FeatureValueError);
+    expect(() => encodeCopy([{ name: 'code', dtype: 'String' }], [`k\t1\t${'x'.repeat(70_000)}`], 1)).toThrow(new FeatureValueError('code', 'is longer than 65535 bytes'));
   });
 
   it('names the feature whose value does not fit its type', () => {
