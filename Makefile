@@ -158,7 +158,7 @@ test-int: infra-up browser ## Integration tests only (real Redis, PostgreSQL, Ka
 	pnpm test:int $(VITEST_ARGS)
 
 ## --- monitoring (prediction log, drift, performance, alert rules) ------------
-.PHONY: monitor test-alert-rules bench-drift
+.PHONY: monitor test-alert-rules bench-drift bench-prediction-log
 monitor: infra-up ## The model monitor on :8004: prediction-log sink, drift and performance API, gauges
 	$(SERVICE_ENV) $(TSX) services/model-monitor/src/main.ts
 test-alert-rules: ## promtool check and unit-test the Prometheus alert rules (installs promtool if missing)
@@ -168,3 +168,5 @@ test-alert-rules: ## promtool check and unit-test the Prometheus alert rules (in
 bench-drift: ## Drift over 100,000 predictions × 30 features vs the 1 s target, beside Evidently (QUICK=1: fewer runs)
 	EVIDENTLY_PYTHON="$$(bash infra/local/python-venv.sh evidently 'evidently==0.7.23' 'pandas==2.2.3')/bin/python" \
 		$(TSX) bench/drift/bench.ts $(if $(QUICK),--quick)
+bench-prediction-log: infra-up ## The prediction-log publisher: record() cost per prediction, predictions/s to Kafka (QUICK=1)
+	$(TSX) bench/prediction-log/bench.ts $(if $(QUICK),--quick)
