@@ -102,3 +102,29 @@ export function stringColumn(columns: ColumnsByName, name: string): readonly (st
 export function knownBy(labelTimeMs: number, asOfMs: number): boolean {
   return Number.isFinite(labelTimeMs) && labelTimeMs <= asOfMs;
 }
+
+/**
+ * Labels of a policy task from its logged decisions: the action taken (an index of `classes`),
+ * whether it worked (known at asOf, else the row is left out), and the class a row teaches
+ * (`teach`, NaN when it teaches none); rows are stratified by decline type.
+ */
+export function loggedPolicyLabels(
+  columns: ColumnsByName,
+  asOfMs: number,
+  spec: { classes: readonly string[]; action: string; succeeded: string; outcomeAt: string; teach: (row: number, action: number, succeeded: boolean) => number },
+): RowLabels {
+  const taken = stringColumn(columns, spec.action);
+  const succeeded = numericColumn(columns, spec.succeeded);
+  const outcomeAt = numericColumn(columns, spec.outcomeAt);
+  const rows = taken.length;
+  const target = new Float64Array(rows).fill(Number.NaN);
+  const action = new Int32Array(rows).fill(-1);
+  const outcome = new Float64Array(rows).fill(Number.NaN);
+  for (let row = 0; row < rows; row++) {
+    if (!knownBy(outcomeAt[row]!, asOfMs)) continue;
+    action[row] = spec.classes.indexOf(taken[row] ?? '');
+    outcome[row] = succeeded[row]!;
+    target[row] = spec.teach(row, action[row]!, succeeded[row] === 1);
+  }
+  return { target, action, outcome, stratum: stringColumn(columns, 'decline_type').map((type) => type ?? 'none') };
+}

@@ -1,5 +1,5 @@
 import { HARD_DECLINE_CODES, MODEL_CLASSES } from '@payments-mlops/contracts';
-import { knownBy, numericColumn, AFTER_PAYMENT_ROW_COLUMNS, sqlTime, stringColumn, type ColumnsByName, type ModelPipeline, type TrainingWindow } from './pipeline.js';
+import { AFTER_PAYMENT_ROW_COLUMNS, loggedPolicyLabels, sqlTime, stringColumn, type ColumnsByName, type ModelPipeline, type TrainingWindow } from './pipeline.js';
 
 const ACTIONS: readonly string[] = MODEL_CLASSES.recovery;
 const HARD: ReadonlySet<string> = new Set(HARD_DECLINE_CODES);
@@ -16,22 +16,14 @@ export const recoveryPipeline: ModelPipeline = {
     `SELECT ${AFTER_PAYMENT_ROW_COLUMNS}, p.recovery_action, p.recovered, p.recovery_outcome_at ` +
     `FROM fct_payments p WHERE p.status = 'failed' AND p.recovery_action IS NOT NULL ` +
     `AND p.occurred_at >= ${sqlTime(startMs)} AND p.occurred_at < ${sqlTime(endMs)}`,
-  labels: (columns, { asOfMs }) => {
-    const taken = stringColumn(columns, 'recovery_action');
-    const recovered = numericColumn(columns, 'recovered');
-    const outcomeAt = numericColumn(columns, 'recovery_outcome_at');
-    const rows = taken.length;
-    const target = new Float64Array(rows).fill(Number.NaN);
-    const action = new Int32Array(rows).fill(-1);
-    const outcome = new Float64Array(rows).fill(Number.NaN);
-    for (let row = 0; row < rows; row++) {
-      if (!knownBy(outcomeAt[row]!, asOfMs)) continue;
-      action[row] = ACTIONS.indexOf(taken[row] ?? '');
-      outcome[row] = recovered[row]!;
-      if (recovered[row] === 1) target[row] = action[row]!;
-    }
-    return { target, action, outcome, stratum: stringColumn(columns, 'decline_type').map((type) => type ?? 'none') };
-  },
+  labels: (columns, { asOfMs }) =>
+    loggedPolicyLabels(columns, asOfMs, {
+      classes: ACTIONS,
+      action: 'recovery_action',
+      succeeded: 'recovered',
+      outcomeAt: 'recovery_outcome_at',
+      teach: (_row, action, recovered) => (recovered ? action : Number.NaN),
+    }),
   baseline: recoveryRule,
 };
 

@@ -1,5 +1,5 @@
 import { MODEL_CLASSES } from '@payments-mlops/contracts';
-import { knownBy, numericColumn, PAYMENT_ROW_COLUMNS, sqlTime, stringColumn, type ColumnsByName, type ModelPipeline, type TrainingWindow } from './pipeline.js';
+import { loggedPolicyLabels, PAYMENT_ROW_COLUMNS, sqlTime, stringColumn, type ColumnsByName, type ModelPipeline, type TrainingWindow } from './pipeline.js';
 
 const STRATEGIES: readonly string[] = MODEL_CLASSES.retry;
 export const DO_NOT_RETRY = STRATEGIES.indexOf('do_not_retry');
@@ -21,22 +21,14 @@ export const retryPipeline: ModelPipeline = {
     `FROM fct_payments p WHERE p.status = 'failed' AND p.retry_outcome_strategy IS NOT NULL ` +
     `AND p.occurred_at >= ${sqlTime(startMs)} AND p.occurred_at < ${sqlTime(endMs)}`,
   labels: (columns, { asOfMs }) => {
-    const strategy = stringColumn(columns, 'retry_outcome_strategy');
-    const succeeded = numericColumn(columns, 'retry_succeeded');
-    const outcomeAt = numericColumn(columns, 'retry_outcome_at');
     const declineType = stringColumn(columns, 'decline_type');
-    const rows = strategy.length;
-    const target = new Float64Array(rows).fill(Number.NaN);
-    const action = new Int32Array(rows).fill(-1);
-    const outcome = new Float64Array(rows).fill(Number.NaN);
-    for (let row = 0; row < rows; row++) {
-      if (!knownBy(outcomeAt[row]!, asOfMs)) continue;
-      action[row] = STRATEGIES.indexOf(strategy[row] ?? '');
-      outcome[row] = succeeded[row]!;
-      if (succeeded[row] === 1) target[row] = action[row]!;
-      else if (declineType[row] === 'hard') target[row] = DO_NOT_RETRY;
-    }
-    return { target, action, outcome, stratum: declineType.map((type) => type ?? 'none') };
+    return loggedPolicyLabels(columns, asOfMs, {
+      classes: STRATEGIES,
+      action: 'retry_outcome_strategy',
+      succeeded: 'retry_succeeded',
+      outcomeAt: 'retry_outcome_at',
+      teach: (row, action, succeeded) => (succeeded ? action : declineType[row] === 'hard' ? DO_NOT_RETRY : Number.NaN),
+    });
   },
   baseline: (columns: ColumnsByName) => Int32Array.from(stringColumn(columns, 'decline_type'), (type) => (type === 'hard' ? DO_NOT_RETRY : BACKOFF)),
   override: (columns: ColumnsByName) => Int32Array.from(stringColumn(columns, 'decline_type'), (type) => (type === 'hard' ? DO_NOT_RETRY : -1)),
