@@ -161,10 +161,17 @@ test-int: infra-up browser ## Integration tests only (real Redis, PostgreSQL, Ka
 .PHONY: monitor test-alert-rules bench-drift bench-prediction-log
 monitor: infra-up ## The model monitor on :8004: prediction-log sink, drift and performance API, gauges
 	$(SERVICE_ENV) $(TSX) services/model-monitor/src/main.ts
-test-alert-rules: ## promtool check and unit-test the Prometheus alert rules (installs promtool if missing)
+test-alert-rules: ## promtool/amtool: check and unit-test the alert rules, check the Alertmanager routing (installs them if missing)
 	bash infra/local/prometheus.sh
 	promtool check rules infra/prometheus/rules/*.yml
 	promtool test rules infra/prometheus/tests/*.yml
+	promtool check config --syntax-only infra/prometheus/prometheus.yml
+	amtool check-config infra/prometheus/alertmanager.yml
+	# Routing: the degradation alert reaches the trainer's webhook, drift alerts do not.
+	amtool config routes test --config.file=infra/prometheus/alertmanager.yml --verify.receivers=trainer-retrain \
+		alertname=ModelPrimaryMetricDegraded retrain=true model=fraud-detector
+	amtool config routes test --config.file=infra/prometheus/alertmanager.yml --verify.receivers=default \
+		alertname=ModelDatasetDrift model=fraud-detector
 bench-drift: ## Drift over 100,000 predictions × 30 features vs the 1 s target, beside Evidently (QUICK=1: fewer runs)
 	EVIDENTLY_PYTHON="$$(bash infra/local/python-venv.sh evidently 'evidently==0.7.23' 'pandas==2.2.3')/bin/python" \
 		$(TSX) bench/drift/bench.ts $(if $(QUICK),--quick)
