@@ -6,6 +6,8 @@ import type { AggregationPlan } from '../aggregation/plan.js';
 import type { RedisOnlineStore, StreamEvent } from '../online/online-store.js';
 import { DEFAULT_MAX_EVENT_TIME_SKEW_MS, parseStreamMessage } from './parse-event.js';
 
+const DEFAULT_COMMIT_INTERVAL_MS = 500;
+
 export interface StreamIngestorLogger {
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
@@ -30,6 +32,12 @@ export interface StreamIngestorOptions {
   chunkSize?: number;
   /** Events dated more than this ahead of `clock` go to the dead-letter topic (default 5 minutes). */
   maxEventTimeSkewMs?: number;
+  /**
+   * Offsets of applied batches are committed at most this often (default 500 ms), not after
+   * every batch: a commit is a broker round trip that would otherwise delay the next fetch.
+   * A crash redelivers at most this long a stretch, which the dedupe sets make harmless.
+   */
+  commitIntervalMs?: number;
   clock?: () => number;
 }
 
@@ -54,6 +62,10 @@ export class StreamIngestor {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly latestEventMs = new Map<string, number>();
+  /** Per partition, the next offset to commit: everything before it is applied. */
+  private readonly uncommitted = new Map<string, { topic: string; partition: number; offset: string }>();
+  private lastCommitMs = 0;
+  private commitTimer: NodeJS.Timeout | undefined;
 
   constructor(options: StreamIngestorOptions) {
     this.options = options;
@@ -69,9 +81,16 @@ export class StreamIngestor {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.processBatch(payload) });
+    // While no batch arrives, what was applied last is still committed within the interval.
+    const interval = this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
+    this.commitTimer = setInterval(() => void this.commitApplied().catch((error: unknown) => this.logCommitError(error)), interval);
+    this.commitTimer.unref();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.commitTimer);
+    this.commitTimer = undefined;
+    await this.commitApplied().catch((error: unknown) => this.logCommitError(error));
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.consumer = undefined;
@@ -81,6 +100,21 @@ export class StreamIngestor {
   /** The latest event time applied per view: how fresh the online aggregates are. */
   freshness(): ReadonlyMap<string, number> {
     return this.latestEventMs;
+  }
+
+  /** Commits the offsets of every applied batch not yet committed. */
+  private async commitApplied(consumer = this.consumer): Promise<void> {
+    if (consumer === undefined || this.uncommitted.size === 0) return;
+    const offsets = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    this.lastCommitMs = Date.now();
+    await consumer.commitOffsets(offsets);
+  }
+
+  private logCommitError(error: unknown): void {
+    // After a rebalance the broker refuses offsets of partitions now owned by another member;
+    // that member re-applies from the last commit, and the dedupe sets keep it exact.
+    this.options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not commit stream offsets');
   }
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
@@ -148,9 +182,10 @@ export class StreamIngestor {
 
     const last = batch.messages.at(-1);
     if (last === undefined) return;
-    // Only now, with every write done, does the group move past these messages.
+    // Only now, with every write done, may the group move past these messages.
     payload.resolveOffset(last.offset);
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+    this.uncommitted.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() });
+    if (Date.now() - this.lastCommitMs >= (this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS)) await this.commitApplied(consumer);
     this.metrics?.consumed.inc({ outcome: 'applied' }, events.length);
     this.metrics?.consumed.inc({ outcome: 'dead_letter' }, deadLetters.length);
     this.metrics?.lag.set({ partition: String(batch.partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)));
