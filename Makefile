@@ -95,10 +95,8 @@ bench-serving: infra-up ## The four endpoints at 2,000 req/s and their highest r
 .PHONY: setup demo
 setup: install infra-up warehouse-migrate ## Install everything and start the infrastructure
 # The demo's history ends today, so what it materializes is fresh for online reads.
-DEMO_START = $(shell date -u -d '$(DAYS) days ago' +%Y-%m-%d)
-demo: setup features-apply ## Set up on a fresh machine and run the main job end to end
-	$(MAKE) --no-print-directory seed-data START=$(DEMO_START)
-	$(TSX) packages/feature-store/src/cli.ts materialize --start $(DEMO_START)T00:00:00Z --end $$(date -u +%Y-%m-%dT%H:%M:%SZ)
+demo: setup features-apply ## Fresh machine to four answering endpoints: data, features, services, four trained models, sample requests
+	EVENTS=$(EVENTS) DAYS=$(DAYS) SEED=$(SEED) bash infra/local/demo.sh
 
 ## --- packaging: Docker Compose, native equivalents, Temporal, Kubernetes ----
 # With Docker: the infrastructure and the four services in containers (docker-compose.mlops.yml).
