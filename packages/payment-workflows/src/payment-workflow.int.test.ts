@@ -1,15 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, type ApplicationFailure } from '@temporalio/common';
 import { INFERENCE_EXAMPLES, type FraudScoreRequest } from '@payments-mlops/contracts';
-import { InferenceClient } from '@payments-mlops/inference-client';
 import { send, startContractInferenceServer, type ContractInferenceServer } from '@payments-mlops/inference-client/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpPaymentGateway } from './activities/payment-gateway.js';
 import type { PaymentOutcome, PaymentWorkflowInput } from './payment-types.js';
-import { startScriptedGatewayServer, type ScriptedGatewayServer } from './testing/index.js';
-import { bundlePaymentWorkflows, createPaymentWorker } from './worker.js';
+import { startScriptedGatewayServer, startWorkflowTestWorker, type ScriptedGatewayServer, type WorkflowTestWorker } from './testing/index.js';
 import { paymentWorkflow, progressQuery, reviewDecisionSignal } from './workflows/index.js';
 
 /*
@@ -17,27 +12,13 @@ import { paymentWorkflow, progressQuery, reviewDecisionSignal } from './workflow
  * activities, and ml-serving's four endpoints served over HTTP by the contract-checked stand-in
  * of @payments-mlops/inference-client/testing, beside a scripted payment gateway.
  */
-const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const RETRY_DELAY_SECONDS = 2;
-const taskQueue = `payment-workflows-test-${randomUUID()}`;
 
 let inferenceServer: ContractInferenceServer;
 let gatewayServer: ScriptedGatewayServer;
-let workerConnection: NativeConnection;
-let clientConnection: Connection;
-let client: Client;
-let worker: Worker;
-let workerRun: Promise<void>;
+let worker: WorkflowTestWorker;
 
 beforeAll(async () => {
-  // Worker state changes and expected activity failures would drown the test output.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  try {
-    clientConnection = await Connection.connect({ address: TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
-  } catch (error) {
-    throw new Error(`Temporal is not answering on ${TEMPORAL_ADDRESS}: start it with \`make temporal-up\` (or make infra-up). ${(error as Error).message}`, { cause: error });
-  }
-  client = new Client({ connection: clientConnection });
   inferenceServer = await startContractInferenceServer({
     retryDelaySeconds: RETRY_DELAY_SECONDS,
     fraudScore: (request) => (request.customer_id === 'cus_fraudster' ? 0.93 : request.customer_id === 'cus_unsure' ? 0.5 : 0.04),
@@ -49,25 +30,12 @@ beforeAll(async () => {
     },
   });
   gatewayServer = await startScriptedGatewayServer();
-  const started = performance.now();
-  const workflowBundle = await bundlePaymentWorkflows(new DefaultLogger('WARN'));
-  console.log(`workflow bundle built in ${Math.round(performance.now() - started)} ms`);
-  workerConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
-  worker = await createPaymentWorker({
-    connection: workerConnection,
-    taskQueue,
-    workflowBundle,
-    inference: new InferenceClient({ baseUrl: inferenceServer.url, retry: { maxAttempts: 1 }, circuitBreaker: false }),
-    gateway: new HttpPaymentGateway({ baseUrl: gatewayServer.url }),
-  });
-  workerRun = worker.run();
+  worker = await startWorkflowTestWorker({ inferenceUrl: inferenceServer.url, gatewayUrl: gatewayServer.url });
+  console.log(`workflow bundle built in ${Math.round(worker.bundleMs)} ms`);
 }, 180_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await workerConnection?.close();
-  await clientConnection?.close();
+  await worker?.close();
   await inferenceServer?.close();
   await gatewayServer?.close();
 });
@@ -79,7 +47,7 @@ function payment(overrides: Partial<FraudScoreRequest> = {}): FraudScoreRequest 
 }
 
 function start(input: PaymentWorkflowInput, idPrefix = 'payment') {
-  return client.workflow.start(paymentWorkflow, { taskQueue, workflowId: `${idPrefix}-${input.payment.payment_id}`, args: [input] });
+  return worker.client.workflow.start(paymentWorkflow, { taskQueue: worker.taskQueue, workflowId: `${idPrefix}-${input.payment.payment_id}`, args: [input] });
 }
 
 async function waitForStage(handle: Awaited<ReturnType<typeof start>>, stage: string) {

@@ -1,1 +1,3 @@
 export * from './scripted-gateway-server.js';
+export * from './workflow-worker.js';
+export * from './service-process.js';
