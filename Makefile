@@ -100,7 +100,9 @@ demo: setup features-apply ## Fresh machine to four answering endpoints: data, f
 
 ## --- packaging: Docker Compose, native equivalents, Temporal, Kubernetes ----
 # With Docker: the infrastructure and the four services in containers (docker-compose.mlops.yml).
-COMPOSE := docker-compose -f docker-compose.yml -f docker-compose.mlops.yml --profile mlops
+# docker-compose 1.29 when installed, else Compose v2's `docker compose`; BuildKit for the multi-stage builds.
+COMPOSE_BIN ?= $(shell command -v docker-compose >/dev/null 2>&1 && echo docker-compose || echo docker compose)
+COMPOSE := DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 $(COMPOSE_BIN) -f docker-compose.yml -f docker-compose.mlops.yml --profile mlops
 .PHONY: mlops-up mlops-down mlops-logs feast-apply mlflow-ui up down logs status temporal-up payment-worker demo-requests validate-compose validate-k8s
 mlops-up: ## Docker: build and start the infrastructure and the four services (registry on :5001)
 	$(COMPOSE) up -d --build

@@ -19,11 +19,14 @@ COPY . .
 RUN pnpm install --offline --frozen-lockfile
 RUN pnpm exec tsc -b services/ml-serving
 # Only what the service needs at run time: its production dependencies, workspace packages
-# injected as copies with their dist/, pinned by the lockfile. Tests and type declarations go.
+# injected as copies with their dist/, pinned by the lockfile. Tests, type declarations and
+# onnxruntime's macOS and Windows binaries (about 220 MB) go.
 RUN pnpm --filter @payments-mlops/ml-serving --config.inject-workspace-packages=true deploy --prod --offline /out \
  && find /out -name '*.test.*' -delete \
  && find /out -name '*.d.ts' -delete \
- && find /out -name '*.d.ts.map' -delete
+ && find /out -name '*.d.ts.map' -delete \
+ && rm -rf /out/node_modules/.pnpm/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v*/darwin \
+           /out/node_modules/.pnpm/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v*/win32
 
 FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
