@@ -3,6 +3,7 @@
  * stack, through the same job runner and job history as the service, and prints the summary.
  * Exits 1 when any job failed.
  */
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { MODEL_TASKS, ModelTask } from '@payments-mlops/contracts';
 import { createLogger, loadConfig } from '@payments-mlops/service-kit';
@@ -15,6 +16,8 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: MODEL_TASKS.join(',') },
     'as-of': { type: 'string' },
     'no-materialize': { type: 'boolean', default: false },
+    /** Also write the jobs, with their reports, as JSON to this file (for the benchmark). */
+    report: { type: 'string' },
   },
 });
 const tasks = values.tasks.split(',').map((task) => ModelTask.parse(task.trim()));
@@ -43,7 +46,10 @@ try {
   }
   await context.runner.drain();
   const jobs = await Promise.all(submitted.map(async (job) => (await context.jobs.get(job.job_id))!));
-  console.log(`\n${summaryTable(jobs)}\n\nseconds per step\n${stepTable(jobs)}\n\nall ${jobs.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const seconds = (Date.now() - started) / 1000;
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  console.log(`\n${summaryTable(jobs)}\n\nseconds per step\n${stepTable(jobs)}\n\nall ${jobs.length} in ${seconds.toFixed(1)} s, peak memory ${peakMb.toFixed(0)} MB`);
+  if (values.report !== undefined) await writeFile(values.report, JSON.stringify({ seconds, peak_rss_mb: peakMb, jobs }));
   process.exitCode = jobs.every((job) => job.status === 'succeeded') ? 0 : 1;
 } finally {
   await context.close();

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { toOnnx } from '@payments-mlops/boosting';
-import { REGISTERED_MODEL_NAMES, type CodeVersion, type ModelTask } from '@payments-mlops/contracts';
+import { REGISTERED_MODEL_NAMES, type CodeVersion, type DatasetManifest, type ModelTask } from '@payments-mlops/contracts';
 import type { FeatureCatalog } from '@payments-mlops/feature-store';
 import { buildReferenceProfile } from '@payments-mlops/monitoring';
 import type { RegistryClient } from '@payments-mlops/registry-client';
@@ -67,7 +67,9 @@ export interface TrainingReport {
   champion: (GateScores & { version: string }) | null;
   baseline: GateScores;
   gates: GateDecision['checks'];
-  dataset: { digest: string; location: string; rows: number };
+  /** The snapshot's manifest: digest, location, rows and columns. */
+  dataset: DatasetManifest;
+  split: ReturnType<typeof splitSummary>;
   onnx_sha256: string;
   num_trees: number;
   parity_error: number;
@@ -241,7 +243,8 @@ export async function runTraining(deps: TrainerDeps, request: RunRequest): Promi
       champion,
       baseline: evaluation.baseline,
       gates: decision.checks,
-      dataset: { digest: set.manifest.digest, location: set.manifest.location, rows: set.manifest.rows },
+      dataset: set.manifest,
+      split: splitSummary(fitted),
       onnx_sha256: signature.onnx.sha256,
       num_trees: signature.num_trees,
       parity_error: parityError,
