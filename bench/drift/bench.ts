@@ -8,8 +8,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildReferenceProfile, detectDatasetDrift, predictionColumns } from '@payments-mlops/monitoring';
-import { CATEGORICAL_FEATURES, DRIFTED_FEATURES, NUMERIC_FEATURES, asRecords, driftData, toCsv } from './drift-data.js';
+import {
+  buildReferenceProfile,
+  detectDatasetDrift,
+  predictionColumns,
+} from '@payments-mlops/monitoring';
+import {
+  CATEGORICAL_FEATURES,
+  DRIFTED_FEATURES,
+  NUMERIC_FEATURES,
+  asRecords,
+  driftData,
+  toCsv,
+} from './drift-data.js';
 
 const quick = process.argv.includes('--quick');
 const ROWS = 100_000;
@@ -28,16 +39,29 @@ function time(run: () => void): number[] {
 
 const reference = driftData(ROWS, 1, false);
 const current = driftData(ROWS, 2, true);
-const profile = buildReferenceProfile({ task: 'fraud', features: reference.features, scores: reference.scores });
+const profile = buildReferenceProfile({
+  task: 'fraud',
+  features: reference.features,
+  scores: reference.scores,
+});
 const report = detectDatasetDrift(profile, current);
 const named = report.features.filter((f) => f.drifted).map((f) => f.column);
-const exact = named.length === DRIFTED_FEATURES.length && named.every((n) => DRIFTED_FEATURES.includes(n));
+const exact =
+  named.length === DRIFTED_FEATURES.length && named.every((n) => DRIFTED_FEATURES.includes(n));
 
 const driftMs = median(time(() => detectDatasetDrift(profile, current)));
 const records = asRecords(current, ROWS);
 const features = [...NUMERIC_FEATURES, ...CATEGORICAL_FEATURES];
 const columnsMs = median(time(() => predictionColumns(records, features, ['fraud', 'legitimate'])));
-const profileMs = median(time(() => buildReferenceProfile({ task: 'fraud', features: reference.features, scores: reference.scores })));
+const profileMs = median(
+  time(() =>
+    buildReferenceProfile({
+      task: 'fraud',
+      features: reference.features,
+      scores: reference.scores,
+    }),
+  ),
+);
 
 let evidently = 'not run (EVIDENTLY_PYTHON unset)';
 if (evidentlyPython) {
@@ -47,7 +71,13 @@ if (evidentlyPython) {
     writeFileSync(join(dir, 'current.csv'), toCsv(current, ROWS));
     const out = execFileSync(
       evidentlyPython,
-      [join(import.meta.dirname, 'evidently_anchor.py'), dir, NUMERIC_FEATURES.join(','), CATEGORICAL_FEATURES.join(','), String(repetitions)],
+      [
+        join(import.meta.dirname, 'evidently_anchor.py'),
+        dir,
+        NUMERIC_FEATURES.join(','),
+        CATEGORICAL_FEATURES.join(','),
+        String(repetitions),
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const result = JSON.parse(out) as { median_ms: number; drifted: string[] };
@@ -60,12 +90,22 @@ if (evidentlyPython) {
 }
 
 const rows = [
-  ['drift, 100,000 × 30 (+2 scores), from columns', `${driftMs.toFixed(0)} ms`, 'target ≤ 1,000 ms', `${(driftMs / 1000).toFixed(2)} of the target`],
+  [
+    'drift, 100,000 × 30 (+2 scores), from columns',
+    `${driftMs.toFixed(0)} ms`,
+    'target ≤ 1,000 ms',
+    `${(driftMs / 1000).toFixed(2)} of the target`,
+  ],
   ['log records to columns, 100,000 × 30', `${columnsMs.toFixed(0)} ms`, '', ''],
   ['reference profile, 100,000 × 30 (+2 scores)', `${profileMs.toFixed(0)} ms`, '', ''],
 ];
 console.log(`bench-drift: medians of ${repetitions} runs, reference and window 100,000 rows each`);
-for (const r of rows) console.log(`  ${r[0]!.padEnd(48)} ${r[1]!.padStart(8)}   ${r[2]!.padEnd(18)} ${r[3]}`);
-console.log(`  drifted features: ${named.join(' ')} (${exact ? 'exactly the injected ones' : `expected ${DRIFTED_FEATURES.join(' ')}`}); dataset drift: ${report.dataset_drift} at share ${report.drifted_share.toFixed(2)}`);
-console.log(`  Evidently 0.7.23 DataDriftPreset (wasserstein / jensenshannon, threshold 0.1), same data: ${evidently}`);
+for (const r of rows)
+  console.log(`  ${r[0]!.padEnd(48)} ${r[1]!.padStart(8)}   ${r[2]!.padEnd(18)} ${r[3]}`);
+console.log(
+  `  drifted features: ${named.join(' ')} (${exact ? 'exactly the injected ones' : `expected ${DRIFTED_FEATURES.join(' ')}`}); dataset drift: ${report.dataset_drift} at share ${report.drifted_share.toFixed(2)}`,
+);
+console.log(
+  `  Evidently 0.7.23 DataDriftPreset (wasserstein / jensenshannon, threshold 0.1), same data: ${evidently}`,
+);
 if (!exact) process.exitCode = 1;

@@ -24,7 +24,8 @@ export interface DriftData {
 /** Gamma-like positive amounts, normals and skewed categories (5 to 23 values), 1 % missing. */
 export function driftData(rows: number, seed: number, drifted: boolean): DriftData {
   const next = random(seed);
-  const normal = (): number => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  const normal = (): number =>
+    Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   const features: DriftData['features'] = {};
   NUMERIC_FEATURES.forEach((name, f) => {
     const shift = drifted && DRIFTED_FEATURES.includes(name) ? 0.5 : 0;
@@ -54,7 +55,10 @@ export function driftData(rows: number, seed: number, drifted: boolean): DriftDa
 }
 
 /** The same data as logged prediction records, to time the step from the log to columns. */
-export function asRecords(data: DriftData, rows: number): Array<Pick<PredictionLogRecord, 'features' | 'scores'>> {
+export function asRecords(
+  data: DriftData,
+  rows: number,
+): Array<Pick<PredictionLogRecord, 'features' | 'scores'>> {
   const names = Object.keys(data.features);
   return Array.from({ length: rows }, (_, i) => ({
     features: Object.fromEntries(names.map((n) => [n, data.features[n]![i]!])),
@@ -67,7 +71,14 @@ export function toCsv(data: DriftData, rows: number): string {
   const names = Object.keys(data.features);
   const lines = [names.join(',')];
   for (let i = 0; i < rows; i++) {
-    lines.push(names.map((n) => { const v = data.features[n]![i]; return v === null || v === undefined ? '' : String(v); }).join(','));
+    lines.push(
+      names
+        .map((n) => {
+          const v = data.features[n]![i];
+          return v === null || v === undefined ? '' : String(v);
+        })
+        .join(','),
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -17,7 +17,9 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const kafka = new Kafka({ clientId: 'bench-prediction-log', brokers, logLevel: logLevel.WARN });
 const topic = `bench-${TOPICS.predictions}-${process.pid}`;
 
-const records: PredictionLogRecord[] = Array.from({ length: COUNT }, (_, i) => examplePrediction({ request_id: `req-${i}` }));
+const records: PredictionLogRecord[] = Array.from({ length: COUNT }, (_, i) =>
+  examplePrediction({ request_id: `req-${i}` }),
+);
 
 /** Nanoseconds per record() call over the whole array, best of three passes. */
 function recordCost(sink: PredictionSink): number {
@@ -38,7 +40,12 @@ try {
   const noop = recordCost({ record: () => void sink++ });
 
   // record() alone: a publisher that is not connected only buffers (and drops past the bound).
-  const idle = new KafkaPredictionPublisher({ kafka, topic, registry: new Registry(), maxBuffered: COUNT * 3 });
+  const idle = new KafkaPredictionPublisher({
+    kafka,
+    topic,
+    registry: new Registry(),
+    maxBuffered: COUNT * 3,
+  });
   const buffered = recordCost(idle);
   await idle.close();
 
@@ -51,12 +58,22 @@ try {
   await publisher.drain();
   const seconds = (performance.now() - t0) / 1_000;
   await publisher.close();
-  const published = (await registry.getSingleMetric('ml_serving_prediction_log_published_total')!.get()).values[0]?.value ?? 0;
+  const published =
+    (await registry.getSingleMetric('ml_serving_prediction_log_published_total')!.get()).values[0]
+      ?.value ?? 0;
 
-  console.log(`bench-prediction-log: ${COUNT.toLocaleString('en')} fraud predictions (${JSON.stringify(records[0]).length} bytes of JSON each)`);
-  console.log(`  record() on the request path   ${(buffered / 1_000).toFixed(2)} µs per prediction (a no-op sink: ${(noop / 1_000).toFixed(3)} µs)`);
-  console.log(`  published to Kafka (acks=all)  ${Math.round(published / seconds).toLocaleString('en')} predictions/s, ${published.toLocaleString('en')} of ${COUNT.toLocaleString('en')} in ${seconds.toFixed(2)} s`);
-  console.log('  issue 9 target: logging costs ≤ 5 % of serving throughput (make bench-serving, with and without the sink)');
+  console.log(
+    `bench-prediction-log: ${COUNT.toLocaleString('en')} fraud predictions (${JSON.stringify(records[0]).length} bytes of JSON each)`,
+  );
+  console.log(
+    `  record() on the request path   ${(buffered / 1_000).toFixed(2)} µs per prediction (a no-op sink: ${(noop / 1_000).toFixed(3)} µs)`,
+  );
+  console.log(
+    `  published to Kafka (acks=all)  ${Math.round(published / seconds).toLocaleString('en')} predictions/s, ${published.toLocaleString('en')} of ${COUNT.toLocaleString('en')} in ${seconds.toFixed(2)} s`,
+  );
+  console.log(
+    '  issue 9 target: logging costs ≤ 5 % of serving throughput (make bench-serving, with and without the sink)',
+  );
 } finally {
   await admin.deleteTopics({ topics: [topic] });
   await admin.disconnect();

@@ -28,7 +28,9 @@ export const PredictionLogRecord = z
     endpoint: z.string().min(1).max(64).describe('The endpoint path, e.g. `/fraud/score`.'),
     entity_ids: z
       .record(z.string().min(1).max(64), EntityId)
-      .describe('The entities of the request by key name: `payment_id`, `customer_id`, `merchant_id`, …'),
+      .describe(
+        'The entities of the request by key name: `payment_id`, `customer_id`, `merchant_id`, …',
+      ),
     features: z
       .record(z.string().min(1).max(128), LoggedFeatureValue)
       .describe('Every model input by feature name, as fed to the model (before encoding).'),
@@ -40,7 +42,11 @@ export const PredictionLogRecord = z
       version: z.string().min(1).max(32),
       alias: z.enum(['champion', 'challenger', 'shadow']),
     }),
-    decision: z.string().min(1).max(64).describe('What the answer told the caller: risk level, strategy, action.'),
+    decision: z
+      .string()
+      .min(1)
+      .max(64)
+      .describe('What the answer told the caller: risk level, strategy, action.'),
     degraded: z.boolean(),
     latency_ms: z.number().min(0),
     timestamp: Timestamp.describe('When the prediction was answered.'),
@@ -67,7 +73,9 @@ export const NumericProfile = z.object({
     .describe('Values at probabilities 0, 1/(n-1), …, 1 (101 points by default: percentiles).'),
   sample: z
     .array(z.number())
-    .describe('Sorted uniform sample of the finite values (all of them when few), for Wasserstein and K-S.'),
+    .describe(
+      'Sorted uniform sample of the finite values (all of them when few), for Wasserstein and K-S.',
+    ),
 });
 export type NumericProfile = z.infer<typeof NumericProfile>;
 
@@ -92,10 +100,14 @@ export const ReferenceProfile = z
     task: ModelTask,
     created_at: Timestamp,
     row_count: z.number().int().min(0),
-    features: z.record(z.string().min(1), ColumnProfile).describe('Per model input, by feature name.'),
+    features: z
+      .record(z.string().min(1), ColumnProfile)
+      .describe('Per model input, by feature name.'),
     scores: z
       .record(z.string().min(1), NumericProfile)
-      .describe('Per class name, the distribution of its predicted probability on the reference rows.'),
+      .describe(
+        'Per class name, the distribution of its predicted probability on the reference rows.',
+      ),
   })
   .meta({ id: 'ReferenceProfile' });
 export type ReferenceProfile = z.infer<typeof ReferenceProfile>;
@@ -148,11 +160,22 @@ export const PerformanceReport = z
     window: z.object({ from: Timestamp, to: Timestamp }),
     realized: PerformanceMetrics.describe('On the predictions whose labels have arrived.'),
     estimated: z
-      .object({ rows: z.number().int().min(0), roc_auc: z.number().nullable(), accuracy: z.number().nullable() })
-      .describe('Confidence-based estimate (CBPE) over every prediction of the window, labelled or not.'),
-    test_metrics: z.record(z.string(), z.number()).describe("The version's test metrics in the registry run."),
+      .object({
+        rows: z.number().int().min(0),
+        roc_auc: z.number().nullable(),
+        accuracy: z.number().nullable(),
+      })
+      .describe(
+        'Confidence-based estimate (CBPE) over every prediction of the window, labelled or not.',
+      ),
+    test_metrics: z
+      .record(z.string(), z.number())
+      .describe("The version's test metrics in the registry run."),
     primary_metric: z.string(),
-    degradation: z.number().nullable().describe('Relative drop of the primary metric against its test value.'),
+    degradation: z
+      .number()
+      .nullable()
+      .describe('Relative drop of the primary metric against its test value.'),
     computed_at: Timestamp,
   })
   .meta({ id: 'PerformanceReport' });

@@ -28,7 +28,10 @@ export function sortedFinite(values: ColumnValues): { sorted: Float64Array; miss
 }
 
 /** Rows per category, booleans and numbers as their string form; missing values apart. */
-export function categoryCounts(values: ColumnValues): { counts: Map<string, number>; missing: number } {
+export function categoryCounts(values: ColumnValues): {
+  counts: Map<string, number>;
+  missing: number;
+} {
   const counts = new Map<string, number>();
   let missing = 0;
   for (let i = 0; i < values.length; i++) {

@@ -5,23 +5,42 @@ import { describe, expect } from 'vitest';
 import { KafkaPredictionPublisher } from './kafka-prediction-publisher.js';
 import { examplePrediction } from './prediction-fixtures.js';
 
-async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
-  const values = (metric?.values ?? []) as Array<{ value: number; labels: Record<string, unknown> }>;
+  const values = (metric?.values ?? []) as Array<{
+    value: number;
+    labels: Record<string, unknown>;
+  }>;
   const match = values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
   return match?.value ?? 0;
 }
 
 describe('KafkaPredictionPublisher', () => {
-  test('publishes every recorded prediction to the topic as PredictionLogRecord JSON, in order', async ({ kafka }) => {
+  test('publishes every recorded prediction to the topic as PredictionLogRecord JSON, in order', async ({
+    kafka,
+  }) => {
     const registry = new Registry();
-    const publisher = new KafkaPredictionPublisher({ kafka: kafka.kafka, topic: kafka.topic, registry, maxBatch: 100 });
+    const publisher = new KafkaPredictionPublisher({
+      kafka: kafka.kafka,
+      topic: kafka.topic,
+      registry,
+      maxBatch: 100,
+    });
     await publisher.start();
     try {
-      for (let i = 0; i < 1_050; i++) publisher.record(examplePrediction({ request_id: `req-${i}` }));
+      for (let i = 0; i < 1_050; i++)
+        publisher.record(examplePrediction({ request_id: `req-${i}` }));
       const messages = await readTopic(kafka.kafka, kafka.topic, { count: 1_050 });
-      const records = messages.map((m) => PredictionLogRecord.parse(JSON.parse(m.value!.toString())));
-      expect(records.map((r) => r.request_id)).toEqual(Array.from({ length: 1_050 }, (_, i) => `req-${i}`));
+      const records = messages.map((m) =>
+        PredictionLogRecord.parse(JSON.parse(m.value!.toString())),
+      );
+      expect(records.map((r) => r.request_id)).toEqual(
+        Array.from({ length: 1_050 }, (_, i) => `req-${i}`),
+      );
       expect(messages[0]!.key!.toString()).toBe('req-0');
       expect(await metricValue(registry, 'ml_serving_prediction_log_published_total')).toBe(1_050);
     } finally {
@@ -29,20 +48,32 @@ describe('KafkaPredictionPublisher', () => {
     }
   });
 
-  test('holds predictions while not connected, drops beyond the bound while Kafka is not reached, counting the drops', async ({ kafka }) => {
+  test('holds predictions while not connected, drops beyond the bound while Kafka is not reached, counting the drops', async ({
+    kafka,
+  }) => {
     const registry = new Registry();
     // Not started: nothing leaves the buffer, as when the broker is away.
-    const publisher = new KafkaPredictionPublisher({ kafka: kafka.kafka, topic: kafka.topic, registry, maxBuffered: 100 });
-    for (let i = 0; i < 10_000; i++) publisher.record(examplePrediction({ request_id: `req-${i}` }));
-    expect(await metricValue(registry, 'ml_serving_prediction_log_dropped_total', { reason: 'buffer_full' })).toBe(9_900);
+    const publisher = new KafkaPredictionPublisher({
+      kafka: kafka.kafka,
+      topic: kafka.topic,
+      registry,
+      maxBuffered: 100,
+    });
+    for (let i = 0; i < 10_000; i++)
+      publisher.record(examplePrediction({ request_id: `req-${i}` }));
+    expect(
+      await metricValue(registry, 'ml_serving_prediction_log_dropped_total', {
+        reason: 'buffer_full',
+      }),
+    ).toBe(9_900);
     expect(await metricValue(registry, 'ml_serving_prediction_log_buffered')).toBe(100);
     // Once connected, what the bound held is published.
     await publisher.start();
     await publisher.drain();
     const messages = await readTopic(kafka.kafka, kafka.topic, { count: 100 });
-    expect(messages.map((m) => (JSON.parse(m.value!.toString()) as PredictionLogRecord).request_id)).toEqual(
-      Array.from({ length: 100 }, (_, i) => `req-${i}`),
-    );
+    expect(
+      messages.map((m) => (JSON.parse(m.value!.toString()) as PredictionLogRecord).request_id),
+    ).toEqual(Array.from({ length: 100 }, (_, i) => `req-${i}`));
     await publisher.close();
   });
 
@@ -51,7 +82,13 @@ describe('KafkaPredictionPublisher', () => {
     let draw = 0;
     // Deterministic draws 0, 0.1, …, 0.9: a sample rate of 0.3 keeps three in ten.
     const random = (): number => (draw++ % 10) / 10;
-    const publisher = new KafkaPredictionPublisher({ kafka: kafka.kafka, topic: kafka.topic, registry, sampleRate: 0.3, random });
+    const publisher = new KafkaPredictionPublisher({
+      kafka: kafka.kafka,
+      topic: kafka.topic,
+      registry,
+      sampleRate: 0.3,
+      random,
+    });
     await publisher.start();
     for (let i = 0; i < 1_000; i++) publisher.record(examplePrediction({ request_id: `req-${i}` }));
     await publisher.close();

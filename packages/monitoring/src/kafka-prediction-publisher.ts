@@ -49,7 +49,8 @@ export class KafkaPredictionPublisher implements PredictionSink {
     this.producer = options.kafka.producer({ allowAutoTopicCreation: false });
     this.topic = options.topic ?? TOPICS.predictions;
     this.sampleRate = options.sampleRate ?? 1;
-    if (!(this.sampleRate >= 0 && this.sampleRate <= 1)) throw new RangeError('sampleRate must be in [0, 1]');
+    if (!(this.sampleRate >= 0 && this.sampleRate <= 1))
+      throw new RangeError('sampleRate must be in [0, 1]');
     this.maxBuffered = options.maxBuffered ?? 20_000;
     this.maxBatch = options.maxBatch ?? 500;
     this.lingerMs = options.lingerMs ?? 50;
@@ -163,7 +164,8 @@ export class KafkaPredictionPublisher implements PredictionSink {
           const room = Math.max(this.maxBuffered - this.buffer.length, 0);
           const kept = batch.slice(0, room);
           this.buffer = [...kept, ...this.buffer];
-          if (batch.length > kept.length) this.dropped.inc({ reason: 'buffer_full' }, batch.length - kept.length);
+          if (batch.length > kept.length)
+            this.dropped.inc({ reason: 'buffer_full' }, batch.length - kept.length);
           this.onError(error);
         },
       )

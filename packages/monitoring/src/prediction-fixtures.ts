@@ -1,7 +1,9 @@
 import type { PredictionLogRecord } from '@payments-mlops/contracts';
 
 /** A served fraud prediction as ml-serving logs it, for tests and benchmarks. */
-export function examplePrediction(overrides: Partial<PredictionLogRecord> = {}): PredictionLogRecord {
+export function examplePrediction(
+  overrides: Partial<PredictionLogRecord> = {},
+): PredictionLogRecord {
   return {
     request_id: 'req-1',
     task: 'fraud',

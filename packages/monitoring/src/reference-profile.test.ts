@@ -17,7 +17,14 @@ describe('buildReferenceProfile', () => {
     expect(ReferenceProfile.parse(profile)).toEqual(profile);
     expect(profile.row_count).toBe(5);
     const amount = profile.features.amount!;
-    expect(amount).toMatchObject({ kind: 'numeric', count: 4, missing: 1, mean: 2.5, min: 1, max: 4 });
+    expect(amount).toMatchObject({
+      kind: 'numeric',
+      count: 4,
+      missing: 1,
+      mean: 2.5,
+      min: 1,
+      max: 4,
+    });
     // Population std of 1..4: sqrt(1.25).
     expect(amount.kind === 'numeric' && amount.std).toBeCloseTo(Math.sqrt(1.25), 12);
     expect(profile.features.channel).toEqual({
@@ -26,7 +33,10 @@ describe('buildReferenceProfile', () => {
       missing: 1,
       frequencies: { web: 3, mobile_app: 1 },
     });
-    expect(profile.features.is_new).toMatchObject({ kind: 'categorical', frequencies: { true: 3, false: 1 } });
+    expect(profile.features.is_new).toMatchObject({
+      kind: 'categorical',
+      frequencies: { true: 3, false: 1 },
+    });
     expect(profile.scores.fraud!.mean).toBeCloseTo(0.3, 12);
   });
 

@@ -5,7 +5,13 @@ import {
   type NumericProfile,
   type ReferenceProfile,
 } from '@payments-mlops/contracts';
-import { categoryCounts, inferColumnKind, sortedFinite, type ColumnKind, type ColumnValues } from './column-values.js';
+import {
+  categoryCounts,
+  inferColumnKind,
+  sortedFinite,
+  type ColumnKind,
+  type ColumnValues,
+} from './column-values.js';
 
 export interface ReferenceProfileInput {
   task: ModelTask;
@@ -56,7 +62,9 @@ export function profileNumeric(
   for (let i = 0; i < n; i++) squares += (sorted[i]! - mean) ** 2;
   const points = options.quantilePoints ?? DEFAULT_QUANTILE_POINTS;
   const quantiles =
-    n === 0 ? [] : Array.from({ length: points }, (_, i) => quantileOfSorted(sorted, i / (points - 1)));
+    n === 0
+      ? []
+      : Array.from({ length: points }, (_, i) => quantileOfSorted(sorted, i / (points - 1)));
   return {
     kind: 'numeric',
     count: n,
@@ -98,7 +106,8 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
   for (const [name, values] of Object.entries(input.features)) {
     checkRows(name, values.length);
     const kind = input.kinds?.[name] ?? inferColumnKind(values);
-    features[name] = kind === 'numeric' ? profileNumeric(values, options) : profileCategorical(values);
+    features[name] =
+      kind === 'numeric' ? profileNumeric(values, options) : profileCategorical(values);
   }
   const scores: ReferenceProfile['scores'] = {};
   for (const [name, values] of Object.entries(input.scores)) {

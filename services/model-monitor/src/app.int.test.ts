@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { averagePrecision, rocAuc } from '@payments-mlops/boosting';
-import { MODEL_ARTIFACTS, type DriftReport, type PerformanceReport, type PredictionLogRecord } from '@payments-mlops/contracts';
+import {
+  MODEL_ARTIFACTS,
+  type DriftReport,
+  type PerformanceReport,
+  type PredictionLogRecord,
+} from '@payments-mlops/contracts';
 import { buildReferenceProfile, examplePrediction } from '@payments-mlops/monitoring';
 import { RegistryClient, runArtifactPath } from '@payments-mlops/registry-client';
 import { createLogger, createMetrics } from '@payments-mlops/service-kit';
@@ -41,13 +46,27 @@ async function registerVersion(client: RegistryClient): Promise<string> {
     },
   });
   const uri = run.info.artifact_uri ?? '';
-  await client.artifacts.upload(runArtifactPath(uri, MODEL_ARTIFACTS.referenceProfile), JSON.stringify(profile), 'application/json');
+  await client.artifacts.upload(
+    runArtifactPath(uri, MODEL_ARTIFACTS.referenceProfile),
+    JSON.stringify(profile),
+    'application/json',
+  );
   await client.api.createRegisteredModel({ name: 'fraud-detector' });
-  const { model_version } = await client.api.createModelVersion({ name: 'fraud-detector', source: `${uri}/model`, run_id: run.info.run_id });
+  const { model_version } = await client.api.createModelVersion({
+    name: 'fraud-detector',
+    source: `${uri}/model`,
+    run_id: run.info.run_id,
+  });
   return model_version.version;
 }
 
-function prediction(i: number, at: number, amount: number, fraud: number, version: string): PredictionLogRecord {
+function prediction(
+  i: number,
+  at: number,
+  amount: number,
+  fraud: number,
+  version: string,
+): PredictionLogRecord {
   return examplePrediction({
     request_id: `req-${at}-${i}`,
     timestamp: new Date(at).toISOString(),
@@ -59,7 +78,10 @@ function prediction(i: number, at: number, amount: number, fraud: number, versio
 }
 
 describe('model-monitor API', () => {
-  test('reports drift on the shifted feature only, realized performance from the label tables, its degradation, and the gauges', async ({ pg, s3 }) => {
+  test('reports drift on the shifted feature only, realized performance from the label tables, its degradation, and the gauges', async ({
+    pg,
+    s3,
+  }) => {
     const registry = await startRegistry(pg.connectionString, s3.bucket);
     try {
       await migrateWarehouse(pg.pool);
@@ -69,7 +91,15 @@ describe('model-monitor API', () => {
       await store.migrate();
 
       // The last hour: amounts moved up by a third of their range, the rest as in training.
-      const recent = Array.from({ length: 1_000 }, (_, i) => prediction(i, NOW - 3_000_000 + i * 1_000, 4_000 + 9_000 * spread(i, 1_000), 0.2 * spread(i, 1_000), version));
+      const recent = Array.from({ length: 1_000 }, (_, i) =>
+        prediction(
+          i,
+          NOW - 3_000_000 + i * 1_000,
+          4_000 + 9_000 * spread(i, 1_000),
+          0.2 * spread(i, 1_000),
+          version,
+        ),
+      );
       // Twenty days ago (labels final): every tenth payment was fraud; the model ranks only half of them high.
       const oldAt = NOW - 20 * DAY_MS;
       const labelled = Array.from({ length: 400 }, (_, i) => {
@@ -81,8 +111,12 @@ describe('model-monitor API', () => {
       const young = prediction(0, NOW - 5 * DAY_MS, 5_000, 0.01, version);
       await store.insert([...recent, ...labelled.map((l) => l.record), young]);
       const chargeback = (paymentId: string, at: number) =>
-        pg.pool.query(`INSERT INTO fraud_labels (event_id, payment_id, source, reason_code, occurred_at) VALUES ($1, $2, 'chargeback', '10.4', $3)`, [randomUUID(), paymentId, new Date(at)]);
-      for (const l of labelled) if (l.fraud) await chargeback(l.record.entity_ids.payment_id!, oldAt + 7 * DAY_MS);
+        pg.pool.query(
+          `INSERT INTO fraud_labels (event_id, payment_id, source, reason_code, occurred_at) VALUES ($1, $2, 'chargeback', '10.4', $3)`,
+          [randomUUID(), paymentId, new Date(at)],
+        );
+      for (const l of labelled)
+        if (l.fraud) await chargeback(l.record.entity_ids.payment_id!, oldAt + 7 * DAY_MS);
       await chargeback(young.entity_ids.payment_id!, NOW - DAY_MS);
 
       const metrics = createMetrics('model-monitor', { defaultMetrics: false });
@@ -103,13 +137,23 @@ describe('model-monitor API', () => {
           churnHorizonDays: 30,
         },
       });
-      const app = await buildApp({ logger: createLogger({ service: 'model-monitor', level: 'silent' }), metrics, pool: pg.pool, monitor });
+      const app = await buildApp({
+        logger: createLogger({ service: 'model-monitor', level: 'silent' }),
+        metrics,
+        pool: pg.pool,
+        monitor,
+      });
 
-      const drift = await app.inject({ method: 'GET', url: `/models/fraud-detector/versions/${version}/drift` });
+      const drift = await app.inject({
+        method: 'GET',
+        url: `/models/fraud-detector/versions/${version}/drift`,
+      });
       expect(drift.statusCode).toBe(200);
       const report = drift.json<DriftReport>();
       expect(report.window.rows).toBe(1_000);
-      expect(report.features.filter((f) => f.drifted).map((f) => f.column)).toEqual(['amount_cents']);
+      expect(report.features.filter((f) => f.drifted).map((f) => f.column)).toEqual([
+        'amount_cents',
+      ]);
       const amount = report.features.find((f) => f.column === 'amount_cents')!;
       // W1 = 3,000 (every quantile moved by it); reference std = 9,000/√12 = 2,598.1.
       expect(amount.method).toBe('wasserstein');
@@ -118,7 +162,10 @@ describe('model-monitor API', () => {
       expect(report.drifted_share).toBeCloseTo(1 / 3, 12);
       expect(report.dataset_drift).toBe(false);
 
-      const performance = await app.inject({ method: 'GET', url: `/models/fraud-detector/versions/${version}/performance` });
+      const performance = await app.inject({
+        method: 'GET',
+        url: `/models/fraud-detector/versions/${version}/performance`,
+      });
       expect(performance.statusCode).toBe(200);
       const perf = performance.json<PerformanceReport>();
       const labels = labelled.map((l) => (l.fraud ? 1 : 0));
@@ -133,17 +180,34 @@ describe('model-monitor API', () => {
       expect(perf.estimated.rows).toBe(1_000);
 
       const exposition = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-      expect(exposition).toContain(`model_monitor_feature_drifted{model="fraud-detector",version="${version}",feature="amount_cents"} 1`);
-      expect(exposition).toContain(`model_monitor_feature_drifted{model="fraud-detector",version="${version}",feature="channel"} 0`);
-      expect(exposition).toMatch(new RegExp(`model_monitor_primary_metric_degradation_ratio\\{model="fraud-detector",version="${version}",metric="pr_auc"\\} 0\\.[1-9]`));
+      expect(exposition).toContain(
+        `model_monitor_feature_drifted{model="fraud-detector",version="${version}",feature="amount_cents"} 1`,
+      );
+      expect(exposition).toContain(
+        `model_monitor_feature_drifted{model="fraud-detector",version="${version}",feature="channel"} 0`,
+      );
+      expect(exposition).toMatch(
+        new RegExp(
+          `model_monitor_primary_metric_degradation_ratio\\{model="fraud-detector",version="${version}",metric="pr_auc"\\} 0\\.[1-9]`,
+        ),
+      );
 
-      const badVersion = await app.inject({ method: 'GET', url: '/models/fraud-detector/versions/latest/drift' });
+      const badVersion = await app.inject({
+        method: 'GET',
+        url: '/models/fraud-detector/versions/latest/drift',
+      });
       expect(badVersion.statusCode).toBe(400);
       expect(badVersion.body).toContain('version');
-      const badWindow = await app.inject({ method: 'GET', url: `/models/fraud-detector/versions/${version}/drift?from=yesterday` });
+      const badWindow = await app.inject({
+        method: 'GET',
+        url: `/models/fraud-detector/versions/${version}/drift?from=yesterday`,
+      });
       expect(badWindow.statusCode).toBe(400);
       expect(badWindow.body).toContain('from');
-      const unknown = await app.inject({ method: 'GET', url: '/models/fraud-detector/versions/99/drift' });
+      const unknown = await app.inject({
+        method: 'GET',
+        url: '/models/fraud-detector/versions/99/drift',
+      });
       expect(unknown.statusCode).toBe(404);
       await app.close();
     } finally {
@@ -159,14 +223,35 @@ describe('model-monitor API', () => {
       store,
       pool: pg.pool,
       // Port 9 (discard) has no registry on this machine.
-      catalog: new RegistryModelCatalog(new RegistryClient({ baseUrl: 'http://127.0.0.1:9', readRetries: 0 })),
+      catalog: new RegistryModelCatalog(
+        new RegistryClient({ baseUrl: 'http://127.0.0.1:9', readRetries: 0 }),
+      ),
       metrics: new MonitorMetrics(metrics.registry, metrics.prefix),
-      settings: { windowMinutes: 60, maxWindowRows: 1_000, thresholds: { distance: 0.1, pValue: 0.05, smallReferenceRows: 1_000 }, driftShare: 0.5, performanceWindowDays: 30, fraudMaturityDays: 14, churnHorizonDays: 30 },
+      settings: {
+        windowMinutes: 60,
+        maxWindowRows: 1_000,
+        thresholds: { distance: 0.1, pValue: 0.05, smallReferenceRows: 1_000 },
+        driftShare: 0.5,
+        performanceWindowDays: 30,
+        fraudMaturityDays: 14,
+        churnHorizonDays: 30,
+      },
     });
-    const app = await buildApp({ logger: createLogger({ service: 'model-monitor', level: 'silent' }), metrics, pool: pg.pool, monitor });
-    const response = await app.inject({ method: 'GET', url: '/models/fraud-detector/versions/1/drift' });
+    const app = await buildApp({
+      logger: createLogger({ service: 'model-monitor', level: 'silent' }),
+      metrics,
+      pool: pg.pool,
+      monitor,
+    });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/models/fraud-detector/versions/1/drift',
+    });
     expect(response.statusCode).toBe(503);
-    expect(response.json<{ code: string; message: string }>()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('registry') });
+    expect(response.json<{ code: string; message: string }>()).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      message: expect.stringContaining('registry'),
+    });
     await app.close();
   });
 });

@@ -1,4 +1,10 @@
-import { createServiceApp, pgReadiness, type Logger, type ServiceApp, type ServiceMetrics } from '@payments-mlops/service-kit';
+import {
+  createServiceApp,
+  pgReadiness,
+  type Logger,
+  type ServiceApp,
+  type ServiceMetrics,
+} from '@payments-mlops/service-kit';
 import type pg from 'pg';
 import type { ModelMonitor } from './domain/model-monitor.js';
 import { monitoringRoutes } from './routes/monitoring.js';
@@ -22,7 +28,8 @@ export async function buildApp(deps: ModelMonitorDeps): Promise<ServiceApp> {
     openapi: {
       title: 'model-monitor',
       version: '1.0',
-      description: 'Drift against each model version reference profile and performance with delayed labels, from the prediction log.',
+      description:
+        'Drift against each model version reference profile and performance with delayed labels, from the prediction log.',
     },
   });
   await app.register(monitoringRoutes, { monitor: deps.monitor });

@@ -9,11 +9,19 @@ export const ModelMonitorConfig = BaseServiceConfig.extend({
   PORT: envInteger({ min: 0, max: 65535 }).default(8004),
   WAREHOUSE_DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/payments'),
   /** Schema of the prediction log; the label tables are read from the warehouse's own (public). */
-  MONITOR_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a schema name').default('model_monitor'),
+  MONITOR_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a schema name')
+    .default('model_monitor'),
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
-    .transform((brokers) => brokers.split(',').map((broker) => broker.trim()).filter(Boolean)),
+    .transform((brokers) =>
+      brokers
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter(Boolean),
+    ),
   PREDICTION_LOG_TOPIC: z.string().default(TOPICS.predictions),
   PREDICTION_SINK_ENABLED: envBoolean.default(true),
   PREDICTION_SINK_GROUP_ID: z.string().default('model-monitor-sink'),

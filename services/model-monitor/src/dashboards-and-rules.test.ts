@@ -9,13 +9,32 @@ import { MonitorMetrics } from './monitor-metrics.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DASHBOARDS = path.join(ROOT, 'infra/grafana/provisioning/dashboards/json');
 
-interface Target { refId: string; expr: string; datasource: { uid: string } }
-interface Panel { id: number; type: string; title: string; gridPos: { h: number; w: number; x: number; y: number }; datasource: { uid: string }; targets: Target[] }
-interface Dashboard { uid: string; title: string; schemaVersion: number; panels: Panel[] }
+interface Target {
+  refId: string;
+  expr: string;
+  datasource: { uid: string };
+}
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  gridPos: { h: number; w: number; x: number; y: number };
+  datasource: { uid: string };
+  targets: Target[];
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  schemaVersion: number;
+  panels: Panel[];
+}
 
 const dashboards = readdirSync(DASHBOARDS)
   .filter((f) => f.endsWith('.json'))
-  .map((f) => ({ file: f, dashboard: JSON.parse(readFileSync(path.join(DASHBOARDS, f), 'utf8')) as Dashboard }));
+  .map((f) => ({
+    file: f,
+    dashboard: JSON.parse(readFileSync(path.join(DASHBOARDS, f), 'utf8')) as Dashboard,
+  }));
 
 /** Service metric prefixes, as service-kit derives them from each service's directory name. */
 const SERVICE_PREFIXES = readdirSync(path.join(ROOT, 'services')).map((name) => metricPrefix(name));
@@ -27,10 +46,21 @@ const SERVICE_PREFIXES = readdirSync(path.join(ROOT, 'services')).map((name) => 
 async function exportedMetricNames(): Promise<Set<string>> {
   const suffixes = new Set<string>();
   for (const dir of ['services', 'packages']) {
-    for (const entry of readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+    for (const entry of readdirSync(path.join(ROOT, dir), {
+      recursive: true,
+      withFileTypes: true,
+    })) {
       const file = path.join(entry.parentPath, entry.name);
-      if (!entry.isFile() || !file.endsWith('.ts') || file.endsWith('.test.ts') || file.includes('node_modules') || file.includes(`${path.sep}dist${path.sep}`)) continue;
-      for (const m of readFileSync(file, 'utf8').matchAll(/name: `\$\{prefix\}([a-z0-9_]+)`/g)) suffixes.add(m[1]!);
+      if (
+        !entry.isFile() ||
+        !file.endsWith('.ts') ||
+        file.endsWith('.test.ts') ||
+        file.includes('node_modules') ||
+        file.includes(`${path.sep}dist${path.sep}`)
+      )
+        continue;
+      for (const m of readFileSync(file, 'utf8').matchAll(/name: `\$\{prefix\}([a-z0-9_]+)`/g))
+        suffixes.add(m[1]!);
     }
   }
   const names = new Set<string>();
@@ -44,35 +74,48 @@ async function exportedMetricNames(): Promise<Set<string>> {
 /** The metric names a PromQL expression reads: identifiers under a service prefix, histogram series folded. */
 function metricsIn(expr: string): string[] {
   const identifiers = expr.replace(/"[^"]*"/g, '').match(/[a-z_][a-z0-9_]*/g) ?? [];
-  return identifiers.filter((id) => SERVICE_PREFIXES.some((p) => id.startsWith(p))).map((id) => id.replace(/_(bucket|sum|count)$/, ''));
+  return identifiers
+    .filter((id) => SERVICE_PREFIXES.some((p) => id.startsWith(p)))
+    .map((id) => id.replace(/_(bucket|sum|count)$/, ''));
 }
 
 describe('Grafana dashboards and alert rules', () => {
   it('provisions serving, feature store and model quality', () => {
-    expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['feature-store', 'ml-serving', 'model-quality']);
+    expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual([
+      'feature-store',
+      'ml-serving',
+      'model-quality',
+    ]);
   });
 
-  it.each(dashboards)('$file has unique panel ids, grid positions and Prometheus targets', ({ dashboard }) => {
-    expect(dashboard.title.length).toBeGreaterThan(0);
-    expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
-    expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
-    for (const panel of dashboard.panels) {
-      expect(panel.title.length).toBeGreaterThan(0);
-      expect(panel.datasource.uid).toBe('prometheus');
-      expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24);
-      expect(panel.targets.length).toBeGreaterThan(0);
-      expect(new Set(panel.targets.map((t) => t.refId)).size).toBe(panel.targets.length);
-    }
-  });
+  it.each(dashboards)(
+    '$file has unique panel ids, grid positions and Prometheus targets',
+    ({ dashboard }) => {
+      expect(dashboard.title.length).toBeGreaterThan(0);
+      expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
+      expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
+      for (const panel of dashboard.panels) {
+        expect(panel.title.length).toBeGreaterThan(0);
+        expect(panel.datasource.uid).toBe('prometheus');
+        expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24);
+        expect(panel.targets.length).toBeGreaterThan(0);
+        expect(new Set(panel.targets.map((t) => t.refId)).size).toBe(panel.targets.length);
+      }
+    },
+  );
 
-  it.each(dashboards)("every query in $file reads a metric some service exports", async ({ dashboard }) => {
-    const exported = await exportedMetricNames();
-    for (const target of dashboard.panels.flatMap((p) => p.targets)) {
-      const metrics = metricsIn(target.expr);
-      expect(metrics, target.expr).not.toHaveLength(0);
-      for (const metric of metrics) expect(exported, `${metric} in ${target.expr}`).toContain(metric);
-    }
-  });
+  it.each(dashboards)(
+    'every query in $file reads a metric some service exports',
+    async ({ dashboard }) => {
+      const exported = await exportedMetricNames();
+      for (const target of dashboard.panels.flatMap((p) => p.targets)) {
+        const metrics = metricsIn(target.expr);
+        expect(metrics, target.expr).not.toHaveLength(0);
+        for (const metric of metrics)
+          expect(exported, `${metric} in ${target.expr}`).toContain(metric);
+      }
+    },
+  );
 
   it('alert rules read only metrics some service exports', async () => {
     const exported = await exportedMetricNames();
@@ -89,7 +132,9 @@ describe('Grafana dashboards and alert rules', () => {
     const registry = new Registry();
     new MonitorMetrics(registry);
     const registered = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
-    const used = dashboards.flatMap(({ dashboard }) => dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricsIn(t.expr))));
+    const used = dashboards.flatMap(({ dashboard }) =>
+      dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricsIn(t.expr))),
+    );
     const monitorMetrics = used.filter((m) => m.startsWith('model_monitor_'));
     expect(monitorMetrics.length).toBeGreaterThan(5);
     for (const metric of monitorMetrics) expect(registered).toContain(metric);

@@ -1,5 +1,11 @@
 import { RegistryClient } from '@payments-mlops/registry-client';
-import { createLogger, createMetrics, createPgPool, loadConfig, runService } from '@payments-mlops/service-kit';
+import {
+  createLogger,
+  createMetrics,
+  createPgPool,
+  loadConfig,
+  runService,
+} from '@payments-mlops/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { SERVICE_NAME, buildApp } from './app.js';
@@ -28,7 +34,10 @@ const store = new PredictionLogStore(pool, { retentionDays: config.PREDICTION_LO
 const applied = await store.migrate();
 if (applied.length > 0) logger.info({ applied }, 'prediction log migrations applied');
 
-const registry = new RegistryClient({ baseUrl: config.MLFLOW_TRACKING_URI, ...(config.MLFLOW_TRACKING_TOKEN ? { token: config.MLFLOW_TRACKING_TOKEN } : {}) });
+const registry = new RegistryClient({
+  baseUrl: config.MLFLOW_TRACKING_URI,
+  ...(config.MLFLOW_TRACKING_TOKEN ? { token: config.MLFLOW_TRACKING_TOKEN } : {}),
+});
 const monitor = new ModelMonitor({
   store,
   pool,
@@ -38,7 +47,11 @@ const monitor = new ModelMonitor({
   settings: {
     windowMinutes: config.MONITOR_WINDOW_MINUTES,
     maxWindowRows: config.MONITOR_MAX_WINDOW_ROWS,
-    thresholds: { distance: config.DRIFT_DISTANCE_THRESHOLD, pValue: config.DRIFT_P_VALUE_THRESHOLD, smallReferenceRows: 1_000 },
+    thresholds: {
+      distance: config.DRIFT_DISTANCE_THRESHOLD,
+      pValue: config.DRIFT_P_VALUE_THRESHOLD,
+      smallReferenceRows: 1_000,
+    },
     driftShare: config.DATASET_DRIFT_SHARE,
     performanceWindowDays: config.PERFORMANCE_WINDOW_DAYS,
     fraudMaturityDays: config.FRAUD_LABEL_MATURITY_DAYS,
@@ -48,7 +61,11 @@ const monitor = new ModelMonitor({
 
 let sink: PredictionSinkConsumer | undefined;
 if (config.PREDICTION_SINK_ENABLED) {
-  const kafka = new Kafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logLevel: logLevel.WARN });
+  const kafka = new Kafka({
+    clientId: SERVICE_NAME,
+    brokers: config.KAFKA_BROKERS,
+    logLevel: logLevel.WARN,
+  });
   sink = new PredictionSinkConsumer({
     kafka,
     topic: config.PREDICTION_LOG_TOPIC,
@@ -65,7 +82,9 @@ const schedule = (): void => {
   if (config.MONITOR_INTERVAL_SECONDS === 0) return;
   timer = setTimeout(() => {
     pass = Promise.all([monitor.evaluateAll(), store.applyRetention()])
-      .catch((error: unknown) => logger.warn({ component: 'monitor', err: error }, 'monitoring pass failed'))
+      .catch((error: unknown) =>
+        logger.warn({ component: 'monitor', err: error }, 'monitoring pass failed'),
+      )
       .finally(schedule);
   }, config.MONITOR_INTERVAL_SECONDS * 1_000);
 };

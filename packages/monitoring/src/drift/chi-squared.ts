@@ -12,7 +12,10 @@ export interface ChiSquaredResult {
  * the reference shares times the current total. A category the reference never saw makes the
  * statistic infinite (p-value 0): the current traffic has values the model was not trained on.
  */
-export function chiSquaredTest(reference: ArrayLike<number>, current: ArrayLike<number>): ChiSquaredResult {
+export function chiSquaredTest(
+  reference: ArrayLike<number>,
+  current: ArrayLike<number>,
+): ChiSquaredResult {
   const [totalReference, totalCurrent] = pairTotals(reference, current);
   let statistic = 0;
   let categories = 0;

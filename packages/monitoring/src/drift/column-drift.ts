@@ -1,4 +1,9 @@
-import type { CategoricalProfile, ColumnDrift, ColumnProfile, NumericProfile } from '@payments-mlops/contracts';
+import type {
+  CategoricalProfile,
+  ColumnDrift,
+  ColumnProfile,
+  NumericProfile,
+} from '@payments-mlops/contracts';
 import { categoryCounts, sortedFinite, type ColumnValues } from '../column-values.js';
 import { chiSquaredTest } from './chi-squared.js';
 import { jensenShannonDistance } from './jensen-shannon.js';
@@ -15,26 +20,69 @@ export interface DriftThresholds {
   smallReferenceRows: number;
 }
 
-export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = { distance: 0.1, pValue: 0.05, smallReferenceRows: 1_000 };
+export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = {
+  distance: 0.1,
+  pValue: 0.05,
+  smallReferenceRows: 1_000,
+};
 
-function numericDrift(column: string, reference: NumericProfile, current: ColumnValues, t: DriftThresholds): ColumnDrift {
+function numericDrift(
+  column: string,
+  reference: NumericProfile,
+  current: ColumnValues,
+  t: DriftThresholds,
+): ColumnDrift {
   const { sorted } = sortedFinite(current);
   const small = reference.count <= t.smallReferenceRows;
-  const base = { column, kind: 'numeric' as const, current_count: sorted.length, reference_count: reference.count };
+  const base = {
+    column,
+    kind: 'numeric' as const,
+    current_count: sorted.length,
+    reference_count: reference.count,
+  };
   if (sorted.length === 0 || reference.sample.length === 0) {
-    return { ...base, method: small ? 'ks' : 'wasserstein', statistic: small ? 1 : 0, threshold: small ? t.pValue : t.distance, drifted: false, psi: 0 };
+    return {
+      ...base,
+      method: small ? 'ks' : 'wasserstein',
+      statistic: small ? 1 : 0,
+      threshold: small ? t.pValue : t.distance,
+      drifted: false,
+      psi: 0,
+    };
   }
   const edges = decileEdges(reference.quantiles);
-  const psi = populationStabilityIndex(binSortedCounts(reference.sample, edges), binSortedCounts(sorted, edges));
+  const psi = populationStabilityIndex(
+    binSortedCounts(reference.sample, edges),
+    binSortedCounts(sorted, edges),
+  );
   if (small) {
     const { pValue } = ksTwoSampleSorted(reference.sample, sorted);
-    return { ...base, method: 'ks', statistic: pValue, threshold: t.pValue, drifted: pValue < t.pValue, psi };
+    return {
+      ...base,
+      method: 'ks',
+      statistic: pValue,
+      threshold: t.pValue,
+      drifted: pValue < t.pValue,
+      psi,
+    };
   }
   const distance = normalizedWasserstein(reference.sample, sorted, reference.std);
-  return { ...base, method: 'wasserstein', statistic: distance, threshold: t.distance, drifted: distance > t.distance, psi };
+  return {
+    ...base,
+    method: 'wasserstein',
+    statistic: distance,
+    threshold: t.distance,
+    drifted: distance > t.distance,
+    psi,
+  };
 }
 
-function categoricalDrift(column: string, reference: CategoricalProfile, current: ColumnValues, t: DriftThresholds): ColumnDrift {
+function categoricalDrift(
+  column: string,
+  reference: CategoricalProfile,
+  current: ColumnValues,
+  t: DriftThresholds,
+): ColumnDrift {
   const { counts } = categoryCounts(current);
   const keys = new Set([...Object.keys(reference.frequencies), ...counts.keys()]);
   const referenceCounts = new Float64Array(keys.size);
@@ -48,17 +96,43 @@ function categoricalDrift(column: string, reference: CategoricalProfile, current
     k++;
   }
   const small = reference.count <= t.smallReferenceRows;
-  const base = { column, kind: 'categorical' as const, current_count: currentTotal, reference_count: reference.count };
+  const base = {
+    column,
+    kind: 'categorical' as const,
+    current_count: currentTotal,
+    reference_count: reference.count,
+  };
   if (currentTotal === 0 || reference.count === 0) {
-    return { ...base, method: small ? 'chi_squared' : 'jensen_shannon', statistic: small ? 1 : 0, threshold: small ? t.pValue : t.distance, drifted: false, psi: 0 };
+    return {
+      ...base,
+      method: small ? 'chi_squared' : 'jensen_shannon',
+      statistic: small ? 1 : 0,
+      threshold: small ? t.pValue : t.distance,
+      drifted: false,
+      psi: 0,
+    };
   }
   const psi = populationStabilityIndex(referenceCounts, currentCounts);
   if (small) {
     const { pValue } = chiSquaredTest(referenceCounts, currentCounts);
-    return { ...base, method: 'chi_squared', statistic: pValue, threshold: t.pValue, drifted: pValue < t.pValue, psi };
+    return {
+      ...base,
+      method: 'chi_squared',
+      statistic: pValue,
+      threshold: t.pValue,
+      drifted: pValue < t.pValue,
+      psi,
+    };
   }
   const distance = jensenShannonDistance(referenceCounts, currentCounts);
-  return { ...base, method: 'jensen_shannon', statistic: distance, threshold: t.distance, drifted: distance > t.distance, psi };
+  return {
+    ...base,
+    method: 'jensen_shannon',
+    statistic: distance,
+    threshold: t.distance,
+    drifted: distance > t.distance,
+    psi,
+  };
 }
 
 /**

@@ -74,7 +74,10 @@ describe('detectDatasetDrift', () => {
       },
       scores: { fraud: uniform(1_000, 0, 0.2) },
     });
-    expect(report.features.filter((f) => f.drifted).map((f) => f.column)).toEqual(['amount', 'channel']);
+    expect(report.features.filter((f) => f.drifted).map((f) => f.column)).toEqual([
+      'amount',
+      'channel',
+    ]);
     expect(report.drifted_share).toBe(0.5);
     expect(report.dataset_drift).toBe(true);
     expect(report.scores[0]).toMatchObject({ column: 'fraud', drifted: false });

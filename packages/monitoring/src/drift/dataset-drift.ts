@@ -1,6 +1,10 @@
 import type { ColumnDrift, ReferenceProfile } from '@payments-mlops/contracts';
 import type { ColumnValues } from '../column-values.js';
-import { DEFAULT_DRIFT_THRESHOLDS, detectColumnDrift, type DriftThresholds } from './column-drift.js';
+import {
+  DEFAULT_DRIFT_THRESHOLDS,
+  detectColumnDrift,
+  type DriftThresholds,
+} from './column-drift.js';
 
 export interface DatasetDriftOptions {
   thresholds?: DriftThresholds;
@@ -34,5 +38,10 @@ export function detectDatasetDrift(
   );
   const drifted = features.filter((f) => f.drifted).length;
   const share = features.length === 0 ? 0 : drifted / features.length;
-  return { features, scores, drifted_share: share, dataset_drift: features.length > 0 && share >= driftShare };
+  return {
+    features,
+    scores,
+    drifted_share: share,
+    dataset_drift: features.length > 0 && share >= driftShare,
+  };
 }

@@ -4,7 +4,10 @@ import { pairTotals } from './count-vectors.js';
 const EMPTY_SHARE = 0.0001;
 
 /** Population stability index Σ (c − r) ln(c / r) over the bins' shares of two count vectors. */
-export function populationStabilityIndex(reference: ArrayLike<number>, current: ArrayLike<number>): number {
+export function populationStabilityIndex(
+  reference: ArrayLike<number>,
+  current: ArrayLike<number>,
+): number {
   const [totalReference, totalCurrent] = pairTotals(reference, current);
   let psi = 0;
   for (let i = 0; i < reference.length; i++) {

@@ -23,7 +23,10 @@ describe('wasserstein1Sorted', () => {
 
   it('is zero for identical samples and symmetric', () => {
     expect(wasserstein1Sorted([1, 5, 9], [1, 5, 9])).toBe(0);
-    expect(wasserstein1Sorted([0, 3], [1, 1, 2])).toBeCloseTo(wasserstein1Sorted([1, 1, 2], [0, 3]), 12);
+    expect(wasserstein1Sorted([0, 3], [1, 1, 2])).toBeCloseTo(
+      wasserstein1Sorted([1, 1, 2], [0, 3]),
+      12,
+    );
   });
 
   it('divides by the reference std, and by 0.001 when the reference is constant', () => {

@@ -24,6 +24,10 @@ export function wasserstein1Sorted(a: ArrayLike<number>, b: ArrayLike<number>): 
 const MIN_STD = 0.001;
 
 /** W1 in units of the reference's standard deviation, comparable across features. */
-export function normalizedWasserstein(referenceSorted: ArrayLike<number>, currentSorted: ArrayLike<number>, referenceStd: number): number {
+export function normalizedWasserstein(
+  referenceSorted: ArrayLike<number>,
+  currentSorted: ArrayLike<number>,
+  referenceStd: number,
+): number {
   return wasserstein1Sorted(referenceSorted, currentSorted) / Math.max(referenceStd, MIN_STD);
 }

@@ -11,7 +11,10 @@ export interface EstimatedPerformance {
 }
 
 /** Expected accuracy at `threshold`: a score p counts p when called positive, 1 − p otherwise. */
-export function estimatedAccuracy(probabilities: ArrayLike<number>, threshold = 0.5): number | null {
+export function estimatedAccuracy(
+  probabilities: ArrayLike<number>,
+  threshold = 0.5,
+): number | null {
   if (probabilities.length === 0) return null;
   let correct = 0;
   for (let i = 0; i < probabilities.length; i++) {
@@ -48,6 +51,13 @@ export function estimatedRocAuc(probabilities: ArrayLike<number>): number | null
   return area;
 }
 
-export function estimatePerformance(probabilities: ArrayLike<number>, threshold = 0.5): EstimatedPerformance {
-  return { rows: probabilities.length, roc_auc: estimatedRocAuc(probabilities), accuracy: estimatedAccuracy(probabilities, threshold) };
+export function estimatePerformance(
+  probabilities: ArrayLike<number>,
+  threshold = 0.5,
+): EstimatedPerformance {
+  return {
+    rows: probabilities.length,
+    roc_auc: estimatedRocAuc(probabilities),
+    accuracy: estimatedAccuracy(probabilities, threshold),
+  };
 }

@@ -25,7 +25,7 @@ describe('CBPE estimates', () => {
   it('matches the realized AUC on average when labels are drawn from calibrated scores', () => {
     // Labels drawn as Bernoulli(p) with a fixed sequence: the estimate and the realized value agree closely.
     let s = 7;
-    const next = (): number => ((s = (s * 16807) % 2147483647) / 2147483647);
+    const next = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
     const p = Array.from({ length: 20_000 }, () => next());
     const labels = p.map((pi) => (next() < pi ? 1 : 0));
     expect(estimatedRocAuc(p)!).toBeCloseTo(realizedPerformance(labels, p).roc_auc!, 1);
@@ -42,7 +42,11 @@ describe('realizedPerformance', () => {
   });
 
   it('leaves ranking metrics unknown when one class is absent', () => {
-    expect(realizedPerformance([0, 0], [0.1, 0.2])).toMatchObject({ roc_auc: null, pr_auc: null, accuracy: 1 });
+    expect(realizedPerformance([0, 0], [0.1, 0.2])).toMatchObject({
+      roc_auc: null,
+      pr_auc: null,
+      accuracy: 1,
+    });
   });
 });
 

@@ -1,11 +1,20 @@
-import { accuracy, averagePrecision, expectedCalibrationError, rocAuc } from '@payments-mlops/boosting';
+import {
+  accuracy,
+  averagePrecision,
+  expectedCalibrationError,
+  rocAuc,
+} from '@payments-mlops/boosting';
 import type { PerformanceMetrics } from '@payments-mlops/contracts';
 
 /**
  * Metrics of labelled predictions with boosting's own metric functions (the ones the trainer's
  * test metrics come from, so the two compare like for like). Ranking metrics need both classes.
  */
-export function realizedPerformance(labels: ArrayLike<number>, probabilities: ArrayLike<number>, threshold = 0.5): PerformanceMetrics {
+export function realizedPerformance(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  threshold = 0.5,
+): PerformanceMetrics {
   let positives = 0;
   for (let i = 0; i < labels.length; i++) positives += labels[i]!;
   const rows = labels.length;
@@ -21,7 +30,10 @@ export function realizedPerformance(labels: ArrayLike<number>, probabilities: Ar
 }
 
 /** Relative drop of a metric against its test value: 0.1 is ten per cent worse; null when unknown. */
-export function relativeDegradation(current: number | null, test: number | undefined): number | null {
+export function relativeDegradation(
+  current: number | null,
+  test: number | undefined,
+): number | null {
   if (current === null || test === undefined || !Number.isFinite(test) || test === 0) return null;
   return (test - current) / test;
 }

@@ -1,4 +1,10 @@
-import { MODEL_CLASSES, ServiceError, type DriftReport, type ModelTask, type PerformanceReport } from '@payments-mlops/contracts';
+import {
+  MODEL_CLASSES,
+  ServiceError,
+  type DriftReport,
+  type ModelTask,
+  type PerformanceReport,
+} from '@payments-mlops/contracts';
 import {
   detectDatasetDrift,
   estimatePerformance,
@@ -65,26 +71,50 @@ export class ModelMonitor {
   private range(query: WindowQuery, defaultSpanMs: number): { fromMs: number; toMs: number } {
     const toMs = query.toMs ?? this.now();
     const fromMs = query.fromMs ?? toMs - defaultSpanMs;
-    if (fromMs >= toMs) throw new ServiceError('INVALID_ARGUMENT', 'from must be before to', { fields: [{ field: 'from', message: 'must be before to' }] });
+    if (fromMs >= toMs)
+      throw new ServiceError('INVALID_ARGUMENT', 'from must be before to', {
+        fields: [{ field: 'from', message: 'must be before to' }],
+      });
     return { fromMs, toMs };
   }
 
   async drift(model: string, version: string, query: WindowQuery = {}): Promise<DriftReport> {
     const { fromMs, toMs } = this.range(query, this.o.settings.windowMinutes * MINUTE_MS);
     const { profile } = await this.o.catalog.get(model, version);
-    const rows = await this.o.store.window(model, version, fromMs, toMs, this.o.settings.maxWindowRows);
-    const columns = predictionColumns(rows, Object.keys(profile.features), Object.keys(profile.scores));
-    const drift = detectDatasetDrift(profile, columns, { thresholds: this.o.settings.thresholds, driftShare: this.o.settings.driftShare });
+    const rows = await this.o.store.window(
+      model,
+      version,
+      fromMs,
+      toMs,
+      this.o.settings.maxWindowRows,
+    );
+    const columns = predictionColumns(
+      rows,
+      Object.keys(profile.features),
+      Object.keys(profile.scores),
+    );
+    const drift = detectDatasetDrift(profile, columns, {
+      thresholds: this.o.settings.thresholds,
+      driftShare: this.o.settings.driftShare,
+    });
     this.o.metrics.recordDrift(model, version, drift, rows.length);
     return {
       model: { name: model, version },
-      window: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), rows: rows.length },
+      window: {
+        from: new Date(fromMs).toISOString(),
+        to: new Date(toMs).toISOString(),
+        rows: rows.length,
+      },
       ...drift,
       computed_at: new Date(this.now()).toISOString(),
     };
   }
 
-  async performance(model: string, version: string, query: WindowQuery = {}): Promise<PerformanceReport> {
+  async performance(
+    model: string,
+    version: string,
+    query: WindowQuery = {},
+  ): Promise<PerformanceReport> {
     const { fromMs, toMs } = this.range(query, this.o.settings.performanceWindowDays * DAY_MS);
     const { profile, testMetrics } = await this.o.catalog.get(model, version);
     const task = profile.task;
@@ -106,8 +136,19 @@ export class ModelMonitor {
     const realized = realizedPerformance(labels, scores);
     // CBPE reads the recent window, labelled or not: the estimate is what the labels will say.
     const recent = this.range({ toMs }, this.o.settings.windowMinutes * MINUTE_MS);
-    const window = LABELLED_TASKS.has(task) ? await this.o.store.window(model, version, recent.fromMs, recent.toMs, this.o.settings.maxWindowRows) : [];
-    const probabilities = Float64Array.from(window, (r) => r.scores[positiveClass] ?? Number.NaN).filter(Number.isFinite);
+    const window = LABELLED_TASKS.has(task)
+      ? await this.o.store.window(
+          model,
+          version,
+          recent.fromMs,
+          recent.toMs,
+          this.o.settings.maxWindowRows,
+        )
+      : [];
+    const probabilities = Float64Array.from(
+      window,
+      (r) => r.scores[positiveClass] ?? Number.NaN,
+    ).filter(Number.isFinite);
     const estimated = estimatePerformance(probabilities);
     const current = primary === 'roc_auc' || primary === 'pr_auc' ? realized[primary] : null;
     const report: PerformanceReport = {
@@ -127,7 +168,10 @@ export class ModelMonitor {
   /** One scheduled pass: every version that answered in the drift window, drift then performance. */
   async evaluateAll(): Promise<{ evaluated: number; failed: number }> {
     const toMs = this.now();
-    const seen = await this.o.store.versionsSeen(toMs - this.o.settings.windowMinutes * MINUTE_MS, toMs);
+    const seen = await this.o.store.versionsSeen(
+      toMs - this.o.settings.windowMinutes * MINUTE_MS,
+      toMs,
+    );
     let failed = 0;
     for (const { model_name: model, model_version: version } of seen) {
       try {
@@ -135,7 +179,10 @@ export class ModelMonitor {
         await this.performance(model, version, { toMs });
       } catch (error) {
         failed++;
-        this.o.logger?.warn({ component: 'monitor', model, version, err: error }, 'could not evaluate model version');
+        this.o.logger?.warn(
+          { component: 'monitor', model, version, err: error },
+          'could not evaluate model version',
+        );
       }
     }
     return { evaluated: seen.length - failed, failed };

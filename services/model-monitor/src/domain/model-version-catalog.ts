@@ -1,4 +1,9 @@
-import { MODEL_ARTIFACTS, REFERENCE_PROFILE_FORMAT, ReferenceProfile, ServiceError } from '@payments-mlops/contracts';
+import {
+  MODEL_ARTIFACTS,
+  REFERENCE_PROFILE_FORMAT,
+  ReferenceProfile,
+  ServiceError,
+} from '@payments-mlops/contracts';
 import { runArtifactPath, type RegistryClient } from '@payments-mlops/registry-client';
 import { safeJson } from './safe-json.js';
 
@@ -22,7 +27,11 @@ async function readText(body: NodeJS.ReadableStream): Promise<string> {
 
 const isNotFound = (error: unknown): boolean => {
   const code = (error as { errorCode?: string; status?: number }).errorCode;
-  return code === 'RESOURCE_DOES_NOT_EXIST' || code === 'NOT_FOUND' || (error as { status?: number }).status === 404;
+  return (
+    code === 'RESOURCE_DOES_NOT_EXIST' ||
+    code === 'NOT_FOUND' ||
+    (error as { status?: number }).status === 404
+  );
 };
 
 /**
@@ -53,37 +62,55 @@ export class RegistryModelCatalog implements ModelVersionCatalog {
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       // The registry is down or answered oddly: the monitor cannot work without it, for now.
-      throw new ServiceError('SERVICE_UNAVAILABLE', `could not read model ${model} version ${version} from the registry: ${(error as Error).message}`);
+      throw new ServiceError(
+        'SERVICE_UNAVAILABLE',
+        `could not read model ${model} version ${version} from the registry: ${(error as Error).message}`,
+      );
     }
   }
 
   private async read(model: string, version: string): Promise<ModelVersionInfo> {
     let runId: string | undefined;
     try {
-      runId = (await this.registry.api.getModelVersion({ name: model, version })).model_version.run_id;
+      runId = (await this.registry.api.getModelVersion({ name: model, version })).model_version
+        .run_id;
     } catch (error) {
-      if (isNotFound(error)) throw new ServiceError('NOT_FOUND', `model ${model} has no version ${version} in the registry`);
+      if (isNotFound(error))
+        throw new ServiceError(
+          'NOT_FOUND',
+          `model ${model} has no version ${version} in the registry`,
+        );
       throw error;
     }
-    if (!runId) throw new ServiceError('NOT_FOUND', `model ${model} version ${version} has no training run`);
+    if (!runId)
+      throw new ServiceError('NOT_FOUND', `model ${model} version ${version} has no training run`);
     const { run } = await this.registry.api.getRun({ run_id: runId });
     const testMetrics: Record<string, number> = {};
     for (const metric of run.data.metrics ?? []) {
-      if (metric.key.startsWith('test_') && typeof metric.value === 'number') testMetrics[metric.key.slice(5)] = metric.value;
+      if (metric.key.startsWith('test_') && typeof metric.value === 'number')
+        testMetrics[metric.key.slice(5)] = metric.value;
     }
     let text: string;
     try {
-      const { body } = await this.registry.artifacts.download(runArtifactPath(run.info.artifact_uri ?? '', MODEL_ARTIFACTS.referenceProfile));
+      const { body } = await this.registry.artifacts.download(
+        runArtifactPath(run.info.artifact_uri ?? '', MODEL_ARTIFACTS.referenceProfile),
+      );
       text = await readText(body);
     } catch (error) {
       if (isNotFound(error)) {
-        throw new ServiceError('NOT_FOUND', `model ${model} version ${version} has no ${MODEL_ARTIFACTS.referenceProfile} in its run`);
+        throw new ServiceError(
+          'NOT_FOUND',
+          `model ${model} version ${version} has no ${MODEL_ARTIFACTS.referenceProfile} in its run`,
+        );
       }
       throw error;
     }
     const profile = ReferenceProfile.safeParse(safeJson(text));
     if (!profile.success) {
-      throw new ServiceError('INTERNAL', `the reference profile of ${model} version ${version} is not a ${REFERENCE_PROFILE_FORMAT} document`);
+      throw new ServiceError(
+        'INTERNAL',
+        `the reference profile of ${model} version ${version} is not a ${REFERENCE_PROFILE_FORMAT} document`,
+      );
     }
     return { profile: profile.data, testMetrics };
   }

@@ -11,7 +11,10 @@ const count = async (pool: pg.Pool): Promise<number> =>
   Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM prediction_log')).rows[0]!.n);
 
 describe('PredictionSinkConsumer', () => {
-  test('writes what ml-serving publishes to the log, skips malformed messages, and after a restart writes re-published predictions once', async ({ kafka, pg }) => {
+  test('writes what ml-serving publishes to the log, skips malformed messages, and after a restart writes re-published predictions once', async ({
+    kafka,
+    pg,
+  }) => {
     const now = Date.now();
     const store = new PredictionLogStore(pg.pool, { retentionDays: 30 });
     await store.migrate();
@@ -19,40 +22,125 @@ describe('PredictionSinkConsumer', () => {
     const metrics = new MonitorMetrics(registry);
     const groupId = uniqueName('sink', '-');
     const sink = () =>
-      new PredictionSinkConsumer({ kafka: kafka.kafka, topic: kafka.topic, groupId, store, metrics, consumerConfig: FAST_CONSUMER_CONFIG });
+      new PredictionSinkConsumer({
+        kafka: kafka.kafka,
+        topic: kafka.topic,
+        groupId,
+        store,
+        metrics,
+        consumerConfig: FAST_CONSUMER_CONFIG,
+      });
 
-    const publisher = new KafkaPredictionPublisher({ kafka: kafka.kafka, topic: kafka.topic, registry: new Registry() });
+    const publisher = new KafkaPredictionPublisher({
+      kafka: kafka.kafka,
+      topic: kafka.topic,
+      registry: new Registry(),
+    });
     await publisher.start();
     for (let i = 0; i < 500; i++) {
-      publisher.record(examplePrediction({ request_id: `req-${i}`, timestamp: new Date(now - i * 1_000).toISOString() }));
+      publisher.record(
+        examplePrediction({
+          request_id: `req-${i}`,
+          timestamp: new Date(now - i * 1_000).toISOString(),
+        }),
+      );
     }
     await publisher.drain();
     const producer = kafka.kafka.producer();
     await producer.connect();
-    await producer.send({ topic: kafka.topic, messages: [{ value: 'not json' }, { value: JSON.stringify({ request_id: 'x' }) }] });
+    await producer.send({
+      topic: kafka.topic,
+      messages: [{ value: 'not json' }, { value: JSON.stringify({ request_id: 'x' }) }],
+    });
     await producer.disconnect();
 
     const first = sink();
     await first.start();
-    await waitFor(async () => (await count(pg.pool)) === 500, { timeoutMs: 20_000, description: '500 logged predictions' });
-    await waitFor(async () => (await metrics.sinkPredictions.get()).values.some((v) => v.labels.outcome === 'invalid' && v.value === 2), {
-      timeoutMs: 5_000,
-      description: 'two invalid messages counted',
+    await waitFor(async () => (await count(pg.pool)) === 500, {
+      timeoutMs: 20_000,
+      description: '500 logged predictions',
     });
+    await waitFor(
+      async () =>
+        (await metrics.sinkPredictions.get()).values.some(
+          (v) => v.labels.outcome === 'invalid' && v.value === 2,
+        ),
+      {
+        timeoutMs: 5_000,
+        description: 'two invalid messages counted',
+      },
+    );
     await first.stop();
 
     // The same predictions again (a publisher retry) and new ones: the log keeps each once.
     for (let i = 400; i < 600; i++) {
-      publisher.record(examplePrediction({ request_id: `req-${i}`, timestamp: new Date(now - i * 1_000).toISOString() }));
+      publisher.record(
+        examplePrediction({
+          request_id: `req-${i}`,
+          timestamp: new Date(now - i * 1_000).toISOString(),
+        }),
+      );
     }
     await publisher.close();
     const second = sink();
     await second.start();
-    await waitFor(async () => (await count(pg.pool)) === 600, { timeoutMs: 20_000, description: '600 logged predictions' });
-    await waitFor(async () => (await metrics.sinkLag.get()).values.every((v) => v.value === 0), { timeoutMs: 5_000, description: 'no lag' });
+    await waitFor(async () => (await count(pg.pool)) === 600, {
+      timeoutMs: 20_000,
+      description: '600 logged predictions',
+    });
+    await waitFor(async () => (await metrics.sinkLag.get()).values.every((v) => v.value === 0), {
+      timeoutMs: 5_000,
+      description: 'no lag',
+    });
     await second.stop();
-    const duplicates = (await metrics.sinkPredictions.get()).values.find((v) => v.labels.outcome === 'duplicate')?.value;
+    const duplicates = (await metrics.sinkPredictions.get()).values.find(
+      (v) => v.labels.outcome === 'duplicate',
+    )?.value;
     expect(duplicates).toBe(100);
     expect(await count(pg.pool)).toBe(600);
+  });
+});
+
+describe('PredictionSinkConsumer when Postgres rejects writes', () => {
+  test('commits nothing while the log cannot be written and writes every prediction once it can', async ({
+    kafka,
+    pg,
+  }) => {
+    const store = new PredictionLogStore(pg.pool, { retentionDays: 30 });
+    await store.migrate();
+    const metrics = new MonitorMetrics(new Registry());
+    const publisher = new KafkaPredictionPublisher({
+      kafka: kafka.kafka,
+      topic: kafka.topic,
+      registry: new Registry(),
+    });
+    await publisher.start();
+    const now = Date.now();
+    for (let i = 0; i < 300; i++)
+      publisher.record(
+        examplePrediction({ request_id: `req-${i}`, timestamp: new Date(now - i).toISOString() }),
+      );
+    await publisher.close();
+
+    // The table is away: every insert fails, as when the database refuses writes.
+    await pg.pool.query('ALTER TABLE prediction_log RENAME TO prediction_log_away');
+    const sink = new PredictionSinkConsumer({
+      kafka: kafka.kafka,
+      topic: kafka.topic,
+      groupId: uniqueName('sink', '-'),
+      store: new PredictionLogStore(pg.pool, { retentionDays: 30 }),
+      metrics,
+      consumerConfig: FAST_CONSUMER_CONFIG,
+    });
+    await sink.start();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await pg.pool.query('ALTER TABLE prediction_log_away RENAME TO prediction_log');
+    await waitFor(async () => (await count(pg.pool)) === 300, {
+      timeoutMs: 45_000,
+      intervalMs: 200,
+      description: '300 logged predictions after the table came back',
+    });
+    await sink.stop();
+    expect(await count(pg.pool)).toBe(300);
   });
 });

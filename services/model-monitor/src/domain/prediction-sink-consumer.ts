@@ -2,7 +2,7 @@ import { PredictionLogRecord } from '@payments-mlops/contracts';
 import type { Logger } from '@payments-mlops/service-kit';
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { MonitorMetrics } from '../monitor-metrics.js';
-import type { PredictionLogStore } from '../stores/prediction-log-store.js';
+import type { InsertResult, PredictionLogStore } from '../stores/prediction-log-store.js';
 import { safeJson } from './safe-json.js';
 
 export interface PredictionSinkConsumerOptions {
@@ -17,6 +17,7 @@ export interface PredictionSinkConsumerOptions {
 
 /** Rows per INSERT: one statement stays well under Postgres's parameter and packet limits. */
 const INSERT_CHUNK = 2_000;
+const MAX_RETRY_DELAY_MS = 5_000;
 
 /**
  * The prediction log's sink: reads `ml.predictions` and writes each batch to the partitioned
@@ -25,6 +26,7 @@ const INSERT_CHUNK = 2_000;
  */
 export class PredictionSinkConsumer {
   private readonly consumer: Consumer;
+  private stopping = false;
 
   constructor(private readonly o: PredictionSinkConsumerOptions) {
     this.consumer = o.kafka.consumer({ groupId: o.groupId, ...o.consumerConfig });
@@ -33,11 +35,41 @@ export class PredictionSinkConsumer {
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.o.topic, fromBeginning: true });
-    await this.consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.writeBatch(payload) });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.writeBatch(payload),
+    });
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer.disconnect();
+  }
+
+  /**
+   * Retries a failed write with backoff, heartbeating so the group keeps the partition, until it
+   * succeeds or the consumer stops (then the batch is left uncommitted for the next owner).
+   */
+  private async insertUntilWritten(
+    records: PredictionLogRecord[],
+    payload: EachBatchPayload,
+  ): Promise<InsertResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.o.store.insert(records);
+      } catch (error) {
+        if (this.stopping || !payload.isRunning() || payload.isStale()) throw error;
+        if (attempt % 10 === 0)
+          this.o.logger?.warn(
+            { component: 'sink', err: error, attempt },
+            'could not write predictions to the log; retrying',
+          );
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(100 * 2 ** attempt, MAX_RETRY_DELAY_MS)),
+        );
+        await payload.heartbeat();
+      }
+    }
   }
 
   private async writeBatch(payload: EachBatchPayload): Promise<void> {
@@ -45,24 +77,37 @@ export class PredictionSinkConsumer {
     const records: PredictionLogRecord[] = [];
     let invalid = 0;
     for (const message of batch.messages) {
-      const parsed = message.value ? PredictionLogRecord.safeParse(safeJson(message.value.toString())) : undefined;
+      const parsed = message.value
+        ? PredictionLogRecord.safeParse(safeJson(message.value.toString()))
+        : undefined;
       if (parsed?.success) records.push(parsed.data);
       else invalid++;
     }
     if (invalid > 0) {
       this.o.metrics.sinkPredictions.inc({ outcome: 'invalid' }, invalid);
-      this.o.logger?.warn({ component: 'sink', partition: batch.partition, invalid }, 'skipped messages that are not prediction records');
+      this.o.logger?.warn(
+        { component: 'sink', partition: batch.partition, invalid },
+        'skipped messages that are not prediction records',
+      );
     }
     for (let start = 0; start < records.length; start += INSERT_CHUNK) {
-      const result = await this.o.store.insert(records.slice(start, start + INSERT_CHUNK));
+      const result = await this.insertUntilWritten(
+        records.slice(start, start + INSERT_CHUNK),
+        payload,
+      );
       this.o.metrics.sinkPredictions.inc({ outcome: 'inserted' }, result.inserted);
-      if (result.duplicates > 0) this.o.metrics.sinkPredictions.inc({ outcome: 'duplicate' }, result.duplicates);
-      if (result.expired > 0) this.o.metrics.sinkPredictions.inc({ outcome: 'expired' }, result.expired);
+      if (result.duplicates > 0)
+        this.o.metrics.sinkPredictions.inc({ outcome: 'duplicate' }, result.duplicates);
+      if (result.expired > 0)
+        this.o.metrics.sinkPredictions.inc({ outcome: 'expired' }, result.expired);
       await payload.heartbeat();
     }
     const last = batch.lastOffset();
     payload.resolveOffset(last);
     await payload.commitOffsetsIfNecessary();
-    this.o.metrics.sinkLag.set({ partition: String(batch.partition) }, Math.max(Number(batch.highWatermark) - Number(last) - 1, 0));
+    this.o.metrics.sinkLag.set(
+      { partition: String(batch.partition) },
+      Math.max(Number(batch.highWatermark) - Number(last) - 1, 0),
+    );
   }
 }

@@ -5,10 +5,15 @@ import type { ModelMonitor } from '../domain/model-monitor.js';
 
 const VersionParams = z.object({
   name: z.string().min(1).max(256).describe('Registered model name, e.g. `fraud-detector`.'),
-  version: z.string().regex(/^[0-9]+$/, 'must be a version number').describe('Registered model version.'),
+  version: z
+    .string()
+    .regex(/^[0-9]+$/, 'must be a version number')
+    .describe('Registered model version.'),
 });
 const WindowQuerystring = z.object({
-  from: Timestamp.optional().describe('Start of the window (inclusive); by default the configured span before `to`.'),
+  from: Timestamp.optional().describe(
+    'Start of the window (inclusive); by default the configured span before `to`.',
+  ),
   to: Timestamp.optional().describe('End of the window (exclusive); now by default.'),
 });
 
@@ -17,7 +22,11 @@ const window = (q: z.infer<typeof WindowQuerystring>) => ({
   ...(q.to ? { toMs: Date.parse(q.to) } : {}),
 });
 
-export const monitoringRoutes: FastifyPluginCallbackZod<{ monitor: ModelMonitor }> = (app, { monitor }, done) => {
+export const monitoringRoutes: FastifyPluginCallbackZod<{ monitor: ModelMonitor }> = (
+  app,
+  { monitor },
+  done,
+) => {
   app.get(
     '/models/:name/versions/:version/drift',
     {
@@ -38,7 +47,8 @@ export const monitoringRoutes: FastifyPluginCallbackZod<{ monitor: ModelMonitor 
     {
       schema: {
         tags: ['monitoring'],
-        summary: 'Performance of a model version on labelled predictions, and its estimate before labels',
+        summary:
+          'Performance of a model version on labelled predictions, and its estimate before labels',
         description:
           "Realized ROC AUC, PR AUC, accuracy and calibration of the window's labelled predictions, the CBPE estimate over the recent window, and the primary metric's degradation against the version's test value.",
         params: VersionParams,
@@ -46,7 +56,8 @@ export const monitoringRoutes: FastifyPluginCallbackZod<{ monitor: ModelMonitor 
         response: { 200: PerformanceReport, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
       },
     },
-    (request) => monitor.performance(request.params.name, request.params.version, window(request.query)),
+    (request) =>
+      monitor.performance(request.params.name, request.params.version, window(request.query)),
   );
   done();
 };

@@ -31,7 +31,14 @@ export const LABELLED_TASKS: ReadonlySet<ModelTask> = new Set(['fraud', 'churn']
  */
 export async function labelledScores(pool: pg.Pool, q: LabelQuery): Promise<LabelledScores> {
   const asOf = new Date(q.asOfMs);
-  const params: unknown[] = [q.model, q.version, new Date(q.fromMs), new Date(q.toMs), q.positiveClass, asOf];
+  const params: unknown[] = [
+    q.model,
+    q.version,
+    new Date(q.fromMs),
+    new Date(q.toMs),
+    q.positiveClass,
+    asOf,
+  ];
   let sql: string;
   if (q.task === 'fraud') {
     sql = `SELECT (p.scores->>$5)::float8 AS score,

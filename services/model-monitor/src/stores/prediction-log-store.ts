@@ -55,7 +55,11 @@ export class PredictionLogStore {
   }
 
   async migrate(): Promise<string[]> {
-    return runMigrations({ pool: this.pool, directory: MONITOR_MIGRATIONS_DIR, table: 'model_monitor_migrations' });
+    return runMigrations({
+      pool: this.pool,
+      directory: MONITOR_MIGRATIONS_DIR,
+      table: 'model_monitor_migrations',
+    });
   }
 
   /** The first instant still kept. */
@@ -69,7 +73,9 @@ export class PredictionLogStore {
     const from = new Date(day).toISOString();
     const to = new Date(day + DAY_MS).toISOString();
     try {
-      await this.pool.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF prediction_log FOR VALUES FROM ('${from}') TO ('${to}')`);
+      await this.pool.query(
+        `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF prediction_log FOR VALUES FROM ('${from}') TO ('${to}')`,
+      );
     } catch (error) {
       // Another sink created it between our check and our create.
       if ((error as { code?: string }).code !== '42P07') throw error;
@@ -85,8 +91,9 @@ export class PredictionLogStore {
     for (const day of days) await this.ensurePartition(day);
     if (rows.length === 0) return { inserted: 0, duplicates: 0, expired: records.length };
     const column = <T>(pick: (r: PredictionLogRecord) => T): T[] => rows.map(pick);
-    const result = await this.pool.query(
-      `INSERT INTO prediction_log (predicted_at, request_id, task, endpoint, model_name, model_version, model_alias,
+    const result = await this.pool
+      .query(
+        `INSERT INTO prediction_log (predicted_at, request_id, task, endpoint, model_name, model_version, model_alias,
          decision, degraded, latency_ms, payment_id, customer_id, entity_ids, features, scores)
        SELECT t.predicted_at, t.request_id, t.task, t.endpoint, t.model_name, t.model_version, t.model_alias,
          t.decision, t.degraded, t.latency_ms, t.payment_id, t.customer_id, t.entity_ids::jsonb, t.features::jsonb, t.scores::jsonb
@@ -95,24 +102,29 @@ export class PredictionLogStore {
          AS t(predicted_at, request_id, task, endpoint, model_name, model_version, model_alias,
            decision, degraded, latency_ms, payment_id, customer_id, entity_ids, features, scores)
        ON CONFLICT DO NOTHING`,
-      [
-        column((r) => r.timestamp),
-        column((r) => r.request_id),
-        column((r) => r.task),
-        column((r) => r.endpoint),
-        column((r) => r.model.name),
-        column((r) => r.model.version),
-        column((r) => r.model.alias),
-        column((r) => r.decision),
-        column((r) => r.degraded),
-        column((r) => r.latency_ms),
-        column((r) => r.entity_ids.payment_id ?? null),
-        column((r) => r.entity_ids.customer_id ?? null),
-        column((r) => JSON.stringify(r.entity_ids)),
-        column((r) => JSON.stringify(r.features)),
-        column((r) => JSON.stringify(r.scores)),
-      ],
-    );
+        [
+          column((r) => r.timestamp),
+          column((r) => r.request_id),
+          column((r) => r.task),
+          column((r) => r.endpoint),
+          column((r) => r.model.name),
+          column((r) => r.model.version),
+          column((r) => r.model.alias),
+          column((r) => r.decision),
+          column((r) => r.degraded),
+          column((r) => r.latency_ms),
+          column((r) => r.entity_ids.payment_id ?? null),
+          column((r) => r.entity_ids.customer_id ?? null),
+          column((r) => JSON.stringify(r.entity_ids)),
+          column((r) => JSON.stringify(r.features)),
+          column((r) => JSON.stringify(r.scores)),
+        ],
+      )
+      .catch((error: unknown) => {
+        // A partition dropped by another monitor's retention: forget what we knew, recreate next time.
+        this.known.clear();
+        throw error;
+      });
     const inserted = result.rowCount ?? 0;
     return { inserted, duplicates: rows.length - inserted, expired: records.length - rows.length };
   }
@@ -128,7 +140,9 @@ export class PredictionLogStore {
     return rows
       .flatMap(({ name }) => {
         const m = PARTITION_NAME.exec(name);
-        return m ? [{ name, dayStartMs: Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) }] : [];
+        return m
+          ? [{ name, dayStartMs: Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) }]
+          : [];
       })
       .sort((a, b) => a.dayStartMs - b.dayStartMs);
   }
@@ -147,7 +161,13 @@ export class PredictionLogStore {
   }
 
   /** The newest `limit` predictions of a model version in [from, to). */
-  async window(model: string, version: string, fromMs: number, toMs: number, limit: number): Promise<LoggedPrediction[]> {
+  async window(
+    model: string,
+    version: string,
+    fromMs: number,
+    toMs: number,
+    limit: number,
+  ): Promise<LoggedPrediction[]> {
     const { rows } = await this.pool.query<LoggedPrediction>(
       `SELECT predicted_at, features, scores FROM prediction_log
        WHERE model_name = $1 AND model_version = $2 AND predicted_at >= $3 AND predicted_at < $4

@@ -5,7 +5,9 @@ import { infraSettings, waitFor } from '@payments-mlops/test-infra';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** registry-server's entry point, run as a process of its own: services never import each other. */
-const REGISTRY_MAIN = fileURLToPath(new URL('../../../registry-server/src/main.ts', import.meta.url));
+const REGISTRY_MAIN = fileURLToPath(
+  new URL('../../../registry-server/src/main.ts', import.meta.url),
+);
 const TOKEN = 'model-monitor-test-token';
 
 export interface RegistryProcess {
@@ -47,7 +49,8 @@ export async function startRegistry(databaseUrl: string, bucket: string): Promis
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`registry-server exited with ${child.exitCode}: ${stderr}`);
+        if (child.exitCode !== null)
+          throw new Error(`registry-server exited with ${child.exitCode}: ${stderr}`);
         return (await fetch(`${url}/readyz`).catch(() => undefined))?.ok === true;
       },
       { timeoutMs: 60_000, intervalMs: 200, description: 'registry-server /readyz' },
