@@ -118,6 +118,28 @@ describe('paymentWorkflow on a real Temporal server', () => {
     expect(chargesOf(input.payment.payment_id)).toHaveLength(1);
   });
 
+  it('resumes a workflow waiting on its retry timer in a new worker after the first worker is gone', async () => {
+    const slowRetries = await startContractInferenceServer({ retryDelaySeconds: 4 });
+    const first = await startWorkflowTestWorker({ inferenceUrl: slowRetries.url, gatewayUrl: gatewayServer.url });
+    let second: WorkflowTestWorker | undefined;
+    try {
+      const input = { payment: payment(), payment_type: 'one_off' as const };
+      gatewayServer.script(input.payment.payment_id, [{ status: 'declined', decline_code: 'insufficient_funds', decline_type: 'soft' }]);
+      const handle = await worker.client.workflow.start(paymentWorkflow, { taskQueue: first.taskQueue, workflowId: `handover-${input.payment.payment_id}`, args: [input] });
+      await waitForStage(handle, 'waiting_to_retry');
+      await first.close();
+      expect(chargesOf(input.payment.payment_id)).toHaveLength(1);
+      second = await startWorkflowTestWorker({ inferenceUrl: slowRetries.url, gatewayUrl: gatewayServer.url, taskQueue: first.taskQueue });
+      const outcome = await handle.result();
+      expect(outcome).toMatchObject({ status: 'succeeded', attempts: [{ attempt_number: 1 }, { attempt_number: 2 }] });
+      // One charge per attempt: the replayed history did not charge attempt 1 again.
+      expect(chargesOf(input.payment.payment_id).map((c) => c.request.attempt_number)).toEqual([1, 2]);
+    } finally {
+      await second?.close();
+      await slowRetries.close();
+    }
+  });
+
   it('stops after max_attempts soft declines and reports every attempt', async () => {
     const input = { payment: payment(), payment_type: 'one_off' as const, max_attempts: 2 };
     const decline = { status: 'declined' as const, decline_code: 'insufficient_funds', decline_type: 'soft' as const };

@@ -19,7 +19,14 @@ let runtimeInstalled = false;
  * A real worker on its own task queue of the Temporal server at `address` (make temporal-up),
  * running paymentWorkflow against the given inference service and gateway, and a client for it.
  */
-export async function startWorkflowTestWorker(options: { address?: string; inferenceUrl: string; gatewayUrl: string; inferenceTimeoutMs?: number }): Promise<WorkflowTestWorker> {
+export async function startWorkflowTestWorker(options: {
+  address?: string;
+  inferenceUrl: string;
+  gatewayUrl: string;
+  inferenceTimeoutMs?: number;
+  /** Another worker's queue, to take over its workflows; a fresh one when absent. */
+  taskQueue?: string;
+}): Promise<WorkflowTestWorker> {
   const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   if (!runtimeInstalled) {
     // Worker state changes and the failures tests provoke on purpose would drown the output.
@@ -36,7 +43,7 @@ export async function startWorkflowTestWorker(options: { address?: string; infer
   const workflowBundle = await bundlePaymentWorkflows(new DefaultLogger('WARN'));
   const bundleMs = performance.now() - started;
   const workerConnection = await NativeConnection.connect({ address });
-  const taskQueue = `payment-workflows-test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `payment-workflows-test-${randomUUID()}`;
   const worker: Worker = await createPaymentWorker({
     connection: workerConnection,
     taskQueue,
