@@ -103,7 +103,7 @@ demo: setup features-apply ## Fresh machine to four answering endpoints: data, f
 # docker-compose 1.29 when installed, else Compose v2's `docker compose`; BuildKit for the multi-stage builds.
 COMPOSE_BIN ?= $(shell command -v docker-compose >/dev/null 2>&1 && echo docker-compose || echo docker compose)
 COMPOSE := DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 $(COMPOSE_BIN) -f docker-compose.yml -f docker-compose.mlops.yml --profile mlops
-.PHONY: mlops-up mlops-down mlops-logs feast-apply mlflow-ui up down logs status temporal-up payment-worker demo-requests validate-compose validate-k8s
+.PHONY: mlops-up mlops-down mlops-logs feast-apply mlflow-ui up down logs status temporal-up payment-worker demo-requests demo-workflow validate-compose validate-k8s
 mlops-up: ## Docker: build and start the infrastructure and the four services (registry on :5001)
 	$(COMPOSE) up -d --build
 mlops-down: ## Docker: stop and remove the containers (volumes are kept)
@@ -133,6 +133,8 @@ payment-worker: temporal-up ## Run the payment workflow worker against Temporal 
 	$(SERVICE_ENV) $(TSX) packages/payment-workflows/src/worker-main.ts
 demo-requests: ## Send the contract examples to the four endpoints of ml-serving and print the answers
 	$(SERVICE_ENV) $(TSX) packages/inference-client/src/demo-requests.ts
+demo-workflow: temporal-up ## Two payments through the Temporal payment workflow against ml-serving (a stand-in gateway declines the renewal)
+	$(SERVICE_ENV) $(TSX) packages/payment-workflows/src/demo-workflow.ts
 validate-compose: ## docker-compose config for both files (installs docker-compose 1.29 when missing)
 	bash infra/docker/validate-compose.sh
 validate-k8s: ## Build the kustomize overlays and check every manifest against the Kubernetes schemas, offline
