@@ -174,7 +174,7 @@ test-alert-rules: ## promtool/amtool: check and unit-test the alert rules, check
 		alertname=ModelPrimaryMetricDegraded retrain=true model=fraud-detector
 	amtool config routes test --config.file=infra/prometheus/alertmanager.yml --verify.receivers=default \
 		alertname=ModelDatasetDrift model=fraud-detector
-bench-drift: ## Drift over 100,000 predictions × 30 features vs the 1 s target, beside Evidently (QUICK=1: fewer runs)
+bench-drift: infra-up ## Drift over 100,000 predictions × 30 features vs the 1 s target (from columns and from the Postgres log), beside Evidently (QUICK=1)
 	EVIDENTLY_PYTHON="$$(bash infra/local/python-venv.sh evidently 'evidently==0.7.23' 'pandas==2.2.3')/bin/python" \
 		$(TSX) bench/drift/bench.ts $(if $(QUICK),--quick)
 bench-prediction-log: infra-up ## The prediction-log publisher: record() cost per prediction, predictions/s to Kafka (QUICK=1)
