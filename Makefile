@@ -104,26 +104,26 @@ demo: setup features-apply ## Fresh machine to four answering endpoints: data, f
 COMPOSE_BIN ?= $(shell command -v docker-compose >/dev/null 2>&1 && echo docker-compose || echo docker compose)
 COMPOSE := DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 $(COMPOSE_BIN) -f docker-compose.yml -f docker-compose.mlops.yml --profile mlops
 .PHONY: mlops-up mlops-down mlops-logs feast-apply mlflow-ui up down logs status temporal-up payment-worker demo-requests demo-workflow validate-compose validate-k8s
-mlops-up: ## Docker: build and start the infrastructure and the four services (registry on :5001)
+mlops-up: ## Docker: build and start the infrastructure and the ML services (registry on :5001)
 	$(COMPOSE) up -d --build
 mlops-down: ## Docker: stop and remove the containers (volumes are kept)
 	$(COMPOSE) down
-mlops-logs: ## Docker: follow the four services' logs
-	$(COMPOSE) logs -f --tail=100 feature-server registry-server trainer ml-serving
+mlops-logs: ## Docker: follow the ML services' logs
+	$(COMPOSE) logs -f --tail=100 feature-server registry-server trainer ml-serving model-monitor
 feast-apply: features-apply ## The plan's name for features-apply
 mlflow-ui: ## Where the registry UI is (native :5000, Docker :5001); starts the native registry when neither answers
 	@if curl -fsS -m 2 -o /dev/null http://127.0.0.1:5000/healthz; then echo "registry UI: http://127.0.0.1:5000/"; \
 	elif curl -fsS -m 2 -o /dev/null http://127.0.0.1:5001/healthz; then echo "registry UI: http://127.0.0.1:5001/"; \
 	else echo "registry UI: http://127.0.0.1:5000/ (starting registry-server)"; $(MAKE) --no-print-directory registry-server; fi
 # Without Docker: the same stack as native processes.
-up: infra-up ## Native: start the infrastructure, then the four services in the background
+up: infra-up ## Native: start the infrastructure, then the ML services in the background
 	bash infra/local/services.sh up
-down: ## Native: stop the four services, then the infrastructure
+down: ## Native: stop the ML services, then the infrastructure
 	bash infra/local/services.sh down
 	$(MAKE) --no-print-directory infra-down
-logs: ## Native: follow the four services' logs (.data/logs/)
+logs: ## Native: follow the ML services' logs (.data/logs/)
 	bash infra/local/services.sh logs
-status: ## Native: infrastructure, Temporal and the four services, healthy or not
+status: ## Native: infrastructure, Temporal and the ML services, healthy or not
 	-@bash infra/local/status.sh
 	-@bash infra/local/temporal.sh status
 	-@bash infra/local/services.sh status

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The four ML services run natively, detached, each on its own port with .env.example (then .env)
+# The ML services run natively, detached, each on its own port with .env.example (then .env)
 # as its environment: what `make up` starts after the infrastructure, `make down` stops, `make logs`
 # follows and `make status` reports. A service whose src/main.ts does not exist yet is skipped.
 # Usage: infra/local/services.sh up | down | status | logs
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # name:port, in start order (the registry and features first: serving and training read them).
-APP_SERVICES=(registry-server:5000 feature-server:6566 trainer:8003 ml-serving:8002)
+APP_SERVICES=(registry-server:5000 feature-server:6566 trainer:8003 ml-serving:8002 model-monitor:8004)
 APP_HEALTH_TIMEOUT_S=${APP_HEALTH_TIMEOUT_S:-120}
 
 app_name() { echo "${1%%:*}"; }

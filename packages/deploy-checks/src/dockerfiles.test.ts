@@ -7,7 +7,7 @@ import { copySources, parseDockerfile } from './dockerfile.js';
 import { serviceDockerfileProblems, workspacePackageNames } from './service-dockerfile-rules.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const SERVICES = ['feature-server', 'registry-server', 'trainer', 'ml-serving'];
+const SERVICES = ['feature-server', 'registry-server', 'trainer', 'ml-serving', 'model-monitor'];
 
 describe('parseDockerfile', () => {
   const parsed = parseDockerfile(

@@ -86,6 +86,12 @@ export function platformProblems(objects: KubernetesObject[], options: PlatformR
     if (object.kind === 'Service') {
       const selector = (object.spec as { selector?: Record<string, string> }).selector;
       if (!deploymentLabels.some((labels) => matches(selector, labels))) problems.push({ object: name, message: 'selector matches no Deployment pod template' });
+      // A batch pod has no readiness probe, so a Service that selects it would send it traffic.
+      for (const { object: batch, template } of templates) {
+        if ((batch.kind === 'Job' || batch.kind === 'CronJob') && matches(selector, template.metadata?.labels)) {
+          problems.push({ object: name, message: `selector also matches the pods of ${objectName(batch)}` });
+        }
+      }
     }
     if (object.kind === 'PodDisruptionBudget') {
       const selector = (object.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels;

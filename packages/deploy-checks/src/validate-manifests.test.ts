@@ -93,6 +93,27 @@ describe('validateManifests', () => {
     );
   });
 
+  it('reports a Service whose selector also picks the pods of a CronJob', async () => {
+    const cronJob = `---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: train-models }
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata: { labels: { app.kubernetes.io/name: ml-serving } }
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: trainer
+              image: payments-mlops/trainer:1
+              resources: { requests: { cpu: "1", memory: 1Gi }, limits: { memory: 2Gi } }
+`;
+    expect(await problemsOf(good + cronJob)).toEqual(['Service/ml-serving: selector also matches the pods of CronJob/train-models']);
+  });
+
   it('reports YAML that does not parse', () => {
     expect(parseManifests('kind: [unclosed', 'bad.yaml').problems).toHaveLength(1);
   });
