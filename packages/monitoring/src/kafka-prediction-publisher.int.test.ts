@@ -1,5 +1,7 @@
 import { PredictionLogRecord } from '@payments-mlops/contracts';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { readTopic, test } from '@payments-mlops/test-infra';
+import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { describe, expect } from 'vitest';
 import { KafkaPredictionPublisher } from './kafka-prediction-publisher.js';
@@ -96,5 +98,51 @@ describe('KafkaPredictionPublisher', () => {
     expect(await metricValue(registry, 'ml_serving_prediction_log_sampled_out_total')).toBe(700);
     const messages = await readTopic(kafka.kafka, kafka.topic, { count: 300 });
     expect(messages).toHaveLength(300);
+  });
+
+  test('keeps trying to connect after a failed start and publishes what it buffered once Kafka answers', async ({
+    kafka,
+  }) => {
+    // Bootstrap goes through a local port that refuses connections at first, then forwards to the broker.
+    const [host, port] = kafka.brokers[0]!.split(':') as [string, string];
+    const sockets: Socket[] = [];
+    const proxy: Server = createServer((client) => {
+      const upstream = connect(Number(port), host);
+      sockets.push(client, upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    const proxyPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const free = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(free));
+      });
+    });
+    const registry = new Registry();
+    const publisher = new KafkaPredictionPublisher({
+      kafka: new Kafka({
+        clientId: 'publisher-reconnect',
+        brokers: [`127.0.0.1:${proxyPort}`],
+        // The refused connections are the point of the test: keep them out of the output.
+        logLevel: logLevel.NOTHING,
+        retry: { initialRetryTime: 50, retries: 2 },
+      }),
+      topic: kafka.topic,
+      registry,
+    });
+    try {
+      await expect(publisher.start()).rejects.toThrow();
+      for (let i = 0; i < 50; i++) publisher.record(examplePrediction({ request_id: `late-${i}` }));
+      await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
+      const messages = await readTopic(kafka.kafka, kafka.topic, { count: 50, timeoutMs: 45_000 });
+      expect(
+        messages.map((m) => (JSON.parse(m.value!.toString()) as PredictionLogRecord).request_id),
+      ).toEqual(Array.from({ length: 50 }, (_, i) => `late-${i}`));
+    } finally {
+      await publisher.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });

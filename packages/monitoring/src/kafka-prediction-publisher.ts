@@ -2,6 +2,8 @@ import { TOPICS, type PredictionLogRecord, type PredictionSink } from '@payments
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
+const MAX_RECONNECT_DELAY_MS = 30_000;
+
 export interface KafkaPredictionPublisherOptions {
   kafka: Kafka;
   /** `ml.predictions` by default. */
@@ -40,6 +42,8 @@ export class KafkaPredictionPublisher implements PredictionSink {
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private connected = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectDelayMs = 500;
   private closed = false;
   private readonly published: Counter;
   private readonly dropped: Counter<'reason'>;
@@ -85,10 +89,33 @@ export class KafkaPredictionPublisher implements PredictionSink {
     });
   }
 
+  /**
+   * Connects the producer. When Kafka is away the promise rejects (so the caller can log it) and
+   * the publisher keeps trying in the background, buffering meanwhile, until it connects or closes.
+   */
   async start(): Promise<void> {
-    await this.producer.connect();
+    try {
+      await this.producer.connect();
+    } catch (error) {
+      this.reconnectLater();
+      throw error;
+    }
+    if (this.closed) {
+      // Closed while a background reconnect was under way.
+      await this.producer.disconnect();
+      return;
+    }
     this.connected = true;
     this.schedule();
+  }
+
+  private reconnectLater(): void {
+    if (this.closed) return;
+    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, MAX_RECONNECT_DELAY_MS);
+    this.reconnectTimer = setTimeout(() => {
+      this.start().catch((error: unknown) => this.onError(error));
+    }, this.reconnectDelayMs);
+    this.reconnectTimer.unref();
   }
 
   record(prediction: PredictionLogRecord): void {
@@ -113,6 +140,7 @@ export class KafkaPredictionPublisher implements PredictionSink {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.reconnectTimer);
     this.timer = undefined;
     if (this.connected) {
       await this.drain();
