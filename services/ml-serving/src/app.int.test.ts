@@ -9,7 +9,7 @@ import {
 import type { BatchViewInfo } from '@payments-mlops/feature-store';
 import { test } from '@payments-mlops/test-infra';
 import { describe, expect, onTestFinished } from 'vitest';
-import type { ServedPrediction } from './domain/prediction-sink.js';
+import type { PredictionLogRecord } from '@payments-mlops/contracts';
 import { startServingHarness, type HarnessOptions } from './testing/serving-harness.js';
 
 const HOUR = 3_600_000;
@@ -25,7 +25,7 @@ async function harness(options: HarnessOptions) {
 
 describe('ml-serving', () => {
   test('answers the four endpoints with their contracts, naming the model version, from online features', async ({ pg, redis, s3 }) => {
-    const recorded: ServedPrediction[] = [];
+    const recorded: PredictionLogRecord[] = [];
     const { app, store, catalog } = await harness({ pg, redis, s3, sink: { record: (prediction) => recorded.push(prediction) } });
     const now = Date.now();
     await store.writeBatchRows(catalog.view('merchant_stats') as BatchViewInfo, [

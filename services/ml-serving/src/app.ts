@@ -1,7 +1,7 @@
 import { INFERENCE_API_INFO, MODEL_TASKS, REGISTERED_MODEL_NAMES } from '@payments-mlops/contracts';
 import { createServiceApp, type Logger, type ServiceApp, type ServiceMetrics } from '@payments-mlops/service-kit';
 import type { DecisionPolicy } from './domain/answers.js';
-import type { PredictionSink } from './domain/prediction-sink.js';
+import type { PredictionSink } from '@payments-mlops/contracts';
 import { Scorer } from './domain/scorer.js';
 import type { SplitPolicy } from './domain/traffic-split.js';
 import type { ServingFeatures } from './features/serving-features.js';

@@ -1,5 +1,5 @@
-import { MODEL_TASKS, RECOVERY_ACTIONS, type ModelTask, type RecoveryAction } from '@payments-mlops/contracts';
-import { BaseServiceConfig, envInteger } from '@payments-mlops/service-kit';
+import { MODEL_TASKS, RECOVERY_ACTIONS, TOPICS, type ModelTask, type RecoveryAction } from '@payments-mlops/contracts';
+import { BaseServiceConfig, envBoolean, envInteger } from '@payments-mlops/service-kit';
 import { z } from 'zod';
 
 const probability = z.coerce.number({ error: 'must be a number' }).min(0, { error: 'must be at least 0' }).max(1, { error: 'must be at most 1' });
@@ -91,6 +91,15 @@ export const MlServingConfig = BaseServiceConfig.extend({
    * deep trees) or by decision-path attribution (`path`, microseconds; additive, not Shapley).
    */
   SERVING_REASONS: z.enum(['treeshap', 'path']).default('treeshap'),
+  /** Publish every answer to the prediction log (Kafka), off the request path. */
+  SERVING_PREDICTION_LOG_ENABLED: envBoolean.default(true),
+  /** Share of answers published to the prediction log. */
+  SERVING_PREDICTION_LOG_SAMPLE_RATE: probability.default(1),
+  PREDICTION_LOG_TOPIC: z.string().min(1).default(TOPICS.predictions),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((brokers) => brokers.split(',').map((broker) => broker.trim()).filter(Boolean)),
   /** Cost of each recovery action in minor units, overriding the defaults. */
   RECOVERY_ACTION_COSTS_CENTS: actionCosts,
 }).check((context) => {

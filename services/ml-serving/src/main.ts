@@ -1,6 +1,8 @@
 import { PostgresRegistryStore, RedisOnlineStore, RegistryCache, createOnlineRedis } from '@payments-mlops/feature-store';
+import { KafkaPredictionPublisher } from '@payments-mlops/monitoring';
 import { RegistryClient } from '@payments-mlops/registry-client';
 import { createLogger, createMetrics, createPgPool, loadConfig, runService } from '@payments-mlops/service-kit';
+import { Kafka, logLevel } from 'kafkajs';
 import { SERVICE_NAME, buildApp } from './app.js';
 import { MlServingConfig } from './config.js';
 import { policiesFromConfig } from './policies.js';
@@ -33,7 +35,23 @@ const registry = new RegistryClient({ baseUrl: config.MLFLOW_TRACKING_URI, ...(c
 const slots = new ModelSlots({ registry, logger, metrics: servingMetrics, pollIntervalMs: config.SERVING_MODEL_POLL_MS });
 await slots.start();
 
-const app = await buildApp({ logger, metrics, servingMetrics, slots, features, policies: policiesFromConfig(config) });
+let sink: KafkaPredictionPublisher | undefined;
+if (config.SERVING_PREDICTION_LOG_ENABLED) {
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  const kafka = new Kafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logLevel: logLevel.WARN });
+  sink = new KafkaPredictionPublisher({
+    kafka,
+    topic: config.PREDICTION_LOG_TOPIC,
+    sampleRate: config.SERVING_PREDICTION_LOG_SAMPLE_RATE,
+    registry: metrics.registry,
+    metricPrefix: metrics.prefix,
+    onError: (error) => logger.warn({ component: 'prediction-log', err: error }, 'prediction log publish failed'),
+  });
+  // Kafka being away must not keep serving from starting: the publisher buffers, then counts drops.
+  await sink.start().catch((error: unknown) => logger.error({ component: 'prediction-log', err: error }, 'prediction log not connected; predictions are buffered'));
+}
+
+const app = await buildApp({ logger, metrics, servingMetrics, slots, features, policies: policiesFromConfig(config), sink });
 await runService({
   app,
   host: config.HOST,
@@ -42,6 +60,7 @@ await runService({
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   onShutdown: async () => {
     definitions.stop();
+    await sink?.close();
     await slots.stop();
     redis.disconnect();
     await pool.end();

@@ -7,7 +7,7 @@ import type { ModelSlots } from '../models/model-slots.js';
 import { predictRow, type ServingModel } from '../models/serving-model.js';
 import type { ServingMetrics } from '../serving-metrics.js';
 import { pathContributions, topContributions } from './path-attribution.js';
-import type { LoggedValue } from './prediction-sink.js';
+import type { LoggedFeatureValue as LoggedValue } from '@payments-mlops/contracts';
 import { routeRequest, type SplitPolicy } from './traffic-split.js';
 
 const REASON_COUNT = 3;

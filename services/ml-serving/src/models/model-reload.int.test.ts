@@ -1,7 +1,7 @@
 import { FraudScoreResponse, INFERENCE_EXAMPLES } from '@payments-mlops/contracts';
 import { test } from '@payments-mlops/test-infra';
 import { describe, expect, onTestFinished } from 'vitest';
-import type { ServedPrediction } from '../domain/prediction-sink.js';
+import type { PredictionLogRecord } from '@payments-mlops/contracts';
 import { startServingHarness, type HarnessOptions } from '../testing/serving-harness.js';
 
 const fraudRequest = { ...INFERENCE_EXAMPLES.fraudScore.request, initiated_at: undefined };
@@ -59,7 +59,7 @@ describe('model versions from the registry', () => {
     await slots.poll();
     expect((await fraudVersion(app)).version).toBe('1');
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toMatch(/ml_serving_model_load_failures_total\{model="fraud-detector",alias="champion",reason="checksum_mismatch"\} 1/);
+    expect(metrics).toContain('ml_serving_model_load_failures_total{model="fraud-detector",alias="champion",reason="checksum_mismatch"} 1\n');
     expect(metrics).toMatch(/ml_serving_model_info\{endpoint="fraud",model="fraud-detector",version="1",alias="champion"\} 1/);
 
     // The next good version replaces it.
@@ -97,7 +97,7 @@ describe('model versions from the registry', () => {
   });
 
   test('in shadow mode the challenger scores every request but only the champion answers', async ({ pg, redis, s3 }) => {
-    const recorded: ServedPrediction[] = [];
+    const recorded: PredictionLogRecord[] = [];
     const { app, publish, slots } = await harness({ pg, redis, s3, champions: ['fraud'], env: { SERVING_SHADOW_TASKS: 'fraud' }, sink: { record: (prediction) => recorded.push(prediction) } });
     await publish('fraud', { seed: 2, aliases: ['challenger'] });
     await slots.poll();

@@ -75,8 +75,12 @@ export class ModelSlots {
     }
   }
 
-  /** One pass over every alias; concurrent callers share it. */
-  poll(): Promise<void> {
+  /**
+   * One pass over every alias, started after this call: a pass already under way may have read
+   * the aliases before the caller's change, so the caller waits for it and then for a fresh one.
+   */
+  async poll(): Promise<void> {
+    if (this.polling !== undefined) await this.polling;
     this.polling ??= Promise.all(this.tasks.flatMap((task) => ALIASES.map((alias) => this.refresh(task, alias)))).then(
       () => {
         this.polling = undefined;

@@ -1,9 +1,7 @@
-import { INFERENCE_ROUTES, fastifyRouteSchema, type ModelTask } from '@payments-mlops/contracts';
+import { INFERENCE_ROUTES, MONITORED_ENDPOINTS, fastifyRouteSchema, type ModelTask, type PredictionLogRecord, type PredictionSink } from '@payments-mlops/contracts';
 import type { FastifyPluginCallbackZod } from '@payments-mlops/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { churnAnswer, fraudAnswer, recoveryAnswer, retryAnswer, scoresByClass, type Answer, type CommonFields, type DecisionPolicy } from '../domain/answers.js';
-import type { PredictionSink, ServedPrediction } from '../domain/prediction-sink.js';
-import { MONITORED_ENDPOINTS_BY_TASK } from '../domain/endpoints.js';
 import { featureValue, type ScoreInput, type Scored, type Scorer } from '../domain/scorer.js';
 import type { ServingModel } from '../models/serving-model.js';
 import type { ServingMetrics } from '../serving-metrics.js';
@@ -41,7 +39,7 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     build: (scored: Scored) => Answer<T>,
   ): Promise<T & CommonFields> {
     const started = performance.now();
-    const endpoint = MONITORED_ENDPOINTS_BY_TASK[task];
+    const endpoint = MONITORED_ENDPOINTS[task];
     const scoreInput: ScoreInput = { task, endpoint, ...input };
     const { scored, shadow } = await scorer.score(scoreInput);
     const answer = build(scored);
@@ -87,7 +85,7 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     }
   }
 
-  function served(requestId: string, input: ScoreInput, scored: Scored, decision: string, latencyMs: number, alias: ServedPrediction['model']['alias']): ServedPrediction {
+  function served(requestId: string, input: ScoreInput, scored: Scored, decision: string, latencyMs: number, alias: PredictionLogRecord['model']['alias']): PredictionLogRecord {
     const entityIds: Record<string, string> = {};
     for (const key of ['payment_id', 'customer_id', 'merchant_id', 'card_id', 'subscription_id']) {
       const value = input.fields[key];

@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { SERVICE_NAME, buildApp, type MlServingDeps } from '../app.js';
 import { MlServingConfig } from '../config.js';
-import type { PredictionSink } from '../domain/prediction-sink.js';
+import type { PredictionSink } from '@payments-mlops/contracts';
 import { ServingFeatures } from '../features/serving-features.js';
 import { ModelSlots } from '../models/model-slots.js';
 import { policiesFromConfig } from '../policies.js';
