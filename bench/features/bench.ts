@@ -182,7 +182,7 @@ try {
     const streamer = await startFeatureServer({
       WAREHOUSE_DATABASE_URL: env.database, REDIS_URL: env.redis, FEATURE_REGISTRY_SCHEMA: SCHEMA, STREAM_ENABLED: 'true',
       STREAM_TOPIC: topic, STREAM_GROUP_ID: `bench-${Date.now()}`, KAFKA_BROKERS: env.brokers.join(','),
-    });
+    }, SERVER_NODE_OPTIONS);
     try {
       const metricsNow = async () => (await fetch(`${streamer.url}/metrics`)).text();
       const applied = async () => metricValue(await metricsNow(), 'feature_server_stream_messages_total');

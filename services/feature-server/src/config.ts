@@ -24,6 +24,13 @@ export const FeatureServerConfig = BaseServiceConfig.extend({
   STREAM_GROUP_ID: z.string().default('feature-server-stream'),
   /** How long the group waits for a silent (crashed) consumer before giving its partitions to another. */
   STREAM_SESSION_TIMEOUT_MS: envInteger({ min: 6_000 }).default(30_000),
+  /** Applied offsets are committed at most this often (a crash re-reads at most this much, deduped). */
+  STREAM_COMMIT_INTERVAL_MS: envInteger({ min: 1 }).default(500),
+  /**
+   * The most one fetch takes from a partition: it bounds how long one batch takes to apply, so a
+   * consumer that fell behind catches up in short steps rather than one long batch.
+   */
+  STREAM_MAX_BYTES_PER_PARTITION: envInteger({ min: 1024 }).default(262_144),
   /** Events dated further than this ahead of the server's clock go to the dead-letter topic. */
   STREAM_MAX_EVENT_TIME_SKEW_MS: envInteger({ min: 0 }).default(300_000),
   /** Run materialize-incremental on feature_store.yaml's interval. */

@@ -47,7 +47,9 @@ if (config.STREAM_ENABLED) {
       (registry.loaded?.storedViews() ?? []).flatMap((view) => (view.kind === 'stream' && view.plan.topic === config.STREAM_TOPIC ? [view.plan] : [])),
     contract: PaymentEvent,
     maxEventTimeSkewMs: config.STREAM_MAX_EVENT_TIME_SKEW_MS,
+    commitIntervalMs: config.STREAM_COMMIT_INTERVAL_MS,
     consumerConfig: {
+      maxBytesPerPartition: config.STREAM_MAX_BYTES_PER_PARTITION,
       sessionTimeout: config.STREAM_SESSION_TIMEOUT_MS,
       heartbeatInterval: Math.min(3_000, Math.floor(config.STREAM_SESSION_TIMEOUT_MS / 3)),
     },

@@ -48,7 +48,7 @@ describe('FeastResponseWriter', () => {
     const writer = new FeastResponseWriter();
     const entities = { customer_id: ['cus_1', 'cus_"2"', null], amount_cents: [1, 2, 3] };
     const data = columns();
-    expect(writer.write(entities, ['customer_id'], data, false)).toBe(JSON.stringify(asObject(entities, ['customer_id'], data, false)));
+    expect(String(writer.write(entities, ['customer_id'], data, false))).toBe(JSON.stringify(asObject(entities, ['customer_id'], data, false)));
   });
 
   it('names features view__feature with full_feature_names, and keeps the header per request shape', () => {
@@ -56,9 +56,9 @@ describe('FeastResponseWriter', () => {
     const data = columns();
     const one = { customer_id: ['c1', 'c2', 'c3'] };
     const two = { card_id: ['k1', 'k2', 'k3'], customer_id: ['c1', 'c2', 'c3'] };
-    expect(writer.write(one, ['customer_id'], data, true)).toBe(JSON.stringify(asObject(one, ['customer_id'], data, true)));
-    expect(writer.write(two, ['card_id', 'customer_id'], data, false)).toBe(JSON.stringify(asObject(two, ['card_id', 'customer_id'], data, false)));
-    expect(writer.write(one, ['customer_id'], data, false)).toBe(JSON.stringify(asObject(one, ['customer_id'], data, false)));
+    expect(String(writer.write(one, ['customer_id'], data, true))).toBe(JSON.stringify(asObject(one, ['customer_id'], data, true)));
+    expect(String(writer.write(two, ['card_id', 'customer_id'], data, false))).toBe(JSON.stringify(asObject(two, ['card_id', 'customer_id'], data, false)));
+    expect(String(writer.write(one, ['customer_id'], data, false))).toBe(JSON.stringify(asObject(one, ['customer_id'], data, false)));
   });
 
   it('writes the one-entity answer, which has a path of its own, as JSON.stringify would', () => {
@@ -73,13 +73,31 @@ describe('FeastResponseWriter', () => {
     for (const value of [Number.NaN, 'tab\tquote"', ['a'], false, null, 0.1 + 0.2]) {
       single.values[0] = [value];
       const entities = { customer_id: ['cus_1'] };
-      expect(writer.write(entities, ['customer_id'], single, false)).toBe(JSON.stringify(asObject(entities, ['customer_id'], single, false)));
+      expect(String(writer.write(entities, ['customer_id'], single, false))).toBe(JSON.stringify(asObject(entities, ['customer_id'], single, false)));
     }
+  });
+
+  it('writes large answers, and small ones correctly after them', () => {
+    const writer = new FeastResponseWriter();
+    const rows = 3_000;
+    const wide: OnlineFeatureColumns = {
+      features: Array.from({ length: 30 }, (_, i) => feature('v', `f${i}`)),
+      values: Array.from({ length: 30 }, (_, i) => Array.from({ length: rows }, (_, row) => (i % 2 === 0 ? row * 1.5 : `välue-${row}`))),
+      statuses: Array.from({ length: 30 }, () => Array.from({ length: rows }, (): FeatureStatus => 'PRESENT')),
+      eventTimestamps: Array.from({ length: 30 }, () => Array.from({ length: rows }, (_, row) => T1 + row)),
+    };
+    const entities = { customer_id: Array.from({ length: rows }, (_, row) => `cus_${row}`) };
+    const big = writer.write(entities, ['customer_id'], wide, false);
+    expect(big.length).toBeGreaterThan(4 * 1024 * 1024);
+    expect(String(big)).toBe(JSON.stringify(asObject(entities, ['customer_id'], wide, false)));
+    const data = columns();
+    const small = { customer_id: ['c1', 'c2', 'c3'] };
+    expect(String(writer.write(small, ['customer_id'], data, false))).toBe(JSON.stringify(asObject(small, ['customer_id'], data, false)));
   });
 
   it('writes a well-formed answer without entity columns and without rows', () => {
     const writer = new FeastResponseWriter();
     const empty: OnlineFeatureColumns = { features: [feature('v', 'f')], values: [[]], statuses: [[]], eventTimestamps: [[]] };
-    expect(JSON.parse(writer.write({}, [], empty, false))).toEqual({ metadata: { feature_names: ['f'] }, results: [{ values: [], statuses: [], event_timestamps: [] }] });
+    expect(JSON.parse(String(writer.write({}, [], empty, false)))).toEqual({ metadata: { feature_names: ['f'] }, results: [{ values: [], statuses: [], event_timestamps: [] }] });
   });
 });

@@ -26,13 +26,13 @@ export class FeastResponseWriter {
     columns: OnlineFeatureColumns,
     fullFeatureNames: boolean,
   ): string {
-    const parts: string[] = [this.header(columns.features, joinKeys, fullFeatureNames)];
+    let json = this.header(columns.features, joinKeys, fullFeatureNames);
     let first = true;
     for (const key of joinKeys) {
       const keys = entities[key] ?? [];
       const statuses = repeatArray('"PRESENT"', keys.length);
       const times = repeatArray(`"${EPOCH}"`, keys.length);
-      parts.push(first ? '{"values":' : ',{"values":', JSON.stringify(keys), ',"statuses":', statuses, ',"event_timestamps":', times, '}');
+      json += `${first ? '{"values":' : ',{"values":'}${JSON.stringify(keys)},"statuses":${statuses},"event_timestamps":${times}}`;
       first = false;
     }
     const times = new TimeFormatter();
@@ -42,11 +42,10 @@ export class FeastResponseWriter {
       for (let column = 0; column < columns.features.length; column++) {
         const value = valueJson(columns.values[column]![0]);
         const status = SINGLE_STATUS[columns.statuses[column]![0]!];
-        parts.push(first ? '{"values":[' : ',{"values":[', value, '],"statuses":', status, ',"event_timestamps":[', times.quoted(columns.eventTimestamps[column]![0]!), ']}');
+        json += `${first ? '{"values":[' : ',{"values":['}${value}],"statuses":${status},"event_timestamps":[${times.quoted(columns.eventTimestamps[column]![0]!)}]}`;
         first = false;
       }
-      parts.push(']}');
-      return parts.join('');
+      return `${json}]}`;
     }
     // Features of one view share their statuses (mostly) and event times (always): each column
     // is compared with the one before and reuses its text when equal.
@@ -65,11 +64,10 @@ export class FeastResponseWriter {
         lastTimes = eventTimes;
         lastTimesJson = times.json(eventTimes);
       }
-      parts.push(first ? '{"values":' : ',{"values":', valuesJson(columns.values[column]!), ',"statuses":', lastStatusesJson, ',"event_timestamps":', lastTimesJson, '}');
+      json += `${first ? '{"values":' : ',{"values":'}${valuesJson(columns.values[column]!)},"statuses":${lastStatusesJson},"event_timestamps":${lastTimesJson}}`;
       first = false;
     }
-    parts.push(']}');
-    return parts.join('');
+    return `${json}]}`;
   }
 
   /** `{"metadata":{"feature_names":[…]},"results":[`: the same for every request of one shape. */
