@@ -13,6 +13,7 @@ import { buildApp } from './app.js';
 import { runTraining, type TrainerDeps, type TrainingReport } from './domain/training-run.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { JobStore, type TrainingJob } from './jobs/job-store.js';
+import { TrainingSchedule } from './jobs/schedule.js';
 import { MODELS_DIR } from './pipelines/model-config.js';
 import { REGISTRY_TOKEN, seedTrainingWarehouse, startRegistryServer, type RunningRegistry } from './testing/training-stack.js';
 
@@ -156,6 +157,18 @@ describe('the jobs API', () => {
     expect(body.skipped.map((skip) => skip.reason)).toEqual(['the alert names no known model (label task or model)', 'alert resolved']);
     const job = await finished(body.accepted[0]!.job_id);
     expect(job).toMatchObject({ status: 'succeeded', trigger: 'webhook', reason: 'alert ModelFeatureDrift' });
+  }, 300_000);
+});
+
+describe('the schedule', () => {
+  it('starts one job per task on each tick, skipping a task whose job still runs', async () => {
+    const schedule = new TrainingSchedule(runner, ['churn'], 60_000, logger);
+    const started = await schedule.tick();
+    expect(started).toHaveLength(1);
+    expect(await schedule.tick()).toEqual([]);
+    const job = await finished(started[0]!);
+    expect(job.status, job.error ?? '').toBe('succeeded');
+    expect(job.trigger).toBe('schedule');
   }, 300_000);
 });
 
