@@ -15,7 +15,7 @@ files=(-f docker-compose.yml -f docker-compose.mlops.yml)
 docker-compose "${files[@]}" config -q
 docker-compose -f docker-compose.yml config -q
 
-want=(postgres redis kafka minio prometheus grafana feast-redis feature-server mlflow-db registry-server trainer ml-serving model-monitor)
+want=(postgres redis kafka minio temporal prometheus grafana feast-redis feature-server mlflow-db registry-server trainer ml-serving model-monitor)
 have=$(docker-compose "${files[@]}" --profile mlops config --services)
 missing=()
 for service in "${want[@]}"; do grep -qx "$service" <<<"$have" || missing+=("$service"); done
