@@ -38,11 +38,20 @@ export class FeastResponseWriter {
     const times = new TimeFormatter();
     const rows = columns.values[0]?.length ?? 0;
     if (rows === 1) {
-      // One entity, the common online call: no column comparisons, one-entry arrays from tables.
+      // One entity, the common online call: a column's text after its value depends only on
+      // its status and time, which the features of one view share, so it is built once per view.
+      let lastStatus: FeatureStatus | undefined;
+      let lastMs = -1;
+      let tail = '';
       for (let column = 0; column < columns.features.length; column++) {
-        const value = valueJson(columns.values[column]![0]);
-        const status = SINGLE_STATUS[columns.statuses[column]![0]!];
-        json += `${first ? '{"values":[' : ',{"values":['}${value}],"statuses":${status},"event_timestamps":[${times.quoted(columns.eventTimestamps[column]![0]!)}]}`;
+        const status = columns.statuses[column]![0]!;
+        const ms = columns.eventTimestamps[column]![0]!;
+        if (status !== lastStatus || ms !== lastMs) {
+          lastStatus = status;
+          lastMs = ms;
+          tail = `],"statuses":${SINGLE_STATUS[status]},"event_timestamps":[${times.quoted(ms)}]}`;
+        }
+        json += (first ? '{"values":[' : ',{"values":[') + valueJson(columns.values[column]![0]) + tail;
         first = false;
       }
       return `${json}]}`;
