@@ -90,7 +90,8 @@ export class Scorer {
     const inferStart = performance.now();
 
     const encoded = encodeOnlineRows(model.signature.inputs, columns, input.nowMs);
-    const unknownCategories = encoded.unknownCategories[0] ?? [];
+    // The contract lists request fields only; an unseen stored value is a data issue, not the caller's.
+    const unknownCategories = (encoded.unknownCategories[0] ?? []).filter((name) => isRequestField(columns, name));
     if (unknownCategories.length > 0) this.metrics.unknownCategories.inc({ endpoint: input.endpoint }, unknownCategories.length);
     const probabilities = await predictRow(model, encoded.values);
     this.metrics.inference.observe({ endpoint: input.endpoint, model_version: model.version }, (performance.now() - inferStart) / 1000);
@@ -112,6 +113,10 @@ export class Scorer {
 
 /** How reason codes are computed: exact path-dependent TreeSHAP, or decision-path attribution (microseconds). */
 export type ReasonMethod = 'treeshap' | 'path';
+
+function isRequestField(columns: OnlineFeatureColumns, name: string): boolean {
+  return columns.features.some((feature) => feature.field.name === name && feature.view.kind === 'request');
+}
 
 /** The top reasons for a class over the version's JSON trees, named and valued as the model saw them. */
 export function reasonsFor(scored: Scored, classIndex: number, method: ReasonMethod): ReasonCode[] {

@@ -85,7 +85,7 @@ export class ServingFeatures {
       // Once per interval, not per request: an outage at 2,000 req/s would flood the log.
       if (Date.now() - this.lastWarningMs > WARNING_INTERVAL_MS) {
         this.lastWarningMs = Date.now();
-        this.logger.warn({ component: 'features', err: (error as Error).message }, 'online features unavailable; answering from request fields');
+        this.logger.warn({ err: (error as Error).message }, 'online features unavailable; answering from request fields');
       }
       return { columns: await readOnlineFeatures(NOTHING_STORED, cached.plan, { entities }, nowMs), degraded: true };
     }
