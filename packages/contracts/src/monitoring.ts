@@ -176,6 +176,13 @@ export const PerformanceReport = z
       .number()
       .nullable()
       .describe('Relative drop of the primary metric against its test value.'),
+    estimated_degradation: z
+      .number()
+      .nullable()
+      .optional()
+      .describe(
+        'Relative drop of the estimated ROC AUC against test_roc_auc: a warning before labels arrive.',
+      ),
     computed_at: Timestamp,
   })
   .meta({ id: 'PerformanceReport' });

@@ -6,7 +6,11 @@ import {
   type PerformanceReport,
   type PredictionLogRecord,
 } from '@payments-mlops/contracts';
-import { buildReferenceProfile, examplePrediction } from '@payments-mlops/monitoring';
+import {
+  buildReferenceProfile,
+  estimatedRocAuc,
+  examplePrediction,
+} from '@payments-mlops/monitoring';
 import { RegistryClient, runArtifactPath } from '@payments-mlops/registry-client';
 import { createLogger, createMetrics } from '@payments-mlops/service-kit';
 import { test } from '@payments-mlops/test-infra';
@@ -178,6 +182,9 @@ describe('model-monitor API', () => {
       expect(perf.degradation).toBeCloseTo((0.8 - averagePrecision(labels, scores)) / 0.8, 12);
       expect(perf.degradation!).toBeGreaterThan(0.1);
       expect(perf.estimated.rows).toBe(1_000);
+      const estimated = estimatedRocAuc(recent.map((r) => r.scores.fraud!))!;
+      expect(perf.estimated.roc_auc).toBeCloseTo(estimated, 12);
+      expect(perf.estimated_degradation).toBeCloseTo((0.95 - estimated) / 0.95, 12);
 
       const exposition = (await app.inject({ method: 'GET', url: '/metrics' })).body;
       expect(exposition).toContain(

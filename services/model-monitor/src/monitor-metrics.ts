@@ -21,6 +21,7 @@ export class MonitorMetrics {
   readonly estimated: Gauge<VersionLabels | 'metric'>;
   readonly labelled: Gauge<VersionLabels>;
   readonly degradation: Gauge<VersionLabels | 'metric'>;
+  readonly estimatedDegradation: Gauge<VersionLabels | 'metric'>;
   readonly sinkLag: Gauge<'partition'>;
   readonly sinkPredictions: Counter<'outcome'>;
 
@@ -82,6 +83,11 @@ export class MonitorMetrics {
       'Relative drop of the primary metric against the version test value (0.1 is 10 % worse).',
       ['model', 'version', 'metric'],
     );
+    this.estimatedDegradation = gauge(
+      'estimated_degradation_ratio',
+      'Relative drop of the CBPE-estimated metric against the version test value, before labels arrive.',
+      ['model', 'version', 'metric'],
+    );
     this.sinkLag = gauge(
       'sink_consumer_lag_messages',
       'Predictions on ml.predictions not yet written to the log, per partition.',
@@ -121,5 +127,7 @@ export class MonitorMetrics {
     this.labelled.set(v, report.realized.rows);
     if (report.degradation !== null)
       this.degradation.set({ ...v, metric: report.primary_metric }, report.degradation);
+    if (report.estimated_degradation != null)
+      this.estimatedDegradation.set({ ...v, metric: 'roc_auc' }, report.estimated_degradation);
   }
 }

@@ -159,6 +159,7 @@ export class ModelMonitor {
       test_metrics: testMetrics,
       primary_metric: primary,
       degradation: relativeDegradation(current, testMetrics[primary]),
+      estimated_degradation: relativeDegradation(estimated.roc_auc, testMetrics.roc_auc),
       computed_at: new Date(this.now()).toISOString(),
     };
     this.o.metrics.recordPerformance(report);
