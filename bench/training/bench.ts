@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   if (churn?.evaluation.binary) console.log(`churn ROC AUC ${churn.evaluation.binary.model.roc_auc.toFixed(4)} vs rule ${churn.evaluation.binary.baseline.roc_auc.toFixed(4)}`);
   if (anchor) {
     console.log(
-      `\nfraud on the same snapshot, inputs and split (raw scores, test period of ${anchor.testRows.toLocaleString('en')} rows):\n` +
+      `\nfraud on the same snapshot, inputs, weights and split (raw scores, test period of ${anchor.testRows.toLocaleString('en')} rows):\n` +
         `  ours      ROC AUC ${anchor.ours.roc.toFixed(4)}  PR AUC ${anchor.ours.pr.toFixed(4)}  best iteration ${anchor.ours.best}  ${anchor.ours.seconds.toFixed(1)} s\n` +
         `  LightGBM  ROC AUC ${anchor.lightgbm.roc_auc.toFixed(4)}  PR AUC ${anchor.lightgbm.pr_auc.toFixed(4)}  best iteration ${anchor.lightgbm.best_iteration}  ${anchor.lightgbm.train_seconds.toFixed(1)} s (${anchor.lightgbm.version})\n` +
         `  |Δ ROC AUC| ${Math.abs(anchor.ours.roc - anchor.lightgbm.roc_auc).toFixed(4)} — target ≤ 0.005: ${ok(Math.abs(anchor.ours.roc - anchor.lightgbm.roc_auc) <= 0.005)}`,
@@ -161,6 +161,8 @@ async function lightgbmAnchor(fraud: NonNullable<JobResult['result']>, registryU
   const byName = new Map(dataset.map((column) => [column.name, column]));
   const timestamps = byName.get('event_timestamp')!.values as Float64Array;
   const labels = byName.get('label')!.values as Float64Array;
+  // Sampled negatives carry their weight; both trainers and every metric use it.
+  const weights = (byName.get('weight')?.values as Float64Array | undefined) ?? new Float64Array(labels.length).fill(1);
   const encoded = encodeDatasetColumns(signature.inputs, dataset, timestamps);
   const validStart = Date.parse(fraud.split.validation_start);
   const testStart = Date.parse(fraud.split.test_start);
@@ -175,6 +177,7 @@ async function lightgbmAnchor(fraud: NonNullable<JobResult['result']>, registryU
     encoded.columns.forEach((column, f) => x.set(take(column, rows), f * rows.length));
     writeFileSync(join(dir, `x_${name}.f64`), new Uint8Array(x.buffer));
     writeFileSync(join(dir, `y_${name}.f64`), new Uint8Array(take(labels, rows).buffer));
+    writeFileSync(join(dir, `w_${name}.f64`), new Uint8Array(take(weights, rows).buffer));
   }
   const categorical = signature.inputs.flatMap((input, i) => (input.kind === 'categorical' ? [i] : []));
   writeFileSync(join(dir, 'meta.json'), JSON.stringify({ featureNames: encoded.featureNames, categoricalFeatures: categorical, trainRows: periods.train.length, validRows: periods.valid.length, testRows: periods.test.length, params: config.params }));
@@ -183,14 +186,15 @@ async function lightgbmAnchor(fraud: NonNullable<JobResult['result']>, registryU
   const meta = { featureNames: encoded.featureNames, categoricalFeatures: encoded.categoricalFeatures };
   const started = Date.now();
   const { model, evals } = train(
-    { columns: subset(periods.train), labels: take(labels, periods.train), ...meta },
+    { columns: subset(periods.train), labels: take(labels, periods.train), weights: take(weights, periods.train), ...meta },
     { objective: 'binary', ...config.params, metric: 'average_precision' },
-    { valid: { columns: subset(periods.valid), labels: take(labels, periods.valid), ...meta } },
+    { valid: { columns: subset(periods.valid), labels: take(labels, periods.valid), weights: take(weights, periods.valid), ...meta } },
   );
   const seconds = (Date.now() - started) / 1000;
   const testLabels = take(labels, periods.test);
   const raw = model.predictRaw({ columns: subset(periods.test) });
-  const ours = { roc: rocAuc(testLabels, raw), pr: averagePrecision(testLabels, raw), best: evals.bestIteration, seconds };
+  const testWeights = take(weights, periods.test);
+  const ours = { roc: rocAuc(testLabels, raw, testWeights), pr: averagePrecision(testLabels, raw, testWeights), best: evals.bestIteration, seconds };
 
   log('LightGBM anchor: preparing its virtual environment (cached after the first run)');
   const venv = execFileSync('bash', [join(repo, 'infra/local/python-venv.sh'), 'boosting-bench', ...ANCHOR_REQUIREMENTS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();

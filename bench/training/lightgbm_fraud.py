@@ -35,6 +35,8 @@ def main() -> None:
         split[name] = (
             read_columns(os.path.join(args.data, f"x_{name}.f64"), rows, features),
             np.fromfile(os.path.join(args.data, f"y_{name}.f64"), dtype="<f8"),
+            # Sampled negatives weigh the inverse of their sampling rate.
+            np.fromfile(os.path.join(args.data, f"w_{name}.f64"), dtype="<f8"),
         )
     p = meta["params"]
     params = {
@@ -52,8 +54,8 @@ def main() -> None:
     }
     started = time.perf_counter()
     categorical = meta["categoricalFeatures"] or "auto"
-    train = lgb.Dataset(split["train"][0], split["train"][1], categorical_feature=categorical, params={"max_bin": 255, "verbose": -1})
-    valid = lgb.Dataset(split["valid"][0], split["valid"][1], reference=train, categorical_feature=categorical)
+    train = lgb.Dataset(split["train"][0], split["train"][1], weight=split["train"][2], categorical_feature=categorical, params={"max_bin": 255, "verbose": -1})
+    valid = lgb.Dataset(split["valid"][0], split["valid"][1], weight=split["valid"][2], reference=train, categorical_feature=categorical)
     booster = lgb.train(
         params,
         train,
@@ -62,13 +64,13 @@ def main() -> None:
         callbacks=[lgb.early_stopping(p["earlyStoppingRounds"], verbose=False)],
     )
     seconds = time.perf_counter() - started
-    x_test, y_test = split["test"]
+    x_test, y_test, w_test = split["test"]
     scores = booster.predict(x_test, raw_score=True, num_iteration=booster.best_iteration, num_threads=1)
     print(
         json.dumps(
             {
-                "roc_auc": roc_auc_score(y_test, scores),
-                "pr_auc": average_precision_score(y_test, scores),
+                "roc_auc": roc_auc_score(y_test, scores, sample_weight=w_test),
+                "pr_auc": average_precision_score(y_test, scores, sample_weight=w_test),
                 "best_iteration": booster.best_iteration,
                 "train_seconds": seconds,
                 "version": lgb.__version__,

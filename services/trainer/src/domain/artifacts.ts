@@ -18,7 +18,7 @@ export interface ArtifactInputs {
   /** evaluation/metrics.json: everything the run measured. */
   evaluation: unknown;
   /** Test labels and scores for the curves (binary tasks). */
-  curves?: { labels: Float64Array; model: Float64Array; baseline: Float64Array };
+  curves?: { labels: Float64Array; model: Float64Array; baseline: Float64Array; weights?: Float64Array };
 }
 
 export const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
@@ -69,7 +69,7 @@ export async function writeArtifacts(directory: string, input: ArtifactInputs, s
       { name: 'model', points: prPoints(labels, scores) },
       { name: 'rule baseline', points: prPoints(labels, baseline) },
     ]));
-    const curve = calibrationCurve(labels, scores);
+    const curve = calibrationCurve(labels, scores, 10, input.curves.weights);
     await file('evaluation/calibration.svg', lineChart(`${input.task}: calibration (test period)`, 'mean predicted probability', 'observed rate', [
       { name: 'model (calibrated)', points: curve.map((point) => [point.predicted, point.observed] as const) },
     ], true));

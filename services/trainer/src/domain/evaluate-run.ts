@@ -44,13 +44,14 @@ export function evaluateTest(
 ): Evaluation {
   const labels = take(test.labels.target, test.rows);
   if (config.objective === 'binary') {
-    const model = binaryMetrics(labels, probabilities);
+    const weights = test.labels.weight ? take(test.labels.weight, test.rows) : undefined;
+    const model = binaryMetrics(labels, probabilities, true, weights);
     const rule = pipeline.baseline(test.columns) as Float64Array;
-    const baseline = binaryMetrics(labels, rule, false);
+    const baseline = binaryMetrics(labels, rule, false, weights);
     const segments: Record<string, Record<string, BinaryMetrics>> = {};
     for (const segment of config.segments) {
       const values = segment === 'amount_band' ? Array.from(numericColumn(test.columns, 'amount_cents'), amountBand) : stringColumn(test.columns, segment);
-      segments[segment] = segmentMetrics(labels, probabilities, values);
+      segments[segment] = segmentMetrics(labels, probabilities, values, weights);
     }
     const pick = (m: BinaryMetrics) => (config.primary_metric === 'roc_auc' ? m.roc_auc : m.pr_auc);
     return {

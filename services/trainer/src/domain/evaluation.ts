@@ -18,24 +18,51 @@ export interface BinaryMetrics {
   positives: number;
 }
 
-/** The ranking and probability metrics of binary scores (rank-only scores: ranking metrics only). */
-export function binaryMetrics(labels: ArrayLike<number>, scores: ArrayLike<number>, probabilities = true): BinaryMetrics {
+/**
+ * The ranking and probability metrics of binary scores (rank-only scores: ranking metrics only).
+ * With row weights (sampled negatives), every metric is the weighted one, an estimate of the
+ * metric on the unsampled rows.
+ */
+export function binaryMetrics(labels: ArrayLike<number>, scores: ArrayLike<number>, probabilities = true, weights?: ArrayLike<number>): BinaryMetrics {
   let positives = 0;
   for (let i = 0; i < labels.length; i++) positives += labels[i]!;
   const hasBoth = positives > 0 && positives < labels.length;
   return {
-    roc_auc: hasBoth ? rocAuc(labels, scores) : Number.NaN,
-    pr_auc: hasBoth ? averagePrecision(labels, scores) : Number.NaN,
-    log_loss: probabilities ? logLoss(labels, scores) : Number.NaN,
-    brier: probabilities ? brierScore(labels, scores) : Number.NaN,
-    ece: probabilities ? expectedCalibrationError(labels, scores) : Number.NaN,
+    roc_auc: hasBoth ? rocAuc(labels, scores, weights) : Number.NaN,
+    pr_auc: hasBoth ? averagePrecision(labels, scores, weights) : Number.NaN,
+    log_loss: probabilities ? logLoss(labels, scores, weights) : Number.NaN,
+    brier: probabilities ? (weights ? weightedBrier(labels, scores, weights) : brierScore(labels, scores)) : Number.NaN,
+    ece: probabilities ? (weights ? weightedCalibrationError(labels, scores, weights) : expectedCalibrationError(labels, scores)) : Number.NaN,
     rows: labels.length,
     positives,
   };
 }
 
+function weightedBrier(labels: ArrayLike<number>, probabilities: ArrayLike<number>, weights: ArrayLike<number>): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    sum += weights[i]! * (probabilities[i]! - labels[i]!) ** 2;
+    total += weights[i]!;
+  }
+  return sum / total;
+}
+
+/** ECE over ten equal-width probability bins, rows weighted. */
+export function weightedCalibrationError(labels: ArrayLike<number>, probabilities: ArrayLike<number>, weights: ArrayLike<number>, bins = 10): number {
+  const curve = calibrationCurve(labels, probabilities, bins, weights);
+  const total = curve.reduce((sum, bin) => sum + bin.weight, 0);
+  return curve.reduce((sum, bin) => sum + (bin.weight / total) * Math.abs(bin.predicted - bin.observed), 0);
+}
+
 /** Binary metrics per value of a segment column (payment method, amount band, …). */
-export function segmentMetrics(labels: ArrayLike<number>, scores: ArrayLike<number>, segment: readonly (string | null)[], minRows = 200): Record<string, BinaryMetrics> {
+export function segmentMetrics(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  segment: readonly (string | null)[],
+  weights?: ArrayLike<number>,
+  minRows = 200,
+): Record<string, BinaryMetrics> {
   const groups = new Map<string, number[]>();
   segment.forEach((value, row) => {
     const key = value ?? 'missing';
@@ -49,6 +76,8 @@ export function segmentMetrics(labels: ArrayLike<number>, scores: ArrayLike<numb
     out[key] = binaryMetrics(
       rows.map((row) => labels[row]!),
       rows.map((row) => scores[row]!),
+      true,
+      weights ? rows.map((row) => weights[row]!) : undefined,
     );
   }
   return out;
@@ -63,16 +92,23 @@ export function amountBand(amountCents: number): string {
   return '>=500';
 }
 
-/** Reliability diagram points: mean predicted vs observed rate per probability decile. */
-export function calibrationCurve(labels: ArrayLike<number>, probabilities: ArrayLike<number>, bins = 10): { predicted: number; observed: number; rows: number }[] {
-  const sums = Array.from({ length: bins }, () => ({ p: 0, y: 0, n: 0 }));
+/** Reliability diagram points: mean predicted vs observed rate per probability decile (rows weighted). */
+export function calibrationCurve(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  bins = 10,
+  weights?: ArrayLike<number>,
+): { predicted: number; observed: number; rows: number; weight: number }[] {
+  const sums = Array.from({ length: bins }, () => ({ p: 0, y: 0, n: 0, w: 0 }));
   for (let i = 0; i < labels.length; i++) {
     const bin = sums[Math.min(bins - 1, Math.floor(probabilities[i]! * bins))]!;
-    bin.p += probabilities[i]!;
-    bin.y += labels[i]!;
+    const w = weights ? weights[i]! : 1;
+    bin.p += w * probabilities[i]!;
+    bin.y += w * labels[i]!;
+    bin.w += w;
     bin.n++;
   }
-  return sums.filter((bin) => bin.n > 0).map((bin) => ({ predicted: bin.p / bin.n, observed: bin.y / bin.n, rows: bin.n }));
+  return sums.filter((bin) => bin.n > 0).map((bin) => ({ predicted: bin.p / bin.w, observed: bin.y / bin.w, rows: bin.n, weight: bin.w }));
 }
 
 export interface MulticlassMetrics {

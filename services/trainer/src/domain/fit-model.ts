@@ -59,10 +59,12 @@ export function fitModel(set: TrainingSet, features: readonly FeatureLike[], con
     ...rest,
   };
   const meta = { featureNames: encoded.featureNames, categoricalFeatures: encoded.categoricalFeatures };
+  const weights = set.labels.weight;
+  const weightsOf = (rows: Int32Array) => (weights ? { weights: take(weights, rows) } : {});
   const { model, evals } = train(
-    { columns: subset(split.train), labels: take(target, split.train), ...meta },
+    { columns: subset(split.train), labels: take(target, split.train), ...weightsOf(split.train), ...meta },
     params,
-    { valid: { columns: subset(split.validation), labels: take(target, split.validation), ...meta }, ...(onRound ? { onRound } : {}) },
+    { valid: { columns: subset(split.validation), labels: take(target, split.validation), ...weightsOf(split.validation), ...meta }, ...(onRound ? { onRound } : {}) },
   );
 
   let calibration: Calibrator | null = null;
@@ -70,7 +72,7 @@ export function fitModel(set: TrainingSet, features: readonly FeatureLike[], con
   const testRaw = model.predict({ columns: testColumns });
   let testProbabilities = testRaw;
   if (config.objective === 'binary') {
-    calibration = fitIsotonic(model.predict({ columns: subset(split.validation) }), take(target, split.validation));
+    calibration = fitIsotonic(model.predict({ columns: subset(split.validation) }), take(target, split.validation), weights ? take(weights, split.validation) : undefined);
     testProbabilities = calibrateAll(calibration, testRaw);
   }
   return { model, evals, inputs, encoded, split, calibration, testColumns, testProbabilities, testRaw, classes };

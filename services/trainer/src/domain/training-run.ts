@@ -196,7 +196,16 @@ export async function runTraining(deps: TrainerDeps, request: RunRequest): Promi
         trainedAt,
         profile,
         evaluation: { evaluation, champion, gates: decision, parity_error: parityError, latency_ms: latency, split: splitSummary(fitted), dataset: set.manifest },
-        ...(binary ? { curves: { labels: testLabels, model: fitted.testProbabilities, baseline: pipeline.baseline(testColumns) as Float64Array } } : {}),
+        ...(binary
+          ? {
+              curves: {
+                labels: testLabels,
+                model: fitted.testProbabilities,
+                baseline: pipeline.baseline(testColumns) as Float64Array,
+                ...(set.labels.weight ? { weights: take(set.labels.weight, fitted.split.test) } : {}),
+              },
+            }
+          : {}),
       },
       signature,
     );

@@ -62,7 +62,7 @@ export interface BuildTrainingSetOptions {
 export async function buildTrainingSet(options: BuildTrainingSetOptions): Promise<TrainingSet> {
   const { pool, catalog, features, pipeline, config, asOfMs } = options;
   const window = trainingWindow(config, asOfMs);
-  const fetched = await getHistoricalFeatures({ pool, catalog, features, entityRows: { sql: pipeline.entityRowsSql(window) } });
+  const fetched = await getHistoricalFeatures({ pool, catalog, features, entityRows: { sql: pipeline.entityRowsSql(window, config) } });
   if (fetched.rowCount === 0) {
     throw new TrainingFailure(
       `the training window ${new Date(window.startMs).toISOString()} – ${new Date(window.endMs).toISOString()} has no ${config.task} rows`,
@@ -76,7 +76,9 @@ export async function buildTrainingSet(options: BuildTrainingSetOptions): Promis
   const timestamps = columns.get('event_timestamp')!.values as Float64Array;
   const labels = pipeline.labels(columns, window, config);
   // The snapshot holds the labels too: it is the training data, not only its features.
-  const labeled: HistoricalDataset = { ...dataset, columns: [...dataset.columns, { name: 'label', dtype: 'Float64', values: labels.target }] };
+  const extra: DatasetColumn[] = [{ name: 'label', dtype: 'Float64', values: labels.target }];
+  if (labels.weight) extra.push({ name: 'weight', dtype: 'Float64', values: labels.weight });
+  const labeled: HistoricalDataset = { ...dataset, columns: [...dataset.columns, ...extra] };
   const manifest = await exportDatasetSnapshot({
     dataset: labeled,
     s3: options.s3,

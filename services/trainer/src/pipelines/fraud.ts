@@ -1,4 +1,4 @@
-import { knownBy, numericColumn, PAYMENT_ROW_COLUMNS, sqlTime, stringColumn, type ColumnsByName, type ModelPipeline, type TrainingWindow } from './pipeline.js';
+import { knownBy, numericColumn, PAYMENT_ROW_COLUMNS, sampledBy, sqlTime, stringColumn, type ColumnsByName, type ModelPipeline, type TrainingWindow } from './pipeline.js';
 
 /**
  * Fraud at payment time: every attempt of the window; positive when a chargeback, fraud report
@@ -8,12 +8,18 @@ import { knownBy, numericColumn, PAYMENT_ROW_COLUMNS, sqlTime, stringColumn, typ
 export const fraudPipeline: ModelPipeline = {
   task: 'fraud',
   rowKey: 'payment_id',
-  entityRowsSql: ({ startMs, endMs }: TrainingWindow) =>
-    `SELECT ${PAYMENT_ROW_COLUMNS}, p.fraud_labeled_at FROM fct_payments p ` +
-    `WHERE p.occurred_at >= ${sqlTime(startMs)} AND p.occurred_at < ${sqlTime(endMs)}`,
-  labels: (columns, { asOfMs }) => {
-    const labeledAt = numericColumn(columns, 'fraud_labeled_at');
-    return { target: fraudTarget(labeledAt, asOfMs) };
+  entityRowsSql: ({ startMs, endMs, asOfMs }: TrainingWindow, config) => {
+    const rate = config.window.negative_sample_rate;
+    const sampled = rate === undefined || rate >= 1 ? '' : ` AND (p.fraud_labeled_at <= ${sqlTime(asOfMs)} OR ${sampledBy('p.payment_id', rate)})`;
+    return (
+      `SELECT ${PAYMENT_ROW_COLUMNS}, p.fraud_labeled_at FROM fct_payments p ` +
+      `WHERE p.occurred_at >= ${sqlTime(startMs)} AND p.occurred_at < ${sqlTime(endMs)}${sampled}`
+    );
+  },
+  labels: (columns, { asOfMs }, config) => {
+    const target = fraudTarget(numericColumn(columns, 'fraud_labeled_at'), asOfMs);
+    const rate = config.window.negative_sample_rate;
+    return rate === undefined || rate >= 1 ? { target } : { target, weight: Float64Array.from(target, (label) => (label === 1 ? 1 : 1 / rate)) };
   },
   baseline: fraudRuleScore,
 };

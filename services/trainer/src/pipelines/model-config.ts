@@ -45,6 +45,12 @@ export const ModelConfig = z.strictObject({
     days: z.number().positive(),
     /** Most rows kept (the latest ones when more): bounds memory and time on large histories. */
     max_rows: z.number().int().positive().optional(),
+    /**
+     * Binary tasks: keep every positive and this share of the negatives (chosen by a hash of the
+     * row key, so the same data gives the same rows), weighting the kept negatives by its inverse
+     * in training and evaluation: a fraction of the work, the same estimates.
+     */
+    negative_sample_rate: z.number().positive().max(1).optional(),
   }),
   split: z.strictObject({ validation: z.number().positive().max(0.5), test: z.number().positive().max(0.5) }),
   params: BoostingParams,

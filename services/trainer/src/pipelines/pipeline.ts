@@ -19,6 +19,8 @@ export type ColumnsByName = ReadonlyMap<string, DatasetColumn>;
  */
 export interface RowLabels {
   target: Float64Array;
+  /** Row weights (negative sampling); every row weighs 1 when absent. */
+  weight?: Float64Array;
   /** Policy tasks: the index of the logged action per row. */
   action?: Int32Array;
   /** Policy tasks: 1 when the logged action succeeded, 0 when not. */
@@ -31,7 +33,7 @@ export interface RowLabels {
 export interface ModelPipeline {
   task: ModelTask;
   /** The entity rows (join keys, request fields, event_timestamp and label columns) of a window. */
-  entityRowsSql(window: TrainingWindow): string;
+  entityRowsSql(window: TrainingWindow, config: ModelConfig): string;
   /** The column that, with event_timestamp, orders rows deterministically. */
   rowKey: string;
   labels(columns: ColumnsByName, window: TrainingWindow, config: ModelConfig): RowLabels;
@@ -96,6 +98,14 @@ export function stringColumn(columns: ColumnsByName, name: string): readonly (st
   const column = columns.get(name);
   if (column?.dtype !== 'String') throw new Error(`dataset lacks string column '${name}'`);
   return column.values;
+}
+
+/**
+ * The SQL condition that keeps a row with probability `rate` by a hash of `keyColumn`, so the
+ * same rows are kept every time.
+ */
+export function sampledBy(keyColumn: string, rate: number): string {
+  return `(hashtext(${keyColumn}) & 65535) < ${Math.round(rate * 65_536)}`;
 }
 
 /** Known at asOf: a label time that exists and is not after the cut-off. */
