@@ -86,7 +86,7 @@ try {
       SERVING_ONLINE_KEY_PREFIX: sandbox.keyPrefix, SERVING_MODEL_POLL_MS: '250', SERVING_REASONS: reasons,
     });
 
-  const results: { name: string; fixed: LoadResult; best: LoadResult | undefined; steps: LoadResult[]; degraded: number }[] = [];
+  const results: { name: string; fixed: LoadResult; best: LoadResult | undefined; steps: LoadResult[]; degraded: number; cpuUsPerRequest: number }[] = [];
   // Answers given without online features (Redis late past the deadline): a figure is only as good as its share of these.
   const degradedCount = async (url: string, endpoint: string) => {
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -102,10 +102,12 @@ try {
       await runLoad({ ...options, seconds: 2, rate: 500 }); // warm-up: JIT, connections
       log(`${endpoint.path} (reasons: ${reasons}): ${FIXED_RATE} req/s for ${FIXED_SECONDS} s, then rising rates`);
       const degradedBefore = await degradedCount(serving.url, endpoint.path);
+      const cpuBefore = await serving.cpuMs();
       const fixed = await runLoad({ ...options, rate: FIXED_RATE });
+      const cpuUsPerRequest = ((await serving.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
       const degraded = (await degradedCount(serving.url, endpoint.path)) - degradedBefore;
       const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 64 }, LADDER_FOR[reasons], P99_BOUND_MS);
-      results.push({ name: `ml-serving ${endpoint.path}, reasons by ${reasons}`, fixed, best, steps, degraded });
+      results.push({ name: `ml-serving ${endpoint.path}, reasons by ${reasons}`, fixed, best, steps, degraded, cpuUsPerRequest });
     }
     if (reasons === 'path') break;
     await serving.stop();
@@ -119,9 +121,11 @@ try {
   {
     const options = { url: `${anchor.url}/fraud/score`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) };
     await runLoad({ ...options, seconds: 2, rate: 500 });
+    const cpuBefore = await anchor.cpuMs();
     const fixed = await runLoad({ ...options, rate: FIXED_RATE });
+    const cpuUsPerRequest = ((await anchor.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
     const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 64 }, [500, 1_000, 1_500, ...LADDER], P99_BOUND_MS);
-    results.push({ name: 'anchor /fraud/score (FastAPI)', fixed, best, steps, degraded: 0 });
+    results.push({ name: 'anchor /fraud/score (FastAPI)', fixed, best, steps, degraded: 0, cpuUsPerRequest });
   }
   await anchor.stop();
   processes.pop();
@@ -151,12 +155,15 @@ try {
   for (const result of results) {
     console.log(`\n${result.name}`);
     console.log(`  fixed    ${row(result.fixed)}${result.name.startsWith('ml-serving') ? `, degraded ${result.degraded}   [target p99 ≤ 2 ms: ${result.fixed.p99 <= 2 ? 'met' : 'not met'}]` : ''}`);
+    console.log(`  cpu      ${result.cpuUsPerRequest.toFixed(0)} µs of server CPU per request (capacity ≈ ${(1e6 / result.cpuUsPerRequest).toFixed(0)} req/s per core)`);
     console.log(`  highest  ${row(result.best)}   [p99 < ${P99_BOUND_MS} ms, no errors, kept up]`);
     console.log(`  steps    ${result.steps.map((step) => `${step.rate}:${step.p99.toFixed(1)}ms${step.errors ? `/${step.errors}err` : ''}`).join('  ')}`);
   }
   console.log(`\nanchor ratio at ${FIXED_RATE} req/s on /fraud/score (ml-serving with path reasons): p99 ${fixedAnchor.p99.toFixed(2)} ms (FastAPI) / ${fixedServing.p99.toFixed(2)} ms (ml-serving) = ${(fixedAnchor.p99 / fixedServing.p99).toFixed(1)}×; p50 ${(fixedAnchor.p50 / fixedServing.p50).toFixed(1)}×`);
   const bestServing = servingFraud.best?.rate ?? 0;
   const bestAnchor = results.at(-1)!.best?.rate ?? 0;
+  const anchorCpu = results.at(-1)!.cpuUsPerRequest;
+  console.log(`server CPU per /fraud/score request: FastAPI ${anchorCpu.toFixed(0)} µs / ml-serving ${servingFraud.cpuUsPerRequest.toFixed(0)} µs = ${(anchorCpu / servingFraud.cpuUsPerRequest).toFixed(1)}× (contention changes this far less than latency)`);
   console.log(`(with exact TreeSHAP reasons: p99 ${shapFraud.fixed.p99.toFixed(2)} ms at ${FIXED_RATE} req/s, highest ${shapFraud.best?.rate ?? 0} req/s)`);
   console.log(`highest rate under ${P99_BOUND_MS} ms p99 on /fraud/score: ml-serving ${bestServing} req/s, FastAPI ${bestAnchor} req/s (${bestAnchor ? (bestServing / bestAnchor).toFixed(1) : '∞'}×)`);
   console.log(`\nmodel swap under load: champion moved to ${moved.join(' → ')} during ${swap.requests} requests at ${swap.rps.toFixed(0)} req/s: ${swap.errors} failed, p99 ${swap.p99.toFixed(2)} ms, max ${swap.max.toFixed(1)} ms; champion loads ${loads ?? '?'}, answering version ${answered.model.version}`);

@@ -1,5 +1,6 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -15,7 +16,19 @@ const ANCHOR_REQUIREMENTS = ['fastapi==0.115.6', 'uvicorn==0.34.0', 'uvloop==0.2
 export interface RunningProcess {
   url: string;
   pid: number | undefined;
+  /** CPU time the process has used so far (user + system), in ms: what each request cost it. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
+}
+
+const CLOCK_TICKS_PER_S = 100;
+
+async function processCpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // After the command name (which may hold spaces), utime and stime are the 12th and 13th fields.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
 }
 
 export async function freePort(): Promise<number> {
@@ -43,6 +56,7 @@ async function started(name: string, child: ChildProcess, url: string, timeoutMs
   return {
     url,
     pid: child.pid,
+    cpuMs: () => processCpuMs(child.pid),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
