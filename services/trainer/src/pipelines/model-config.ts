@@ -64,7 +64,7 @@ export const ModelConfig = z.strictObject({
     min_improvement: z.number().min(0).describe('Over the champion, on the primary metric, on the same test set.'),
     max_calibration_worsening: z.number().min(0).describe('Expected calibration error may exceed the champion\'s by at most this.'),
     max_parity_error: z.number().positive().describe('Largest |ONNX − model| probability difference accepted.'),
-    max_latency_p99_ms: z.number().positive().describe('onnxruntime, one row per call.'),
+    max_latency_p99_ms: z.number().positive().describe('onnxruntime, one row per call: p99 of the CPU time a call takes.'),
   }),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
