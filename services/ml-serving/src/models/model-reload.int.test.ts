@@ -60,7 +60,7 @@ describe('model versions from the registry', () => {
     expect((await fraudVersion(app)).version).toBe('1');
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('ml_serving_model_load_failures_total{model="fraud-detector",alias="champion",reason="checksum_mismatch"} 1\n');
-    expect(metrics).toMatch(/ml_serving_model_info\{endpoint="fraud",model="fraud-detector",version="1",alias="champion"\} 1/);
+    expect(metrics).toMatch(/ml_serving_model_info\{endpoint="\/fraud\/score",model="fraud-detector",version="1",alias="champion"\} 1/);
 
     // The next good version replaces it.
     await publish('fraud', { seed: 3 });

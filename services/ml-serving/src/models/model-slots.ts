@@ -1,4 +1,4 @@
-import { MODEL_TASKS, REGISTERED_MODEL_NAMES, type ModelTask, type ServingAlias } from '@payments-mlops/contracts';
+import { MODEL_TASKS, MONITORED_ENDPOINTS, REGISTERED_MODEL_NAMES, type ModelTask, type ServingAlias } from '@payments-mlops/contracts';
 import type { Logger } from '@payments-mlops/service-kit';
 import type { ServingMetrics } from '../serving-metrics.js';
 import { ModelLoadError, loadModel, resolveAlias, type AliasTarget, type ModelRegistry } from './model-loader.js';
@@ -126,7 +126,7 @@ export class ModelSlots {
     const previous = slot.current;
     slot.current = next;
     if (previous) {
-      this.metrics.modelInfo.remove({ endpoint: previous.task, model: previous.name, version: previous.version, alias: previous.alias });
+      this.metrics.modelInfo.remove({ endpoint: MONITORED_ENDPOINTS[previous.task], model: previous.name, version: previous.version, alias: previous.alias });
       const timer = setTimeout(() => {
         this.releases.delete(timer);
         previous.session.release().catch((error: unknown) => this.logger.warn({ component: 'models', err: error }, 'could not release a replaced session'));
@@ -134,7 +134,7 @@ export class ModelSlots {
       timer.unref();
       this.releases.add(timer);
     }
-    if (next) this.metrics.modelInfo.set({ endpoint: next.task, model: next.name, version: next.version, alias: next.alias }, 1);
+    if (next) this.metrics.modelInfo.set({ endpoint: MONITORED_ENDPOINTS[next.task], model: next.name, version: next.version, alias: next.alias }, 1);
   }
 
   private failed(task: ModelTask, alias: ServingAlias, error: unknown, kept: ServingModel | undefined): void {
