@@ -106,7 +106,7 @@ try {
       const fixed = await runLoad({ ...options, rate: FIXED_RATE });
       const cpuUsPerRequest = ((await serving.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
       const degraded = (await degradedCount(serving.url, endpoint.path)) - degradedBefore;
-      const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 64 }, LADDER_FOR[reasons], P99_BOUND_MS);
+      const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER_FOR[reasons], P99_BOUND_MS);
       results.push({ name: `ml-serving ${endpoint.path}, reasons by ${reasons}`, fixed, best, steps, degraded, cpuUsPerRequest });
     }
     if (reasons === 'path') break;
@@ -124,7 +124,7 @@ try {
     const cpuBefore = await anchor.cpuMs();
     const fixed = await runLoad({ ...options, rate: FIXED_RATE });
     const cpuUsPerRequest = ((await anchor.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
-    const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 64 }, [500, 1_000, 1_500, ...LADDER], P99_BOUND_MS);
+    const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, [500, 1_000, 1_500, ...LADDER], P99_BOUND_MS);
     results.push({ name: 'anchor /fraud/score (FastAPI)', fixed, best, steps, degraded: 0, cpuUsPerRequest });
   }
   await anchor.stop();
