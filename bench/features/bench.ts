@@ -27,7 +27,7 @@ import { startFeatureServer, type RunningServer } from './feature-server-process
 import { startBareHttpServer } from './http-floor.js';
 import { ensureWrk, runLoad, type LoadResult } from './http-load.js';
 import { printReport, type Figure } from './report.js';
-import { histogramBuckets, metricValue, percentilesBetween, publishPayments } from './stream-load.js';
+import { bareConsumerLatency, histogramBuckets, metricValue, percentilesBetween, publishPayments } from './stream-load.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 const QUICK = process.argv.includes('--quick');
@@ -177,6 +177,7 @@ try {
   // --- streaming -------------------------------------------------------------------------------
   if (SECTIONS.has('stream')) {
     const admin = kafka.admin();
+    const bareTopic = `${topic}.bare`;
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
     const streamer = await startFeatureServer({
@@ -206,9 +207,16 @@ try {
         name: 'stream event → online @ 5,000 events/s', ours: `p99 ≤ ${p99} ms`, target: 'p99 ≤ 50 ms', anchor: 'Feast: left to the user',
         detail: `${sent.toLocaleString()} events, p50 ≤ ${p50} ms (histogram bucket bounds), all applied ${((performance.now() - caughtUp) / 1000).toFixed(1)} s after the last was sent`,
       });
+      await streamer.stop();
+      await admin.createTopics({ topics: [{ topic: bareTopic, numPartitions: 1 }], waitForLeaders: true });
+      const bare = await bareConsumerLatency(kafka, bareTopic, { rate: 5000, seconds: SECONDS, customers: SIZES.entities, brokers: env.brokers });
+      figures.push({
+        name: '  anchor: bare kafkajs consumer, same rate, same run', ours: `p99 ${bare.p99} ms`, target: '', anchor: '',
+        detail: `${bare.count.toLocaleString()} messages, p50 ${bare.p50} ms, producer timestamp to arrival, nothing applied`,
+      });
     } finally {
       await streamer.stop();
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.deleteTopics({ topics: [topic, bareTopic] }).catch(() => undefined);
       await admin.disconnect();
     }
     log('streaming done');

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import type { PaymentEvent } from '@payments-mlops/contracts';
 import type { Kafka } from 'kafkajs';
 
@@ -65,4 +68,58 @@ export function percentilesBetween(before: Bucket[], after: Bucket[], quantiles:
 
 export function metricValue(metrics: string, name: string): number {
   return [...metrics.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/**
+ * The floor under the stream figure: a consumer that applies nothing, in a process of its own,
+ * timing each message from its producer timestamp to its arrival, at the same rate on a topic of
+ * its own in the same run. What it measures is Kafka and kafkajs on this machine as it is now.
+ */
+export async function bareConsumerLatency(
+  kafka: Kafka,
+  topic: string,
+  { rate, seconds, customers, brokers }: { rate: number; seconds: number; customers: number; brokers: string[] },
+): Promise<{ count: number; p50: number; p99: number }> {
+  const source = `
+    const { Kafka, logLevel } = require('kafkajs');
+    const kafka = new Kafka({ clientId: 'bench-bare-consumer', brokers: ${JSON.stringify(brokers)}, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'bench-bare-' + Date.now(), maxBytesPerPartition: 262144 });
+    const latencies = [];
+    process.on('message', async () => { await consumer.disconnect(); process.send({ latencies }); });
+    (async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topic: ${JSON.stringify(topic)}, fromBeginning: true });
+      await consumer.run({ eachBatch: async ({ batch }) => {
+        const now = Date.now();
+        for (const message of batch.messages) latencies.push(now - Number(message.timestamp));
+        process.send({ received: latencies.length });
+      } });
+    })();`;
+  const child = spawn(process.execPath, ['-e', source], { cwd: fileURLToPath(new URL('.', import.meta.url)), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let received = 0;
+  let latencies: number[] = [];
+  child.on('message', (message: { received?: number; latencies?: number[] }) => {
+    if (message.received !== undefined) received = message.received;
+    if (message.latencies !== undefined) latencies = message.latencies;
+  });
+  const waitReceived = async (count: number) => {
+    const started = performance.now();
+    while (received < count) {
+      if (performance.now() - started > 60_000) throw new Error(`the bare consumer received ${received} of ${count} messages within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  try {
+    const warmup = await publishPayments(kafka, topic, { rate: 500, seconds: 1, customers, sequenceStart: 0 });
+    await waitReceived(warmup);
+    const sent = await publishPayments(kafka, topic, { rate, seconds, customers, sequenceStart: warmup });
+    await waitReceived(warmup + sent);
+    child.send('stop');
+    await once(child, 'exit').catch(() => undefined);
+    const timed = latencies.slice(warmup).sort((a, b) => a - b);
+    const at = (q: number) => timed[Math.min(timed.length - 1, Math.floor(q * timed.length))] ?? Number.NaN;
+    return { count: timed.length, p50: at(0.5), p99: at(0.99) };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
 }
