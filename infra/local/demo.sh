@@ -31,7 +31,7 @@ stage "training, evaluating and registering the four models"
 
 stage "waiting for ml-serving to load the champions"
 deadline=$((SECONDS + SERVING_READY_TIMEOUT_S))
-until curl -fsS -m 2 -o /dev/null http://127.0.0.1:8002/readyz; do
+until curl -fs -m 2 -o /dev/null http://127.0.0.1:8002/readyz; do
   if ((SECONDS >= deadline)); then
     echo "[demo] ml-serving is not ready after ${SERVING_READY_TIMEOUT_S}s:" >&2
     curl -sS -m 2 http://127.0.0.1:8002/readyz >&2 || true
