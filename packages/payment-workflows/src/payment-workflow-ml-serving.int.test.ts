@@ -1,13 +1,13 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { INFERENCE_EXAMPLES } from '@payments-mlops/contracts';
 import { applyFeatureRepo } from '@payments-mlops/feature-store';
-import { infraSettings, test } from '@payments-mlops/test-infra';
+import { REPO_ROOT, infraSettings, runScript, startRegistryServer, startServiceProcess, test, type ServiceProcess } from '@payments-mlops/test-infra';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { describe, expect } from 'vitest';
 import type { PaymentWorkflowInput } from './payment-types.js';
-import { REPO_ROOT, runScript, startScriptedGatewayServer, startServiceProcess, startWorkflowTestWorker, type ServiceProcess } from './testing/index.js';
+import { startScriptedGatewayServer, startWorkflowTestWorker } from './testing/index.js';
 import { paymentWorkflow } from './workflows/index.js';
 
 /*
@@ -15,32 +15,22 @@ import { paymentWorkflow } from './workflows/index.js';
  * processes on this test's Postgres schema, S3 bucket and Redis prefix, with small models trained
  * and registered by ml-serving's synthetic-model CLI; the worker talks to the real Temporal dev server.
  */
-const path = (relative: string) => fileURLToPath(new URL(relative, `file://${REPO_ROOT}`));
 const REGISTRY_TOKEN = 'payment-workflows-test-registry-token';
 
 describe('paymentWorkflow against a live ml-serving', () => {
   test('scores, charges, and after a hard-declined renewal asks the real models for retry, churn and recovery', { timeout: 300_000 }, async ({ pg, redis, s3 }) => {
     const infra = infraSettings();
     await migrateWarehouse(pg.pool);
-    await applyFeatureRepo({ directory: path('feature-repo/'), pool: pg.pool, appliedBy: 'payment-workflows-test', registrySchema: pg.schema });
+    await applyFeatureRepo({ directory: path.join(REPO_ROOT, 'feature-repo'), pool: pg.pool, appliedBy: 'payment-workflows-test', registrySchema: pg.schema });
     const processes: ServiceProcess[] = [];
     const gateway = await startScriptedGatewayServer();
     try {
-      const registry = await startServiceProcess(path('services/registry-server/src/main.ts'), {
-        REGISTRY_DATABASE_URL: pg.connectionString,
-        REGISTRY_DB_POOL_SIZE: '4',
-        S3_ENDPOINT_URL: s3.endpoint,
-        S3_REGION: infra.s3.region,
-        AWS_ACCESS_KEY_ID: infra.s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: infra.s3.secretAccessKey,
-        REGISTRY_ARTIFACT_BUCKET: s3.bucket,
-        REGISTRY_WRITE_TOKENS: REGISTRY_TOKEN,
-      });
+      const registry = await startRegistryServer({ databaseUrl: pg.connectionString, bucket: s3.bucket, token: REGISTRY_TOKEN });
       processes.push(registry);
       const registryEnv = { MLFLOW_TRACKING_URI: registry.url, MLFLOW_TRACKING_TOKEN: REGISTRY_TOKEN, WAREHOUSE_DATABASE_URL: pg.connectionString, FEATURE_REGISTRY_SCHEMA: pg.schema };
-      await runScript(path('services/ml-serving/src/testing/publish-synthetic-models.ts'), ['--trees', '20', '--leaves', '7', '--rows', '2000'], registryEnv);
+      await runScript('services/ml-serving/src/testing/publish-synthetic-models.ts', ['--trees', '20', '--leaves', '7', '--rows', '2000'], registryEnv);
       const serving = await startServiceProcess(
-        path('services/ml-serving/src/main.ts'),
+        'ml-serving',
         {
           ...registryEnv,
           REDIS_URL: infra.redisUrl,
@@ -51,7 +41,6 @@ describe('paymentWorkflow against a live ml-serving', () => {
           FRAUD_DECLINE_THRESHOLD: '1',
           SERVING_MODEL_POLL_MS: '500',
         },
-        '/readyz',
       );
       processes.push(serving);
       const worker = await startWorkflowTestWorker({ inferenceUrl: serving.url, gatewayUrl: gateway.url });

@@ -6,7 +6,8 @@ import { Client, Connection } from '@temporalio/client';
 import { INFERENCE_EXAMPLES } from '@payments-mlops/contracts';
 import { startContractInferenceServer } from '@payments-mlops/inference-client/testing';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, startScriptedGatewayServer } from './testing/index.js';
+import { REPO_ROOT } from '@payments-mlops/test-infra';
+import { startScriptedGatewayServer } from './testing/index.js';
 import { paymentWorkflow } from './workflows/index.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));

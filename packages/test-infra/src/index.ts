@@ -15,3 +15,14 @@ export {
 export { createPgPool, schemaConnectionString } from './postgres.js';
 export { createRedisClient } from './redis.js';
 export { createS3Client, deleteBucket } from './s3.js';
+export {
+  REPO_ROOT,
+  freePort,
+  runScript,
+  startRegistryServer,
+  startServiceProcess,
+  type RegistryServerOptions,
+  type RegistryServerProcess,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+} from './service-process.js';

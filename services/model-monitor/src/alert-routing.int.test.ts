@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { infraSettings, test, waitFor } from '@payments-mlops/test-infra';
+import { freePort, infraSettings, startServiceProcess, test, waitFor } from '@payments-mlops/test-infra';
 import { beforeAll, describe, expect } from 'vitest';
-import { freePort, startServiceProcess } from './testing/service-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ALERTMANAGER_CONFIG = path.join(ROOT, 'infra/prometheus/alertmanager.yml');
@@ -51,7 +50,7 @@ describe('alert routing to the trainer', () => {
         TRAINER_WORK_DIR: mkdtempSync(path.join(tmpdir(), 'monitor-trainer-')),
         // Without feature definitions the trainer is alive but not ready; the webhook still answers.
       },
-      '/healthz',
+      { readyPath: '/healthz' },
     );
     // The project's routing as it is, pointed at this trainer and without the 30 s group wait.
     const dir = mkdtempSync(path.join(tmpdir(), 'alertmanager-'));

@@ -13,7 +13,7 @@ import {
 } from '@payments-mlops/monitoring';
 import { RegistryClient, runArtifactPath } from '@payments-mlops/registry-client';
 import { createLogger, createMetrics } from '@payments-mlops/service-kit';
-import { test } from '@payments-mlops/test-infra';
+import { startRegistryServer, test } from '@payments-mlops/test-infra';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
 import { describe, expect } from 'vitest';
 import { buildApp } from './app.js';
@@ -21,7 +21,8 @@ import { ModelMonitor } from './domain/model-monitor.js';
 import { RegistryModelCatalog } from './domain/model-version-catalog.js';
 import { MonitorMetrics } from './monitor-metrics.js';
 import { PredictionLogStore } from './stores/prediction-log-store.js';
-import { startRegistry } from './testing/registry-process.js';
+
+const REGISTRY_TOKEN = 'model-monitor-test-token';
 
 const DAY_MS = 86_400_000;
 const NOW = Math.floor(Date.now() / 1_000) * 1_000;
@@ -86,7 +87,7 @@ describe('model-monitor API', () => {
     pg,
     s3,
   }) => {
-    const registry = await startRegistry(pg.connectionString, s3.bucket);
+    const registry = await startRegistryServer({ databaseUrl: pg.connectionString, bucket: s3.bucket, token: REGISTRY_TOKEN });
     try {
       await migrateWarehouse(pg.pool);
       const client = new RegistryClient({ baseUrl: registry.url, token: registry.token });

@@ -13,13 +13,7 @@ import {
 import { RegistryClient } from '@payments-mlops/registry-client';
 import { createMetrics } from '@payments-mlops/service-kit';
 import { PaymentSimulation, seedWarehouse } from '@payments-mlops/simulator';
-import {
-  FAST_CONSUMER_CONFIG,
-  infraSettings,
-  test,
-  uniqueName,
-  waitFor,
-} from '@payments-mlops/test-infra';
+import { FAST_CONSUMER_CONFIG, infraSettings, startRegistryServer, startServiceProcess, test, uniqueName, waitFor } from '@payments-mlops/test-infra';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
 import { describe, expect } from 'vitest';
 import { ModelMonitor } from './domain/model-monitor.js';
@@ -27,8 +21,8 @@ import { RegistryModelCatalog } from './domain/model-version-catalog.js';
 import { PredictionSinkConsumer } from './domain/prediction-sink-consumer.js';
 import { MonitorMetrics } from './monitor-metrics.js';
 import { PredictionLogStore } from './stores/prediction-log-store.js';
-import { startRegistry } from './testing/registry-process.js';
-import { startServiceProcess } from './testing/service-process.js';
+
+const REGISTRY_TOKEN = 'model-monitor-test-token';
 
 const FEATURE_REPO = fileURLToPath(new URL('../../../feature-repo/', import.meta.url));
 const DAY_MS = 86_400_000;
@@ -92,7 +86,7 @@ describe('the drift proof', () => {
         endMs: Date.now(),
       });
 
-      const registry = await startRegistry(pg.connectionString, s3.bucket);
+      const registry = await startRegistryServer({ databaseUrl: pg.connectionString, bucket: s3.bucket, token: REGISTRY_TOKEN });
       const stops: Array<() => Promise<void>> = [() => registry.stop()];
       try {
         const trainer = await startServiceProcess(
@@ -111,7 +105,7 @@ describe('the drift proof', () => {
             TRAINER_WORK_DIR: mkdtempSync(path.join(tmpdir(), 'e2e-trainer-')),
             REDIS_URL: redis.url,
           },
-          '/healthz',
+          { readyPath: '/healthz' },
         );
         stops.unshift(() => trainer.stop());
         // The champion: trained on what was known before the drift began.
@@ -152,7 +146,7 @@ describe('the drift proof', () => {
             KAFKA_BROKERS: kafka.brokers.join(','),
             PREDICTION_LOG_TOPIC: kafka.topic,
           },
-          '/healthz',
+          { readyPath: '/healthz' },
         );
         stops.unshift(() => serving.stop());
 

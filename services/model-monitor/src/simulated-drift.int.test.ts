@@ -8,7 +8,7 @@ import { KafkaPredictionPublisher, buildReferenceProfile } from '@payments-mlops
 import { RegistryClient, runArtifactPath } from '@payments-mlops/registry-client';
 import { createLogger, createMetrics } from '@payments-mlops/service-kit';
 import { PaymentSimulation } from '@payments-mlops/simulator';
-import { FAST_CONSUMER_CONFIG, test, uniqueName, waitFor } from '@payments-mlops/test-infra';
+import { FAST_CONSUMER_CONFIG, startRegistryServer, test, uniqueName, waitFor } from '@payments-mlops/test-infra';
 import { Registry } from 'prom-client';
 import { describe, expect } from 'vitest';
 import { buildApp } from './app.js';
@@ -17,7 +17,8 @@ import { RegistryModelCatalog } from './domain/model-version-catalog.js';
 import { PredictionSinkConsumer } from './domain/prediction-sink-consumer.js';
 import { MonitorMetrics } from './monitor-metrics.js';
 import { PredictionLogStore } from './stores/prediction-log-store.js';
-import { startRegistry } from './testing/registry-process.js';
+
+const REGISTRY_TOKEN = 'model-monitor-test-token';
 
 /** The request fields of a payment the fraud endpoint receives, as the prediction log records them. */
 const FIELDS = [
@@ -65,7 +66,7 @@ describe('drift on simulated traffic', () => {
     const shifted = payments([{ kind: 'amount-shift', fromDay: 0, magnitude: 1.5 }]);
     expect(reference.length).toBeGreaterThan(1_000);
 
-    const registry = await startRegistry(pg.connectionString, s3.bucket);
+    const registry = await startRegistryServer({ databaseUrl: pg.connectionString, bucket: s3.bucket, token: REGISTRY_TOKEN });
     const publisher = new KafkaPredictionPublisher({
       kafka: kafka.kafka,
       topic: kafka.topic,

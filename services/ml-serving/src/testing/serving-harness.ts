@@ -10,7 +10,7 @@ import {
 } from '@payments-mlops/feature-store';
 import { RegistryClient } from '@payments-mlops/registry-client';
 import { createLogger, createMetrics, type ServiceApp, type ServiceMetrics } from '@payments-mlops/service-kit';
-import { infraSettings } from '@payments-mlops/test-infra';
+import { startRegistryServer, type RegistryServerProcess } from '@payments-mlops/test-infra';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -22,13 +22,12 @@ import { ModelSlots } from '../models/model-slots.js';
 import { policiesFromConfig } from '../policies.js';
 import { ServingMetrics } from '../serving-metrics.js';
 import { publishModel, type PublishOptions } from './model-fixture.js';
-import { startRegistryProcess, type RegistryProcess } from './registry-process.js';
 
 export const FEATURE_REPO = fileURLToPath(new URL('../../../../feature-repo/', import.meta.url));
 
 export interface ServingHarness {
   app: ServiceApp;
-  registry: RegistryProcess;
+  registry: RegistryServerProcess;
   client: RegistryClient;
   catalog: FeatureCatalog;
   store: RedisOnlineStore;
@@ -57,13 +56,12 @@ export interface HarnessOptions {
  * test's Postgres schema and S3 bucket with tiny trained models registered, the project's feature
  * definitions applied into that schema, and the online store under the test's Redis prefix.
  */
+/** Registry writes in ml-serving's tests. */
+export const REGISTRY_TOKEN = 'ml-serving-test-registry-token';
+
 export async function startServingHarness(options: HarnessOptions): Promise<ServingHarness> {
   const { pg: database, redis, s3 } = options;
-  const infra = infraSettings();
-  const registry = await startRegistryProcess({
-    databaseUrl: database.connectionString,
-    s3: { endpoint: s3.endpoint, bucket: s3.bucket, accessKeyId: infra.s3.accessKeyId, secretAccessKey: infra.s3.secretAccessKey, region: infra.s3.region },
-  });
+  const registry = await startRegistryServer({ databaseUrl: database.connectionString, bucket: s3.bucket, token: REGISTRY_TOKEN });
   const cleanups: (() => Promise<void> | void)[] = [() => registry.kill()];
   try {
     await migrateWarehouse(database.pool);
