@@ -11,18 +11,7 @@ KUSTOMIZE_VERSION=v5.7.1
 KUSTOMIZE_BIN=$CACHE_DIR/go/bin/kustomize
 K8S_DIR=$REPO_ROOT/infra/k8s
 
-kustomize_built_version() {
-  go version -m "$KUSTOMIZE_BIN" 2>/dev/null | awk -v mod="$KUSTOMIZE_MODULE" '$1 == "mod" && $2 == mod {print $3}'
-}
-
-if [[ ! -x $KUSTOMIZE_BIN || $(kustomize_built_version) != "$KUSTOMIZE_VERSION" ]]; then
-  command -v go >/dev/null || die "kustomize: the Go toolchain is needed (go install); install Go first"
-  log "building kustomize $KUSTOMIZE_VERSION with go install (a minute or two the first time)"
-  env "${GO_ENV[@]}" go install "$KUSTOMIZE_MODULE@$KUSTOMIZE_VERSION" >"$CACHE_DIR/kustomize-build.log" 2>&1 || {
-    tail -n 30 "$CACHE_DIR/kustomize-build.log" >&2
-    die "kustomize: go install $KUSTOMIZE_MODULE@$KUSTOMIZE_VERSION failed (log: $CACHE_DIR/kustomize-build.log)"
-  }
-fi
+go_install_pinned kustomize "$KUSTOMIZE_MODULE" "$KUSTOMIZE_MODULE" "$KUSTOMIZE_VERSION"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -181,19 +181,26 @@ install_kafka() {
   echo "$want" >"$stamp"
 }
 
-minio_built_version() {
-  go version -m "$MINIO_BIN" 2>/dev/null | awk -v mod="$MINIO_MODULE" '$1 == "mod" && $2 == mod {print $3}'
+# The module version a Go binary was built from (empty when it is missing or was built otherwise).
+go_built_version() { # go_built_version BIN MODULE
+  go version -m "$1" 2>/dev/null | awk -v mod="$2" '$1 == "mod" && $2 == mod {print $3}'
 }
 
-install_minio() {
-  [[ -x $MINIO_BIN && $(minio_built_version) == "$MINIO_VERSION" ]] && return 0
-  command -v go >/dev/null || die "minio: the Go toolchain is needed to build MinIO (go install); install Go first"
-  log "building MinIO $MINIO_VERSION with go install (several minutes the first time on 2 cores)"
-  env "${GO_ENV[@]}" go install "$MINIO_MODULE@$MINIO_VERSION" >"$CACHE_DIR/minio-build.log" 2>&1 || {
-    tail -n 30 "$CACHE_DIR/minio-build.log" >&2
-    die "minio: go install $MINIO_MODULE@$MINIO_VERSION failed (log: $CACHE_DIR/minio-build.log)"
+# Builds a pinned Go command once into the cache's GOPATH; a binary of the pinned version is reused.
+go_install_pinned() { # go_install_pinned NAME MODULE PACKAGE VERSION  (PACKAGE: the module path of the command)
+  local name=$1 module=$2 package=$3 version=$4 bin
+  # go names the binary after the last path element, a major-version suffix (/v5) aside.
+  bin=$CACHE_DIR/go/bin/$(basename "$(sed -E 's#/v[0-9]+$##' <<<"$package")")
+  [[ -x $bin && $(go_built_version "$bin" "$module") == "$version" ]] && return 0
+  command -v go >/dev/null || die "$name: the Go toolchain is needed to build it (go install); install Go first"
+  log "building $name $version with go install (minutes the first time on 2 cores)"
+  env "${GO_ENV[@]}" go install "$package@$version" >"$CACHE_DIR/$name-build.log" 2>&1 || {
+    tail -n 30 "$CACHE_DIR/$name-build.log" >&2
+    die "$name: go install $package@$version failed (log: $CACHE_DIR/$name-build.log)"
   }
 }
+
+install_minio() { go_install_pinned minio "$MINIO_MODULE" "$MINIO_MODULE" "$MINIO_VERSION"; }
 
 # --- health checks (each one a real request to the server) -----------------------------------
 redis_healthy() { [[ $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
@@ -222,7 +229,7 @@ minio_healthy() { curl -fsS -m 3 -o /dev/null "http://127.0.0.1:$MINIO_PORT/mini
 redis_version() { redis-server --version 2>/dev/null | grep -o 'v=[0-9.]*' | cut -d= -f2; }
 postgres_version() { "$PG_BIN/postgres" --version 2>/dev/null | awk '{print $3}'; }
 kafka_version() { [[ -f $KAFKA_HOME/libs/kafka_2.13-$KAFKA_VERSION.jar ]] && echo "$KAFKA_VERSION"; }
-minio_version() { minio_built_version; }
+minio_version() { go_built_version "$MINIO_BIN" "$MINIO_MODULE"; }
 
 service_port() {
   case $1 in

@@ -12,19 +12,7 @@ TEMPORAL_BIN=$CACHE_DIR/go/bin/temporal
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 TEMPORAL_HTTP_PORT=${TEMPORAL_HTTP_PORT:-7243}
 
-temporal_built_version() {
-  go version -m "$TEMPORAL_BIN" 2>/dev/null | awk -v mod="$TEMPORAL_MODULE" '$1 == "mod" && $2 == mod {print $3}'
-}
-
-install_temporal() {
-  [[ -x $TEMPORAL_BIN && $(temporal_built_version) == "$TEMPORAL_VERSION" ]] && return 0
-  command -v go >/dev/null || die "temporal: the Go toolchain is needed to build the Temporal CLI (go install); install Go first"
-  log "building the Temporal CLI $TEMPORAL_VERSION with go install (several minutes the first time on 2 cores)"
-  env "${GO_ENV[@]}" go install "$TEMPORAL_MODULE/cmd/temporal@$TEMPORAL_VERSION" >"$CACHE_DIR/temporal-build.log" 2>&1 || {
-    tail -n 30 "$CACHE_DIR/temporal-build.log" >&2
-    die "temporal: go install $TEMPORAL_MODULE/cmd/temporal@$TEMPORAL_VERSION failed (log: $CACHE_DIR/temporal-build.log)"
-  }
-}
+install_temporal() { go_install_pinned temporal "$TEMPORAL_MODULE" "$TEMPORAL_MODULE/cmd/temporal" "$TEMPORAL_VERSION"; }
 
 # A real gRPC health check against the frontend, answered SERVING once namespaces are loaded.
 temporal_healthy() {
@@ -91,7 +79,7 @@ status() {
   elif [[ -n $pid ]]; then state=running
   else state=stopped
   fi
-  version=$(temporal_built_version || true)
+  version=$(go_built_version "$TEMPORAL_BIN" "$TEMPORAL_MODULE" || true)
   printf '%-9s %-9s %-6s %-8s %s\n' temporal "$state" "$TEMPORAL_PORT" "${pid:--}" "${version:-not installed}"
   [[ $state == healthy ]]
 }
