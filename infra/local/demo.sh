@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: the main job end to end on one machine, after `make setup` and `make features-apply`.
-# Seeds a payment history that ends today, materializes it into Redis, starts the four services
+# Seeds a payment history that ends today, materializes it into Redis, starts the five services
 # (feature-server also consumes payments.normalized), trains and registers the four models, waits
 # until ml-serving has loaded them, sends one request to each endpoint and prints where things are.
 # Usage: infra/local/demo.sh  (EVENTS, DAYS, SEED from the environment)
@@ -22,7 +22,10 @@ stage "seeding $EVENTS payment events over $DAYS days, ending today"
 stage "materializing the feature views into Redis"
 "${TSX[@]}" packages/feature-store/src/cli.ts materialize --start "${start_day}T00:00:00Z" --end "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
-stage "starting registry-server, feature-server (with stream ingestion), trainer and ml-serving"
+stage "building the registry UI"
+pnpm --silent --filter @payments-mlops/registry-ui build >/dev/null
+
+stage "starting registry-server, feature-server (with stream ingestion), trainer, ml-serving and model-monitor"
 bash infra/local/services.sh up
 
 stage "training, evaluating and registering the four models"
@@ -51,4 +54,5 @@ cat <<EOF
   ml-serving          http://127.0.0.1:8002/docs     metrics http://127.0.0.1:8002/metrics
   feature-server      http://127.0.0.1:6566/docs     metrics http://127.0.0.1:6566/metrics
   trainer             http://127.0.0.1:8003/docs     jobs    http://127.0.0.1:8003/jobs
+  model-monitor       http://127.0.0.1:8004/docs     metrics http://127.0.0.1:8004/metrics
 EOF
