@@ -1,6 +1,7 @@
 import { BoostingInputError } from './errors.js';
 import type { BoostedModel, FeatureInput } from './model.js';
 import { expectedValue } from './tree.js';
+import { LinearTreeShap } from './linear-tree-shap.js';
 import { TreeShap } from './tree-shap.js';
 
 export interface ReasonCode {
@@ -31,10 +32,22 @@ export interface ExplainOptions {
   readonly classIndex?: number;
 }
 
+/**
+ * How TreeSHAP is computed; both are exact. 'linear' (the default): Linear TreeSHAP, O(nodes ·
+ * depth) per tree. 'lundberg': Algorithm 2 of Lundberg et al. (2018), O(leaves · depth²) per
+ * tree, kept as the reference the fast one is tested and benchmarked against.
+ */
+export type ShapAlgorithm = 'linear' | 'lundberg';
+
+export interface ShapOptions {
+  readonly algorithm?: ShapAlgorithm;
+}
+
 /** What explaining needs per model, computed once: a model is immutable. */
 interface ExplainerState {
   readonly base: Float64Array;
-  readonly shap: TreeShap;
+  readonly linear: LinearTreeShap;
+  reference: TreeShap | undefined;
 }
 const explainers = new WeakMap<BoostedModel, ExplainerState>();
 
@@ -45,10 +58,36 @@ function explainerOf(model: BoostedModel): ExplainerState {
     model.trees.forEach((tree, t) => {
       base[t % model.numClass]! += expectedValue(tree);
     });
-    state = { base, shap: TreeShap.forTrees(model.trees) };
+    state = { base, linear: new LinearTreeShap(model.trees, model.numFeatures), reference: undefined };
     explainers.set(model, state);
   }
   return state;
+}
+
+/** Adds the SHAP values of one class's trees for `row` into phi[phiOffset + f]. */
+function addClassShap(
+  model: BoostedModel,
+  row: ArrayLike<number>,
+  classIndex: number,
+  phi: Float64Array,
+  phiOffset: number,
+  algorithm: ShapAlgorithm = 'linear',
+): void {
+  const state = explainerOf(model);
+  const { trees, numClass } = model;
+  if (algorithm === 'linear') {
+    for (let t = classIndex; t < trees.length; t += numClass) state.linear.accumulate(t, row, 0, phi, phiOffset);
+    return;
+  }
+  state.reference ??= TreeShap.forTrees(trees);
+  const target = phi.subarray(phiOffset, phiOffset + model.numFeatures);
+  for (let t = classIndex; t < trees.length; t += numClass) state.reference.accumulate(trees[t]!, row, 0, target);
+}
+
+function checkRow(model: BoostedModel, row: ArrayLike<number>): void {
+  if (row.length !== model.numFeatures) {
+    throw new BoostingInputError(`row has ${row.length} features; the model expects ${model.numFeatures}`);
+  }
 }
 
 /** The expected raw score of each class: the base value SHAP contributions are measured from. */
@@ -57,17 +96,11 @@ export function baseValues(model: BoostedModel): Float64Array {
 }
 
 /** SHAP contributions of every class for one row: numClass × numFeatures, class-major. */
-export function shapValues(model: BoostedModel, row: ArrayLike<number>): Float64Array {
-  const { shap } = explainerOf(model);
-  if (row.length !== model.numFeatures) {
-    throw new BoostingInputError(`row has ${row.length} features; the model expects ${model.numFeatures}`);
-  }
+export function shapValues(model: BoostedModel, row: ArrayLike<number>, options: ShapOptions = {}): Float64Array {
+  checkRow(model, row);
   const f = model.numFeatures;
   const phi = new Float64Array(model.numClass * f);
-  model.trees.forEach((tree, t) => {
-    const c = t % model.numClass;
-    shap.accumulate(tree, row, 0, phi.subarray(c * f, (c + 1) * f));
-  });
+  for (let c = 0; c < model.numClass; c++) addClassShap(model, row, c, phi, c * f, options.algorithm);
   return phi;
 }
 
@@ -85,21 +118,42 @@ export function explain(model: BoostedModel, row: ArrayLike<number>, options: Ex
   if (!(Number.isInteger(classIndex) && classIndex >= 0 && classIndex < model.numClass)) {
     throw new BoostingInputError(`classIndex ${classIndex} is not a class of this model (0..${model.numClass - 1})`);
   }
-  const f = model.numFeatures;
-  const contributions = shapValues(model, row).slice(classIndex * f, (classIndex + 1) * f);
-  const order = Array.from(contributions.keys()).sort(
-    (a, b) => Math.abs(contributions[b]!) - Math.abs(contributions[a]!) || a - b,
-  );
-  const reasons = order
-    .slice(0, topK)
-    .filter((feature) => contributions[feature] !== 0)
-    .map((feature) => ({
-      feature,
-      name: model.featureNames[feature]!,
-      value: row[feature]!,
-      contribution: contributions[feature]!,
-    }));
+  // Only the explained class's trees are walked.
+  const contributions = new Float64Array(model.numFeatures);
+  addClassShap(model, row, classIndex, contributions, 0);
+  const reasons = largestContributions(contributions, topK).map((feature) => ({
+    feature,
+    name: model.featureNames[feature]!,
+    value: row[feature]!,
+    contribution: contributions[feature]!,
+  }));
   return { classIndex, baseValue: explainerOf(model).base[classIndex]!, rawScore: raw[classIndex]!, contributions, reasons };
+}
+
+/**
+ * The k features of largest |contribution|, largest first (ties: the lower index first), zeros
+ * left out. An insertion into the k kept so far: k is a handful of reason codes, and a full sort
+ * of every feature cost more than the selection.
+ */
+function largestContributions(contributions: Float64Array, topK: number): number[] {
+  const k = Math.min(Math.max(Math.trunc(topK), 0), contributions.length);
+  const chosen: number[] = [];
+  if (k === 0) return chosen;
+  for (let f = 0; f < contributions.length; f++) {
+    const size = Math.abs(contributions[f]!);
+    if (!(size > 0)) continue;
+    let at = chosen.length;
+    if (at === k) {
+      if (size <= Math.abs(contributions[chosen[k - 1]!]!)) continue;
+      at = k - 1;
+    }
+    while (at > 0 && Math.abs(contributions[chosen[at - 1]!]!) < size) {
+      chosen[at] = chosen[at - 1]!;
+      at--;
+    }
+    chosen[at] = f;
+  }
+  return chosen;
 }
 
 export interface FeatureImportance {
@@ -127,19 +181,29 @@ export function featureImportance(model: BoostedModel, kind: 'gain' | 'split' = 
 
 /** Global importance from SHAP: mean |contribution| per feature over the rows, summed over classes. */
 export function shapImportance(model: BoostedModel, input: FeatureInput): FeatureImportance[] {
-  const rows = Array.isArray(input)
-    ? (input as readonly ArrayLike<number>[])
-    : toRows((input as { readonly columns: readonly ArrayLike<number>[] }).columns);
   const f = model.numFeatures;
   const totals = new Float64Array(f);
-  for (const row of rows) {
-    const phi = shapValues(model, row);
+  const phi = new Float64Array(model.numClass * f);
+  const add = (row: ArrayLike<number>): void => {
+    checkRow(model, row);
+    phi.fill(0);
+    for (let c = 0; c < model.numClass; c++) addClassShap(model, row, c, phi, c * f);
     for (let j = 0; j < phi.length; j++) totals[j % f]! += Math.abs(phi[j]!);
+  };
+  let numRows: number;
+  if (Array.isArray(input)) {
+    const rows = input as readonly ArrayLike<number>[];
+    rows.forEach(add);
+    numRows = rows.length;
+  } else {
+    const { columns } = input as { readonly columns: readonly ArrayLike<number>[] };
+    if (columns.length !== f) throw new BoostingInputError(`input has ${columns.length} feature columns; the model expects ${f}`);
+    numRows = columns[0]?.length ?? 0;
+    const row = new Float64Array(f);
+    for (let i = 0; i < numRows; i++) {
+      for (let j = 0; j < f; j++) row[j] = columns[j]![i]!;
+      add(row);
+    }
   }
-  return ranked(model, totals.map((t) => (rows.length > 0 ? t / rows.length : 0)));
-}
-
-function toRows(columns: readonly ArrayLike<number>[]): Float64Array[] {
-  const numRows = columns[0]?.length ?? 0;
-  return Array.from({ length: numRows }, (_, i) => Float64Array.from(columns, (column) => column[i]!));
+  return ranked(model, totals.map((t) => (numRows > 0 ? t / numRows : 0)));
 }

@@ -17,7 +17,7 @@ export {
   type ThresholdMetrics,
 } from './metrics/classification.js';
 export { explain, shapValues, baseValues, featureImportance, shapImportance } from './explain.js';
-export type { Explanation, ExplainOptions, ReasonCode, FeatureImportance } from './explain.js';
+export type { Explanation, ExplainOptions, ReasonCode, FeatureImportance, ShapAlgorithm, ShapOptions } from './explain.js';
 export { fitIsotonic, fitPlatt, calibrate, calibrateAll } from './calibration.js';
 export type { Calibrator, IsotonicCalibrator, PlattCalibrator } from './calibration.js';
 export { toOnnx, ONNX_INPUT, ONNX_LABEL, ONNX_PROBABILITIES, ONNX_REGRESSION_OUTPUT } from './onnx-export.js';

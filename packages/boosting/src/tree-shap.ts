@@ -1,4 +1,4 @@
-import { goesLeft, maxDepth, type Tree } from './tree.js';
+import { coverOf, goesLeft, maxDepth, type Tree } from './tree.js';
 
 /**
  * Path-dependent TreeSHAP (Lundberg et al. 2018, Algorithm 2): exact Shapley values of one
@@ -153,8 +153,4 @@ export class TreeShap {
     }
     return total;
   }
-}
-
-function coverOf(tree: Tree, child: number): number {
-  return child < 0 ? tree.leafCount[~child]! : tree.internalCount[child]!;
 }

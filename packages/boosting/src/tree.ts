@@ -62,6 +62,11 @@ export function leafOf(tree: Tree, features: ArrayLike<number>, offset: number):
   return ~node;
 }
 
+/** Training rows reaching a child: an internal node (≥ 0) or leaf ~child. */
+export function coverOf(tree: Tree, child: number): number {
+  return child < 0 ? tree.leafCount[~child]! : tree.internalCount[child]!;
+}
+
 /** Cover-weighted mean of the leaf values: the tree's expected output over the training data. */
 export function expectedValue(tree: Tree): number {
   let sum = 0;
