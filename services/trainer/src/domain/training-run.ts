@@ -4,7 +4,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { toOnnx } from '@payments-mlops/boosting';
 import { REGISTERED_MODEL_NAMES, type CodeVersion, type DatasetManifest, type ModelTask } from '@payments-mlops/contracts';
 import type { FeatureCatalog } from '@payments-mlops/feature-store';
-import { buildReferenceProfile } from '@payments-mlops/monitoring';
 import type { RegistryClient } from '@payments-mlops/registry-client';
 import type pg from 'pg';
 import { PIPELINES } from '../pipelines/index.js';
@@ -16,6 +15,7 @@ import { fitModel } from './fit-model.js';
 import { decidePromotion, type GateDecision, type GateScores } from './gates.js';
 import { maxAbsDifference, OnnxScorer } from './onnx-check.js';
 import { endRun, experimentFor, recordRun, registerVersion, startRun, type TrackedRun } from './publish.js';
+import { buildRunReferenceProfile, referenceRows } from './reference-profile.js';
 import { take } from './time-split.js';
 import { buildTrainingSet, latestEventTime, TrainingFailure } from './training-set.js';
 
@@ -183,7 +183,7 @@ export async function runTraining(deps: TrainerDeps, request: RunRequest): Promi
     const trainedAt = new Date(clock());
     const featureService = { name: config.feature_service, version: String(catalog.version) };
     const signature = buildSignature({ task: request.task, fitted, onnx, featureService, datasetDigest: set.manifest.digest, trainedAt }, config.params.seed);
-    const profile = referenceProfile(request.task, fitted, testColumns, trainedAt);
+    const profile = buildRunReferenceProfile(request.task, set, fitted, referenceRows(set, fitted, config.params.seed), trainedAt);
     const artifactsDir = path.join(workDir, 'artifacts');
     const binary = evaluation.binary !== undefined;
     const testLabels = take(set.labels.target, fitted.split.test);
@@ -349,25 +349,4 @@ function runMetrics(
     flat('chosen_', evaluation.multiclass.chosen);
   }
   return metrics;
-}
-
-function referenceProfile(task: ModelTask, fitted: ReturnType<typeof fitModel>, testColumns: ReturnType<typeof testColumnsByName>, createdAt: Date) {
-  const features: Record<string, Float64Array | (string | null)[]> = {};
-  const kinds: Record<string, 'numeric' | 'categorical'> = {};
-  for (const input of fitted.inputs) {
-    const column = testColumns.get(input.name);
-    if (column === undefined || column.dtype === 'Array(String)') continue;
-    features[input.name] = column.dtype === 'String' ? [...column.values] : column.values;
-    kinds[input.name] = input.kind === 'categorical' ? 'categorical' : 'numeric';
-  }
-  const rows = fitted.split.test.length;
-  const k = fitted.classes.length;
-  const scores: Record<string, Float64Array> = {};
-  fitted.classes.forEach((name, c) => {
-    scores[name] =
-      fitted.model.objective === 'multiclass'
-        ? Float64Array.from({ length: rows }, (_, row) => fitted.testProbabilities[row * k + c]!)
-        : Float64Array.from(fitted.testProbabilities, (p) => (c === 1 ? p : 1 - p));
-  });
-  return buildReferenceProfile({ task, features, kinds, scores, createdAt });
 }
