@@ -4,9 +4,11 @@ import { Counter } from 'prom-client';
 import { apiRoutes } from './routes/api-routes.js';
 import { artifactRoutes } from './routes/artifact-routes.js';
 import { createAuthorizer, type AuthOptions } from './routes/auth.js';
+import { monitoringProxyRoutes } from './routes/monitoring-proxy.js';
 import { registryUi } from './routes/ui.js';
 import { ArtifactCatalog } from './stores/artifacts/artifact-catalog.js';
 import type { ArtifactStore } from './stores/artifacts/artifact-store.js';
+import { ModelMonitorClient, type ModelMonitorClientOptions } from './stores/monitoring/model-monitor-client.js';
 import type { StoreContext } from './stores/postgres/context.js';
 import { poolDb } from './stores/postgres/db.js';
 import { createPostgresRegistry } from './stores/postgres/registry-store.js';
@@ -24,6 +26,8 @@ export interface RegistryAppDeps {
   defaultArtifactRoot?: string;
   /** Default 5 GiB. */
   maxArtifactBytes?: number;
+  /** model-monitor, read for the UI's Monitoring tab; default http://127.0.0.1:8004, 10 s timeout. */
+  modelMonitor?: ModelMonitorClientOptions;
   now?: () => number;
 }
 
@@ -34,7 +38,8 @@ export function storeContext(deps: Pick<RegistryAppDeps, 'pool' | 'defaultArtifa
 
 /**
  * registry-server's app: MLflow's REST API 2.0 (tracking, model registry, artifact proxy) under
- * /api/2.0 and /ajax-api/2.0, the lineage extension, /metrics, /docs, /healthz and /readyz.
+ * /api/2.0 and /ajax-api/2.0, the lineage extension, model-monitor's reports under
+ * /ajax-api/monitoring for the UI, /metrics, /docs, /healthz and /readyz.
  * It never listens: main.ts does, and tests call `app.inject()`.
  */
 export async function buildApp(deps: RegistryAppDeps): Promise<ServiceApp> {
@@ -65,5 +70,8 @@ export async function buildApp(deps: RegistryAppDeps): Promise<ServiceApp> {
   await app.register(apiRoutes, { registry, authorize });
   await app.register(artifactRoutes, { catalog, authorize, artifactBytes });
   await app.register(registryUi, { pool: deps.pool, authorize });
+  // Not a readiness check: the registry works without the monitor, and the UI says when it is away.
+  const monitor = new ModelMonitorClient(deps.modelMonitor ?? { baseUrl: 'http://127.0.0.1:8004', timeoutMs: 10_000 });
+  await app.register(monitoringProxyRoutes, { monitor, authorize });
   return app;
 }

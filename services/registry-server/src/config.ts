@@ -31,6 +31,10 @@ export const RegistryConfig = BaseServiceConfig.extend({
   REGISTRY_PROTECT_READS: envBoolean.default(false),
   /** When true, no token is checked at all; for a registry on a developer's machine only. */
   REGISTRY_AUTH_DISABLED: envBoolean.default(false),
+  /** model-monitor, whose drift and performance reports the UI shows per model version (read-only). */
+  MODEL_MONITOR_URL: z.url().default('http://127.0.0.1:8004'),
+  /** How long the UI's monitoring requests wait for model-monitor before answering 503. */
+  MODEL_MONITOR_TIMEOUT_MS: envInteger({ min: 100, max: 120_000 }).default(10_000),
 }).check((context) => {
   const config = context.value;
   if (!config.REGISTRY_AUTH_DISABLED && config.REGISTRY_WRITE_TOKENS.length === 0) {

@@ -33,6 +33,7 @@ const app = await buildApp({
   logger,
   metrics,
   maxArtifactBytes: config.REGISTRY_ARTIFACT_MAX_BYTES,
+  modelMonitor: { baseUrl: config.MODEL_MONITOR_URL, timeoutMs: config.MODEL_MONITOR_TIMEOUT_MS },
   auth: {
     writeTokens: config.REGISTRY_WRITE_TOKENS,
     readTokens: config.REGISTRY_READ_TOKENS,
@@ -41,7 +42,10 @@ const app = await buildApp({
   },
 });
 if (config.REGISTRY_AUTH_DISABLED) logger.warn('REGISTRY_AUTH_DISABLED=true: anyone who can reach this port can write');
-logger.info({ artifacts: artifactStore.kind, defaultArtifactRoot: config.REGISTRY_DEFAULT_ARTIFACT_ROOT }, 'registry ready');
+logger.info(
+  { artifacts: artifactStore.kind, defaultArtifactRoot: config.REGISTRY_DEFAULT_ARTIFACT_ROOT, modelMonitor: config.MODEL_MONITOR_URL },
+  'registry ready',
+);
 
 await runService({
   app,

@@ -24,6 +24,7 @@ export interface TestRegistryOptions {
   artifactStore?: ArtifactStore;
   auth?: Partial<RegistryAppDeps['auth']>;
   maxArtifactBytes?: number;
+  modelMonitor?: RegistryAppDeps['modelMonitor'];
   poolSize?: number;
   now?: () => number;
 }
@@ -46,6 +47,7 @@ export async function startTestRegistry(connectionString: string, options: TestR
     metrics: createMetrics('registry-server', { defaultMetrics: false }),
     auth: { writeTokens: [WRITE_TOKEN], readTokens: [READ_TOKEN], protectReads: false, disabled: false, ...options.auth },
     ...(options.maxArtifactBytes ? { maxArtifactBytes: options.maxArtifactBytes } : {}),
+    ...(options.modelMonitor ? { modelMonitor: options.modelMonitor } : {}),
   });
   await app.ready();
   return {

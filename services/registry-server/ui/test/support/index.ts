@@ -8,3 +8,12 @@ export {
   type LiveRegistryOptions,
 } from './live-registry.js';
 export { seedRegistry, type SeededRegistry, type SeededRun } from './seed.js';
+export {
+  MONITORED_WEEKS,
+  seedMonitoredVersion,
+  startLiveMonitor,
+  untilLogged,
+  type LiveMonitorOptions,
+  type MonitoredVersion,
+  type SeedMonitoredVersionOptions,
+} from './monitored-version.js';
