@@ -85,7 +85,8 @@ export async function bareConsumerLatency(
     const kafka = new Kafka({ clientId: 'bench-bare-consumer', brokers: ${JSON.stringify(brokers)}, logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: 'bench-bare-' + Date.now(), maxBytesPerPartition: 262144 });
     const latencies = [];
-    process.on('message', async () => { await consumer.disconnect(); process.send({ latencies }); });
+    // The IPC channel alone would keep this process alive: it exits once the parent has the latencies.
+    process.on('message', async () => { await consumer.disconnect(); process.send({ latencies }, () => process.exit(0)); });
     (async () => {
       await consumer.connect();
       await consumer.subscribe({ topic: ${JSON.stringify(topic)}, fromBeginning: true });
@@ -115,7 +116,8 @@ export async function bareConsumerLatency(
     const sent = await publishPayments(kafka, topic, { rate, seconds, customers, sequenceStart: warmup });
     await waitReceived(warmup + sent);
     child.send('stop');
-    await once(child, 'exit').catch(() => undefined);
+    // Bounded: a child that does not exit is killed below, and the bench goes on.
+    await Promise.race([once(child, 'exit').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     const timed = latencies.slice(warmup).sort((a, b) => a - b);
     const at = (q: number) => timed[Math.min(timed.length - 1, Math.floor(q * timed.length))] ?? Number.NaN;
     return { count: timed.length, p50: at(0.5), p99: at(0.99) };
