@@ -15,13 +15,18 @@ export function inferColumnKind(values: ColumnValues): ColumnKind {
   return 'numeric';
 }
 
-/** The finite numbers of a column, sorted ascending, and how many values were missing. */
+/**
+ * The finite numbers of a column, sorted ascending, and how many values were missing. Booleans
+ * count as 1 and 0: training datasets carry them as numbers, serving logs them as JSON booleans.
+ */
 export function sortedFinite(values: ColumnValues): { sorted: Float64Array; missing: number } {
   const out = new Float64Array(values.length);
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v === 'number' && Number.isFinite(v)) out[n++] = v;
+    if (typeof v === 'number') {
+      if (Number.isFinite(v)) out[n++] = v;
+    } else if (typeof v === 'boolean') out[n++] = v ? 1 : 0;
   }
   const sorted = out.subarray(0, n).sort();
   return { sorted, missing: values.length - n };

@@ -46,6 +46,16 @@ describe('detectColumnDrift', () => {
     expect(chi.drifted).toBe(true);
   });
 
+  it('reads logged booleans as the 1 and 0 of the training data: 20 % true against 50 % is W1 0.3 / std 0.5 = 0.6', () => {
+    const reference = profileNumeric(Array.from({ length: 2_000 }, (_, i) => i % 2));
+    const served = Array.from({ length: 1_000 }, (_, i) => i % 5 === 0);
+    const drift = detectColumnDrift('is_new_device', reference, served);
+    expect(drift).toMatchObject({ method: 'wasserstein', current_count: 1_000, drifted: true });
+    expect(drift.statistic).toBeCloseTo(0.6, 3);
+    const same = Array.from({ length: 1_000 }, (_, i) => i % 2 === 1);
+    expect(detectColumnDrift('is_new_device', reference, same)).toMatchObject({ drifted: false, statistic: 0 });
+  });
+
   it('reports an empty current column as not drifted', () => {
     const drift = detectColumnDrift('x', profileNumeric(uniform(2_000, 0, 1)), [null, null]);
     expect(drift).toMatchObject({ drifted: false, current_count: 0 });
