@@ -39,7 +39,7 @@ export function referenceRows(set: Pick<TrainingSet, 'labels'>, fitted: Pick<Fit
 
 /**
  * The reference profile written with the model (`monitoring/reference_profile.json`): every
- * model input and class score over `rows` of the training set, the scores the model's own
+ * model input but timestamps, and every class score, over `rows` of the training set, the scores the model's own
  * (calibrated for binary tasks), as serving answers them.
  */
 export function buildRunReferenceProfile(task: ModelTask, set: Pick<TrainingSet, 'columns'>, fitted: FittedModel, rows: Int32Array, createdAt: Date): ReferenceProfile {
@@ -48,7 +48,9 @@ export function buildRunReferenceProfile(task: ModelTask, set: Pick<TrainingSet,
   const kinds: Record<string, 'numeric' | 'categorical'> = {};
   fitted.inputs.forEach((input) => {
     const column = columns.get(input.name);
-    if (column === undefined || column.dtype === 'Array(String)') return;
+    // A timestamp's values move with the calendar (every week of serving would read as drift);
+    // the model sees its age at the request, which the prediction log does not carry.
+    if (column === undefined || column.dtype === 'Array(String)' || input.kind === 'age_days') return;
     features[input.name] = column.dtype === 'String' ? [...column.values] : column.values;
     kinds[input.name] = input.kind === 'categorical' ? 'categorical' : 'numeric';
   });
