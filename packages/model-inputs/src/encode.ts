@@ -56,19 +56,40 @@ export interface EncodedRows {
   unknownCategories: string[][];
 }
 
+/** Per feature list (a read plan's, the same array on every read), each input's column position. */
+const columnPositions = new WeakMap<OnlineColumns['features'], WeakMap<readonly ModelInput[], Int32Array>>();
+
+function positionsOf(inputs: readonly ModelInput[], features: OnlineColumns['features']): Int32Array {
+  let byInputs = columnPositions.get(features);
+  if (byInputs === undefined) columnPositions.set(features, (byInputs = new WeakMap()));
+  let positions = byInputs.get(inputs);
+  if (positions === undefined) {
+    const byName = new Map(features.map((feature, position) => [feature.field.name, position]));
+    positions = Int32Array.from(inputs, (input) => {
+      const position = byName.get(input.name);
+      if (position === undefined) throw new Error(`online features lack model input '${input.name}'`);
+      return position;
+    });
+    byInputs.set(inputs, positions);
+  }
+  return positions;
+}
+
 /**
  * Online features → the model's input matrix. Columns are matched to inputs by feature name, so
- * the read plan may list features in any order; any status but PRESENT is NaN.
+ * the read plan may list features in any order; any status but PRESENT is NaN. Serving calls it
+ * once per request, so the name matching is done once per (feature list, inputs) pair.
  */
 export function encodeOnlineRows(inputs: readonly ModelInput[], columns: OnlineColumns, asOfMs: number | ArrayLike<number>): EncodedRows {
-  const positions = new Map(columns.features.map((feature, position) => [feature.field.name, position]));
+  const positions = positionsOf(inputs, columns.features);
   const rowCount = columns.values[0]?.length ?? 0;
   const width = inputs.length;
   const values = new Float32Array(rowCount * width).fill(Number.NaN);
-  const unknownCategories: string[][] = Array.from({ length: rowCount }, () => []);
-  inputs.forEach((input, i) => {
-    const position = positions.get(input.name);
-    if (position === undefined) throw new Error(`online features lack model input '${input.name}'`);
+  const unknownCategories: string[][] = new Array<string[]>(rowCount);
+  for (let row = 0; row < rowCount; row++) unknownCategories[row] = [];
+  for (let i = 0; i < width; i++) {
+    const input = inputs[i]!;
+    const position = positions[i]!;
     const featureValues = columns.values[position]!;
     const statuses = columns.statuses[position]!;
     for (let row = 0; row < rowCount; row++) {
@@ -78,7 +99,7 @@ export function encodeOnlineRows(inputs: readonly ModelInput[], columns: OnlineC
       values[row * width + i] = encodeValue(input, value, asOf);
       if (isUnknownCategory(input, value)) unknownCategories[row]!.push(input.name);
     }
-  });
+  }
   return { values, rowCount, unknownCategories };
 }
 

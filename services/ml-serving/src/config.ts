@@ -91,6 +91,11 @@ export const MlServingConfig = BaseServiceConfig.extend({
    * deep trees) or by decision-path attribution (`path`, microseconds; additive, not Shapley).
    */
   SERVING_REASONS: z.enum(['treeshap', 'path']).default('treeshap'),
+  /**
+   * Serving processes (node:cluster): 1 serves in this process; more fork that many workers, each
+   * with its own models and clients, on the shared port, and the primary only supervises them.
+   */
+  SERVING_WORKERS: envInteger({ min: 1, max: 64 }).default(1),
   /** Publish every answer to the prediction log (Kafka), off the request path. */
   SERVING_PREDICTION_LOG_ENABLED: envBoolean.default(true),
   /** Share of answers published to the prediction log. */

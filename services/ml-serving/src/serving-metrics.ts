@@ -88,6 +88,8 @@ export class ServingMetrics {
       name: `${prefix}model_info`,
       help: 'The model versions being served: 1 per endpoint, registered model, version and alias.',
       labelNames: ['endpoint', 'model', 'version', 'alias'],
+      // With SERVING_WORKERS > 1 every worker serves the version: 1, not the worker count.
+      aggregator: 'max',
       registers,
     });
     this.modelLoads = new Counter({ name: `${prefix}model_loads_total`, help: 'Model versions loaded and swapped in.', labelNames: ['model', 'alias'], registers });

@@ -7,14 +7,31 @@ import type { BoostedModel, Tree } from '@payments-mlops/boosting';
  * they are not Shapley values; they cost one walk per tree (microseconds for 200 trees) where
  * exact path-dependent TreeSHAP costs milliseconds. Chosen with SERVING_REASONS=path.
  */
-interface TreeMeans {
-  /** Cover-weighted mean output of each internal node's subtree. */
-  node: Float64Array;
+
+/**
+ * One class's trees flattened into typed arrays, compiled once per model: the walk then reads
+ * monomorphic arrays and adds a precomputed delta per split instead of looking up subtree means.
+ * Nodes of all trees share one index space; a child below 0 is a leaf (the walk stops).
+ */
+interface CompiledClass {
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  defaultLeft: Uint8Array;
+  /** Index into `categories`, or -1 for a numeric split. */
+  categorySet: Int32Array;
+  categories: Int32Array[];
+  left: Int32Array;
+  right: Int32Array;
+  /** Mean of the left (right) child's subtree minus the node's: what the step credits to the feature. */
+  leftDelta: Float64Array;
+  rightDelta: Float64Array;
 }
 
-const means = new WeakMap<BoostedModel, TreeMeans[]>();
+const compiled = new WeakMap<BoostedModel, CompiledClass[]>();
 
-function subtreeMeans(tree: Tree): TreeMeans {
+/** Cover-weighted mean output of each internal node's subtree. */
+function subtreeMeans(tree: Tree): Float64Array {
   const node = new Float64Array(Math.max(tree.numLeaves - 1, 0));
   const visit = (child: number): [number, number] => {
     if (child < 0) return [tree.leafValue[~child]! * tree.leafCount[~child]!, tree.leafCount[~child]!];
@@ -25,50 +42,100 @@ function subtreeMeans(tree: Tree): TreeMeans {
     return [leftSum + rightSum, count];
   };
   if (tree.numLeaves > 1) visit(0);
-  return { node };
+  return node;
 }
 
-function meansOf(model: BoostedModel): TreeMeans[] {
-  let cached = means.get(model);
-  if (cached === undefined) {
-    cached = model.trees.map(subtreeMeans);
-    means.set(model, cached);
+function compileClass(model: BoostedModel, classIndex: number): CompiledClass {
+  const trees = model.trees.filter((tree, t) => t % model.numClass === classIndex && tree.numLeaves > 1);
+  const size = trees.reduce((total, tree) => total + tree.numLeaves - 1, 0);
+  const out: CompiledClass = {
+    roots: new Int32Array(trees.length),
+    feature: new Int32Array(size),
+    threshold: new Float64Array(size),
+    defaultLeft: new Uint8Array(size),
+    categorySet: new Int32Array(size).fill(-1),
+    categories: [],
+    left: new Int32Array(size),
+    right: new Int32Array(size),
+    leftDelta: new Float64Array(size),
+    rightDelta: new Float64Array(size),
+  };
+  let base = 0;
+  trees.forEach((tree, t) => {
+    const means = subtreeMeans(tree);
+    out.roots[t] = base;
+    for (let node = 0; node < tree.numLeaves - 1; node++) {
+      const at = base + node;
+      out.feature[at] = tree.splitFeature[node]!;
+      out.threshold[at] = tree.threshold[node]!;
+      out.defaultLeft[at] = tree.defaultLeft[node]!;
+      const categories = tree.categories[node];
+      if (categories !== null && categories !== undefined) out.categorySet[at] = out.categories.push(Int32Array.from(categories)) - 1;
+      const left = tree.leftChild[node]!;
+      const right = tree.rightChild[node]!;
+      out.left[at] = left < 0 ? -1 : base + left;
+      out.right[at] = right < 0 ? -1 : base + right;
+      out.leftDelta[at] = (left < 0 ? tree.leafValue[~left]! : means[left]!) - means[node]!;
+      out.rightDelta[at] = (right < 0 ? tree.leafValue[~right]! : means[right]!) - means[node]!;
+    }
+    base += tree.numLeaves - 1;
+  });
+  return out;
+}
+
+function compiledClass(model: BoostedModel, classIndex: number): CompiledClass {
+  let classes = compiled.get(model);
+  if (classes === undefined) {
+    classes = Array.from({ length: model.numClass }, (_, k) => compileClass(model, k));
+    compiled.set(model, classes);
   }
-  return cached;
-}
-
-/** The routing rule of the trees (and of onnxruntime): float32 comparison, learned NaN direction. */
-function goesLeft(tree: Tree, node: number, value: number): boolean {
-  const x = Math.fround(value);
-  if (x !== x) return tree.defaultLeft[node] === 1;
-  const categories = tree.categories[node];
-  if (categories === null || categories === undefined) return x <= tree.threshold[node]!;
-  return Number.isInteger(x) && categories.includes(x);
+  return classes[classIndex]!;
 }
 
 /** Contributions of every feature to class `classIndex`'s raw score for one row. */
 export function pathContributions(model: BoostedModel, row: ArrayLike<number>, classIndex: number): Float64Array {
   const contributions = new Float64Array(model.numFeatures);
-  const treeMeans = meansOf(model);
-  model.trees.forEach((tree, t) => {
-    if (t % model.numClass !== classIndex || tree.numLeaves === 1) return;
-    const nodeMeans = treeMeans[t]!.node;
-    let node = 0;
+  const { roots, feature, threshold, defaultLeft, categorySet, categories, left, right, leftDelta, rightDelta } = compiledClass(model, classIndex);
+  for (let t = 0; t < roots.length; t++) {
+    let node = roots[t]!;
     while (node >= 0) {
-      const child = goesLeft(tree, node, row[tree.splitFeature[node]!]!) ? tree.leftChild[node]! : tree.rightChild[node]!;
-      const childMean = child < 0 ? tree.leafValue[~child]! : nodeMeans[child]!;
-      contributions[tree.splitFeature[node]!]! += childMean - nodeMeans[node]!;
-      node = child;
+      const f = feature[node]!;
+      // The routing rule of the trees (and of onnxruntime): float32 comparison, learned NaN direction.
+      const x = Math.fround(row[f]!);
+      let goesLeft: boolean;
+      if (x !== x) goesLeft = defaultLeft[node] === 1;
+      else {
+        const set = categorySet[node]!;
+        goesLeft = set === -1 ? x <= threshold[node]! : inCategorySet(categories[set]!, x);
+      }
+      if (goesLeft) {
+        contributions[f]! += leftDelta[node]!;
+        node = left[node]!;
+      } else {
+        contributions[f]! += rightDelta[node]!;
+        node = right[node]!;
+      }
     }
-  });
+  }
   return contributions;
+}
+
+/** Whether a category code goes left: the set is short and ascending. */
+function inCategorySet(set: Int32Array, x: number): boolean {
+  for (let i = 0; i < set.length; i++) {
+    const code = set[i]!;
+    if (code === x) return true;
+    if (code > x) return false;
+  }
+  return false;
 }
 
 /** The `topK` features by absolute contribution, largest first, zero contributions left out. */
 export function topContributions(contributions: Float64Array, topK: number): { feature: number; contribution: number }[] {
   const top: { feature: number; contribution: number }[] = [];
-  contributions.forEach((contribution, feature) => {
-    if (contribution === 0) return;
+  for (let feature = 0; feature < contributions.length; feature++) {
+    const contribution = contributions[feature]!;
+    if (contribution === 0) continue;
     const size = Math.abs(contribution);
     let at = top.length;
     while (at > 0 && Math.abs(top[at - 1]!.contribution) < size) at--;
@@ -76,6 +143,6 @@ export function topContributions(contributions: Float64Array, topK: number): { f
       top.splice(at, 0, { feature, contribution });
       if (top.length > topK) top.pop();
     }
-  });
+  }
   return top;
 }

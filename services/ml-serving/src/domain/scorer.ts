@@ -130,9 +130,25 @@ export function reasonsFor(scored: Scored, classIndex: number, method: ReasonMet
   });
 }
 
+/** Column position by feature name, per read plan's feature list (the same array for every read of a plan). */
+const positionsByFeatures = new WeakMap<OnlineFeatureColumns['features'], ReadonlyMap<string, number>>();
+
+function positionOf(columns: OnlineFeatureColumns, name: string): number {
+  let positions = positionsByFeatures.get(columns.features);
+  if (positions === undefined) {
+    const byName = new Map<string, number>();
+    // The first column of a name wins, as findIndex did.
+    columns.features.forEach((feature, position) => {
+      if (!byName.has(feature.field.name)) byName.set(feature.field.name, position);
+    });
+    positionsByFeatures.set(columns.features, (positions = byName));
+  }
+  return positions.get(name) ?? -1;
+}
+
 /** A feature's value for the response: null unless PRESENT, long strings cut to the contract's limit. */
 export function featureValue(columns: OnlineFeatureColumns, name: string): LoggedValue {
-  const position = columns.features.findIndex((feature) => feature.field.name === name);
+  const position = positionOf(columns, name);
   if (position === -1 || columns.statuses[position]![0] !== 'PRESENT') return null;
   const value = columns.values[position]![0];
   if (typeof value === 'string') return value.length > MAX_REASON_STRING ? value.slice(0, MAX_REASON_STRING) : value;

@@ -1,4 +1,4 @@
-import { INFERENCE_ROUTES, MONITORED_ENDPOINTS, fastifyRouteSchema, type ModelTask, type PredictionLogRecord, type PredictionSink } from '@payments-mlops/contracts';
+import { INFERENCE_ROUTES, MONITORED_ENDPOINTS, fastifyRouteSchema, type LoggedFeatureValue, type ModelTask, type PredictionLogRecord, type PredictionSink } from '@payments-mlops/contracts';
 import type { FastifyPluginCallbackZod } from '@payments-mlops/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { churnAnswer, fraudAnswer, recoveryAnswer, retryAnswer, scoresByClass, type Answer, type CommonFields, type DecisionPolicy } from '../domain/answers.js';
@@ -17,6 +17,9 @@ export interface InferenceRouteOptions {
 /** The version that answered a request, for the duration metric's label. */
 const servedVersions = new WeakMap<FastifyRequest, string>();
 
+/** The four tasks' endpoints, by the route URL fastify reports, for the pre-bound request counters. */
+const ENDPOINTS = new Set<string>(Object.values(MONITORED_ENDPOINTS));
+
 /**
  * The four endpoints. Responses are built from typed values that follow the contract by
  * construction (the contract tests check them), so they are written with JSON.stringify rather
@@ -25,10 +28,27 @@ const servedVersions = new WeakMap<FastifyRequest, string>();
 export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = (app, { scorer, policy, metrics, sink, clock }, done) => {
   const plainJson = { serializerCompiler: () => (data: unknown) => JSON.stringify(data) };
 
+  // Label sets resolved once per (endpoint, status) and (endpoint, version): prom-client hashes a
+  // label object on every call otherwise.
+  const requestCounters = new Map<string, { inc(): void }>();
+  const durations = new Map<string, { observe(value: number): void }>();
   app.addHook('onResponse', (request, reply, next) => {
     const endpoint = request.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc({ endpoint, status: String(reply.statusCode) });
-    metrics.requestDuration.observe({ endpoint, model_version: servedVersions.get(request) ?? 'none' }, reply.elapsedTime / 1000);
+    const status = reply.statusCode;
+    const version = servedVersions.get(request) ?? 'none';
+    if (!ENDPOINTS.has(endpoint)) {
+      metrics.requests.inc({ endpoint, status: String(status) });
+      metrics.requestDuration.observe({ endpoint, model_version: version }, reply.elapsedTime / 1000);
+      return next();
+    }
+    const countKey = `${endpoint} ${status}`;
+    let counter = requestCounters.get(countKey);
+    if (counter === undefined) requestCounters.set(countKey, (counter = metrics.requests.labels({ endpoint, status: String(status) })));
+    counter.inc();
+    const durationKey = `${endpoint} ${version}`;
+    let duration = durations.get(durationKey);
+    if (duration === undefined) durations.set(durationKey, (duration = metrics.requestDuration.labels({ endpoint, model_version: version })));
+    duration.observe(reply.elapsedTime / 1000);
     next();
   });
 
@@ -91,7 +111,8 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
       const value = input.fields[key];
       if (typeof value === 'string') entityIds[key] = value;
     }
-    const features = Object.fromEntries(scored.model.signature.inputs.map((modelInput) => [modelInput.name, featureValue(scored.columns, modelInput.name)]));
+    const features: Record<string, LoggedFeatureValue> = {};
+    for (const modelInput of scored.model.signature.inputs) features[modelInput.name] = featureValue(scored.columns, modelInput.name);
     return {
       request_id: requestId,
       task: input.task,
