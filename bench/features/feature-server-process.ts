@@ -13,13 +13,22 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** A process's CPU time from /proc, so a figure can say what each request cost the server. */
+/**
+ * CPU time from /proc of a process and its children (the workers of FEATURE_SERVER_WORKERS > 1),
+ * so a figure can say what each request cost the server.
+ */
 export async function processCpuMs(pid: number | undefined): Promise<number> {
   if (pid === undefined) return Number.NaN;
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  let total = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  for (const child of children.split(' ').filter(Boolean)) {
+    const used = await processCpuMs(Number(child));
+    if (Number.isFinite(used)) total += used;
+  }
+  return total;
 }
 const CLOCK_TICKS = 100;
 
@@ -38,8 +47,10 @@ export async function startFeatureServer(env: Record<string, string>, nodeOption
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--conditions=source', '--import', 'tsx', MAIN], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', MATERIALIZE_SCHEDULE_ENABLED: 'false', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // With several workers, /readyz answers as soon as the first listens: wait for all of them.
+  const workersListening = Number(env.FEATURE_SERVER_WORKERS ?? '1') > 1 ? once(child, 'message') : Promise.resolve();
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -49,6 +60,7 @@ export async function startFeatureServer(env: Record<string, string>, nodeOption
     if (Date.now() > deadline) throw new Error('feature-server did not become ready within 30 s');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  await workersListening;
   return {
     url,
     cpuMs: () => processCpuMs(child.pid),

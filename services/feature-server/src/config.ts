@@ -5,6 +5,12 @@ import { z } from 'zod';
 /** feature-server's environment; every variable has a local default. */
 export const FeatureServerConfig = BaseServiceConfig.extend({
   PORT: envInteger({ min: 0, max: 65535 }).default(6566),
+  /**
+   * HTTP worker processes (node:cluster) sharing the port; 1 serves from this process. One worker
+   * also runs stream ingestion and scheduled materialization; /metrics answers for the worker
+   * that takes the scrape.
+   */
+  FEATURE_SERVER_WORKERS: envInteger({ min: 1, max: 64 }).default(1),
   WAREHOUSE_DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/payments'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
   KAFKA_BROKERS: z

@@ -1,7 +1,8 @@
 import { ErrorBody, GetOnlineFeaturesRequest, GetOnlineFeaturesResponse } from '@payments-mlops/contracts';
 import { readOnlineFeatures, type OnlineStoreReader, type RegistryCache } from '@payments-mlops/feature-store';
-import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { validatorCompiler, type FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { FeastResponseWriter } from '../domain/feast-response.js';
+import { OnlineRequestCheck } from '../domain/online-request-check.js';
 import { ReadPlanCache } from '../domain/read-plans.js';
 
 export interface OnlineFeatureRouteOptions {
@@ -13,6 +14,7 @@ export interface OnlineFeatureRouteOptions {
 export const onlineFeatureRoutes: FastifyPluginCallbackZod<OnlineFeatureRouteOptions> = (app, { registry, store, clock }, done) => {
   const plans = new ReadPlanCache();
   const answers = new FeastResponseWriter();
+  const requests = new OnlineRequestCheck();
   app.post(
     '/get-online-features',
     {
@@ -25,6 +27,16 @@ export const onlineFeatureRoutes: FastifyPluginCallbackZod<OnlineFeatureRouteOpt
           'statuses (PRESENT, NOT_FOUND, NULL_VALUE, OUTSIDE_MAX_AGE) and event timestamps. One Redis round trip per request.',
         body: GetOnlineFeaturesRequest,
         response: { 200: GetOnlineFeaturesResponse, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
+      },
+      // The contract's zod schema documents the body and judges every request the quick check
+      // does not accept, so a bad request gets the same 400 as on any other route.
+      validatorCompiler: (route) => {
+        const contract = validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0]);
+        if (route.httpPart !== 'body') return contract;
+        return (body) => {
+          const accepted = requests.accept(body);
+          return accepted === undefined ? contract(body) : { value: accepted };
+        };
       },
     },
     async (request, reply) => {
