@@ -40,7 +40,9 @@ function Page({ path }: { path: string }) {
   if (path === '/models') return <ModelsPage />;
   if ((params = matchPath('/models/:name', path))) return <ModelPage name={params.name!} />;
   if ((params = matchPath('/models/:name/versions/:version', path)))
-    return <VersionPage name={params.name!} version={params.version!} />;
+    return <VersionPage name={params.name!} version={params.version!} tab="overview" />;
+  if ((params = matchPath('/models/:name/versions/:version/monitoring', path)))
+    return <VersionPage name={params.name!} version={params.version!} tab="monitoring" />;
   return <NotFound path={path} />;
 }
 

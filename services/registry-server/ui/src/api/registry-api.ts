@@ -1,9 +1,11 @@
 import type {
+  DriftReport,
   GetMetricSeriesRequest,
   GetMetricSeriesResponse,
   METRIC_SERIES_PATH,
   OperationRequest,
   OperationResponse,
+  PerformanceReport,
   RegistryOperationName,
   RegistryOperations,
 } from '@payments-mlops/contracts';
@@ -144,6 +146,54 @@ export function fetchMetricSeries(
     undefined,
     signal,
   ) as Promise<GetMetricSeriesResponse>;
+}
+
+const MONITORING_PREFIX = '/ajax-api/monitoring';
+
+/** A window of a monitoring report; model-monitor's own default when left out. */
+export interface MonitoringWindow {
+  from?: string;
+  to?: string;
+}
+
+function monitoringUrl(
+  name: string,
+  version: string,
+  report: string,
+  window: MonitoringWindow,
+): string {
+  const path = `/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/${report}`;
+  return `${MONITORING_PREFIX}${path}${queryString(window)}`;
+}
+
+/** model-monitor's drift report of a version, through registry-server (503 when the monitor is away). */
+export function fetchDriftReport(
+  name: string,
+  version: string,
+  window: MonitoringWindow = {},
+  signal?: AbortSignal,
+): Promise<DriftReport> {
+  return send(
+    'GET',
+    monitoringUrl(name, version, 'drift', window),
+    undefined,
+    signal,
+  ) as Promise<DriftReport>;
+}
+
+/** model-monitor's performance report of a version over a window, through registry-server. */
+export function fetchPerformanceReport(
+  name: string,
+  version: string,
+  window: MonitoringWindow = {},
+  signal?: AbortSignal,
+): Promise<PerformanceReport> {
+  return send(
+    'GET',
+    monitoringUrl(name, version, 'performance', window),
+    undefined,
+    signal,
+  ) as Promise<PerformanceReport>;
 }
 
 /**

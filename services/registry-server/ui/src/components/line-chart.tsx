@@ -8,6 +8,10 @@ export type XAxisKind = 'step' | 'time' | 'relative';
 export interface ChartSeries {
   label: string;
   color: string;
+  /** Canvas dash pattern, e.g. [6, 4] for a reference line. */
+  dash?: number[];
+  /** Marks each value: few, far-apart points (one per window) read better with them. */
+  points?: boolean;
 }
 
 export interface LineChartProps {
@@ -16,6 +20,8 @@ export interface LineChartProps {
   series: ChartSeries[];
   xAxis: XAxisKind;
   yLabel: string;
+  /** The x axis's title when the x values are not steps or run times (e.g. "Window end"). */
+  xLabel?: string;
   logScale?: boolean;
   height?: number;
   /** Called after every draw (the first one marks the chart as shown). */
@@ -55,6 +61,7 @@ export function LineChart({
   series,
   xAxis,
   yLabel,
+  xLabel,
   logScale = false,
   height = 320,
   onDrawn,
@@ -71,7 +78,7 @@ export function LineChart({
       scales: { x: { time: xAxis === 'time' }, y: logScale ? { distr: 3 } : {} },
       series: [
         {
-          label: X_LABELS[xAxis],
+          label: xLabel ?? X_LABELS[xAxis],
           value:
             xAxis === 'time'
               ? '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}'
@@ -81,13 +88,14 @@ export function LineChart({
           label: item.label,
           stroke: item.color,
           width: 1.5,
-          points: { show: false },
+          ...(item.dash ? { dash: item.dash } : {}),
+          points: item.points ? { show: true, size: 7, fill: item.color } : { show: false },
           value: (_plot: uPlot, value: number | null) =>
             value === null ? '—' : formatNumber(value),
         })),
       ],
       axes: [
-        { label: X_LABELS[xAxis], stroke: '#4a5563', grid: { stroke: '#e5e8ec' } },
+        { label: xLabel ?? X_LABELS[xAxis], stroke: '#4a5563', grid: { stroke: '#e5e8ec' } },
         {
           label: yLabel,
           stroke: '#4a5563',
@@ -108,7 +116,7 @@ export function LineChart({
       observer.disconnect();
       plot.destroy();
     };
-  }, [data, series, xAxis, yLabel, logScale, height]);
+  }, [data, series, xAxis, xLabel, yLabel, logScale, height]);
 
   return <div class="line-chart" ref={container} />;
 }

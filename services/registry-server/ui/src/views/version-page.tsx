@@ -1,4 +1,4 @@
-import type { ModelVersionLineage } from '@payments-mlops/contracts';
+import type { ModelVersionLineage, OperationResponse } from '@payments-mlops/contracts';
 import type { ComponentChildren } from 'preact';
 import { call } from '../api/registry-api';
 import { KeyValueTable, keyValueRows } from '../components/key-value-table';
@@ -7,8 +7,9 @@ import { ErrorState, Loading } from '../components/states';
 import { formatNumber, formatTime } from '../format';
 import { Link, pathOf } from '../router';
 import { runLabel } from '../run-fields';
-import { useAsync } from '../use-async';
+import { useAsync, type AsyncState } from '../use-async';
 import { AliasEditor } from './alias-editor';
+import { MonitoringPanel } from './monitoring-panel';
 import { DatasetInputs } from './run-page';
 import { StatusBadge } from './runs-table';
 
@@ -116,8 +117,18 @@ function LineageChain({ lineage }: { lineage: ModelVersionLineage }) {
   );
 }
 
-/** A model version: its facts, its full lineage, and the alias editor. */
-export function VersionPage({ name, version }: { name: string; version: string }) {
+export type VersionTab = 'overview' | 'monitoring';
+
+/** A model version: its facts, its full lineage and the alias editor; or how it does in production. */
+export function VersionPage({
+  name,
+  version,
+  tab,
+}: {
+  name: string;
+  version: string;
+  tab: VersionTab;
+}) {
   const lineage = useAsync(
     (signal) => call('getModelVersionLineage', { name, version }, signal),
     [name, version],
@@ -157,6 +168,45 @@ export function VersionPage({ name, version }: { name: string; version: string }
           </span>
         ))}
       </PageHeader>
+      <nav class="tabs" aria-label="Version views">
+        <Link
+          href={pathOf('models', name, 'versions', version)}
+          aria-current={tab === 'overview' ? 'page' : undefined}
+        >
+          Overview
+        </Link>
+        <Link
+          href={pathOf('models', name, 'versions', version, 'monitoring')}
+          aria-current={tab === 'monitoring' ? 'page' : undefined}
+        >
+          Monitoring
+        </Link>
+      </nav>
+      {tab === 'monitoring' ? (
+        <MonitoringPanel name={name} version={version} />
+      ) : (
+        <VersionOverview data={data} name={name} version={version} model={model} reload={reload} />
+      )}
+    </>
+  );
+}
+
+function VersionOverview({
+  data,
+  name,
+  version,
+  model,
+  reload,
+}: {
+  data: ModelVersionLineage;
+  name: string;
+  version: string;
+  model: AsyncState<OperationResponse<'getRegisteredModel'>> & { reload: () => void };
+  reload: () => void;
+}) {
+  const mv = data.model_version;
+  return (
+    <>
       <Section title="Version" id="version">
         <dl class="facts" data-testid="version-facts">
           <dt>Stage</dt>

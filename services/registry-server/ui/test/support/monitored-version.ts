@@ -95,7 +95,9 @@ function fraudScore(i: number, n: number, positive: boolean, goodShare: number):
   if (!positive) return 0.02 + 0.25 * spread((i * 17) % n, n);
   const rank = Math.floor(i / 10);
   const positives = Math.ceil(n / 10);
-  return rank < Math.round(goodShare * positives) ? 0.75 + (0.2 * rank) / positives : 0.1 + rank / 1_000;
+  return rank < Math.round(goodShare * positives)
+    ? 0.75 + (0.2 * rank) / positives
+    : 0.1 + rank / 1_000;
 }
 
 export interface SeedMonitoredVersionOptions {
@@ -190,14 +192,26 @@ export async function seedMonitoredVersion({
     for (let i = 0; i < spreadRows; i += 1) {
       const at = end - WEEK + 2 * HOUR + Math.floor(spread(i, spreadRows) * (WEEK - 4 * HOUR));
       const positive = i % 10 === 0;
-      serve(`w${week}-${i}`, at, inputs(i, spreadRows, false), fraudScore(i, spreadRows, positive, goodShare), positive);
+      serve(
+        `w${week}-${i}`,
+        at,
+        inputs(i, spreadRows, false),
+        fraudScore(i, spreadRows, positive, goodShare),
+        positive,
+      );
     }
     // The week's last hour; this week's is the drift window, where four inputs moved.
     const lastHourRows = week === 0 ? 200 : 60;
     for (let i = 0; i < lastHourRows; i += 1) {
       const at = end - 50 * 60_000 + Math.floor(spread(i, lastHourRows) * 48 * 60_000);
       const positive = i % 10 === 0;
-      serve(`h${week}-${i}`, at, inputs(i, lastHourRows, week === 0), fraudScore(i, lastHourRows, positive, goodShare), positive);
+      serve(
+        `h${week}-${i}`,
+        at,
+        inputs(i, lastHourRows, week === 0),
+        fraudScore(i, lastHourRows, positive, goodShare),
+        positive,
+      );
     }
   }
 
