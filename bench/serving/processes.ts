@@ -1,6 +1,6 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,19 +16,36 @@ const ANCHOR_REQUIREMENTS = ['fastapi==0.115.6', 'uvicorn==0.34.0', 'uvloop==0.2
 export interface RunningProcess {
   url: string;
   pid: number | undefined;
-  /** CPU time the process has used so far (user + system), in ms: what each request cost it. */
+  /** CPU time the process and its workers have used so far (user + system), in ms: what each request cost it. */
   cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
 const CLOCK_TICKS_PER_S = 100;
 
-async function processCpuMs(pid: number | undefined): Promise<number> {
-  if (pid === undefined) return Number.NaN;
+/** utime + stime (ticks) and the parent pid of a process, from /proc/<pid>/stat; undefined once it is gone. */
+async function processStat(pid: number): Promise<{ ticks: number; ppid: number } | undefined> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  // After the command name (which may hold spaces), utime and stime are the 12th and 13th fields.
+  if (stat === '') return undefined;
+  // After the command name (which may hold spaces): state, ppid, …; utime and stime are the 12th and 13th fields.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  return { ticks: Number(fields[11]) + Number(fields[12]), ppid: Number(fields[1]) };
+}
+
+/**
+ * CPU time used so far by a process and its children (cluster workers, uvicorn workers), in ms.
+ * The children are live ones: a rate is measured between two readings while they all run.
+ */
+async function processTreeCpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  const own = await processStat(pid);
+  if (own === undefined) return Number.NaN;
+  let ticks = own.ticks;
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name) && Number(name) !== pid);
+  for (const stat of await Promise.all(pids.map((name) => processStat(Number(name))))) {
+    if (stat?.ppid === pid) ticks += stat.ticks;
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_S;
 }
 
 export async function freePort(): Promise<number> {
@@ -56,7 +73,7 @@ async function started(name: string, child: ChildProcess, url: string, timeoutMs
   return {
     url,
     pid: child.pid,
-    cpuMs: () => processCpuMs(child.pid),
+    cpuMs: () => processTreeCpuMs(child.pid),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -85,14 +102,14 @@ export async function publishSyntheticModels(env: Record<string, string>, args: 
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, { version: string; signature: string }[]>;
 }
 
-/** FastAPI + onnxruntime + redis-py from PyPI in a venv under the cache dir, one uvicorn worker. */
-export async function startAnchor(env: Record<string, string>): Promise<RunningProcess> {
+/** FastAPI + onnxruntime + redis-py from PyPI in a venv under the cache dir, `workers` uvicorn workers. */
+export async function startAnchor(env: Record<string, string>, workers = 1): Promise<RunningProcess> {
   const venv = spawnSync('bash', [`${REPO_ROOT}infra/local/python-venv.sh`, 'bench-serving', ...ANCHOR_REQUIREMENTS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (venv.status !== 0) throw new Error('could not create the anchor venv (infra/local/python-venv.sh)');
   const port = await freePort();
   const child = spawn(
     `${venv.stdout.trim()}/bin/python`,
-    ['-m', 'uvicorn', 'app:app', '--app-dir', `${REPO_ROOT}bench/serving/anchor`, '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--loop', 'uvloop', '--http', 'httptools', '--log-level', 'warning', '--no-access-log'],
+    ['-m', 'uvicorn', 'app:app', '--app-dir', `${REPO_ROOT}bench/serving/anchor`, '--host', '127.0.0.1', '--port', String(port), '--workers', String(workers), '--loop', 'uvloop', '--http', 'httptools', '--log-level', 'warning', '--no-access-log'],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   return started('anchor', child, `http://127.0.0.1:${port}`);
