@@ -1,6 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
   createPgPool,
@@ -19,16 +16,16 @@ import { describe, expect } from 'vitest';
 import {
   MONITORED_WEEKS,
   ensureUiBuilt,
-  launchBrowser,
+  openTestPage,
+  screenshot,
   seedMonitoredVersion,
   startLiveMonitor,
   startLiveRegistry,
   untilLogged,
   type LiveRegistry,
+  type TestPage,
   type MonitoredVersion,
 } from './support/index.js';
-
-const SCREENSHOTS = fileURLToPath(new URL('../../../../test-results/ui/', import.meta.url));
 
 /*
  * The Monitoring tab over real processes: registry-server and model-monitor, each its own process,
@@ -102,20 +99,13 @@ const test = infraTest
       return monitor;
     },
   )
+  // vitest reads what a fixture needs from this pattern; the browser needs no other fixture.
   // eslint-disable-next-line no-empty-pattern
-  .extend('browser', { scope: 'file' }, async ({}, { onCleanup }) => {
-    const browser = await launchBrowser();
-    onCleanup(() => browser.close());
-    const page = await browser.context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await mkdir(SCREENSHOTS, { recursive: true });
-    return { page, pageErrors };
+  .extend('browser', { scope: 'file' }, async ({}, { onCleanup }): Promise<TestPage> => {
+    const opened = await openTestPage();
+    onCleanup(() => opened.close());
+    return opened;
   });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 /** The drift table's rows as the user reads them, top to bottom. */
 async function driftRows(page: Page): Promise<string[]> {

@@ -1,6 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
   deleteBucket,
@@ -13,20 +10,14 @@ import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import {
   ensureUiBuilt,
-  launchBrowser,
+  openTestPage,
+  screenshot,
   seedRegistry,
   startLiveRegistry,
   type LiveRegistry,
+  type TestPage,
   type SeededRegistry,
 } from './support/index.js';
-
-const SCREENSHOTS = fileURLToPath(new URL('../../../../test-results/ui/', import.meta.url));
-
-interface BrowserPage {
-  page: Page;
-  /** Uncaught errors in the page; every test ends expecting none. */
-  pageErrors: string[];
-}
 
 /*
  * One live registry-server (its own process, on a fresh Postgres schema and a fresh MinIO bucket),
@@ -67,19 +58,11 @@ const test = infraTest
   )
   // vitest reads what a fixture needs from this pattern; the browser needs no other fixture.
   // eslint-disable-next-line no-empty-pattern
-  .extend('browser', { scope: 'file' }, async ({}, { onCleanup }): Promise<BrowserPage> => {
-    const browser = await launchBrowser();
-    onCleanup(() => browser.close());
-    const page = await browser.context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await mkdir(SCREENSHOTS, { recursive: true });
-    return { page, pageErrors };
+  .extend('browser', { scope: 'file' }, async ({}, { onCleanup }): Promise<TestPage> => {
+    const opened = await openTestPage();
+    onCleanup(() => opened.close());
+    return opened;
   });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Opens an experiment's runs table and waits for its first `rows` runs. */
 async function openRuns(page: Page, url: string, rows: number): Promise<void> {

@@ -156,44 +156,30 @@ export interface MonitoringWindow {
   to?: string;
 }
 
-function monitoringUrl(
+/** model-monitor's reports of a version, as registry-server passes them on. */
+export interface MonitoringReports {
+  drift: DriftReport;
+  performance: PerformanceReport;
+}
+
+/**
+ * One of model-monitor's reports of a version, through registry-server (503 naming the monitor's
+ * URL when it is away).
+ */
+export function fetchMonitoringReport<Report extends keyof MonitoringReports>(
+  report: Report,
   name: string,
   version: string,
-  report: string,
-  window: MonitoringWindow,
-): string {
+  window: MonitoringWindow = {},
+  signal?: AbortSignal,
+): Promise<MonitoringReports[Report]> {
   const path = `/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/${report}`;
-  return `${MONITORING_PREFIX}${path}${queryString(window)}`;
-}
-
-/** model-monitor's drift report of a version, through registry-server (503 when the monitor is away). */
-export function fetchDriftReport(
-  name: string,
-  version: string,
-  window: MonitoringWindow = {},
-  signal?: AbortSignal,
-): Promise<DriftReport> {
   return send(
     'GET',
-    monitoringUrl(name, version, 'drift', window),
+    `${MONITORING_PREFIX}${path}${queryString(window)}`,
     undefined,
     signal,
-  ) as Promise<DriftReport>;
-}
-
-/** model-monitor's performance report of a version over a window, through registry-server. */
-export function fetchPerformanceReport(
-  name: string,
-  version: string,
-  window: MonitoringWindow = {},
-  signal?: AbortSignal,
-): Promise<PerformanceReport> {
-  return send(
-    'GET',
-    monitoringUrl(name, version, 'performance', window),
-    undefined,
-    signal,
-  ) as Promise<PerformanceReport>;
+  ) as Promise<MonitoringReports[Report]>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DriftReport, PerformanceReport } from '@payments-mlops/contracts';
 import { useState } from 'preact/hooks';
-import { ApiError, fetchDriftReport } from '../api/registry-api';
+import { ApiError, fetchMonitoringReport } from '../api/registry-api';
 import { Section } from '../components/page';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { formatTime, pluralize } from '../format';
@@ -106,7 +106,10 @@ function PerformanceSummary({ report }: { report: PerformanceReport }) {
  */
 export function MonitoringPanel({ name, version }: { name: string; version: string }) {
   const [days, setDays] = useState(7);
-  const drift = useAsync((signal) => fetchDriftReport(name, version, {}, signal), [name, version]);
+  const drift = useAsync(
+    (signal) => fetchMonitoringReport('drift', name, version, {}, signal),
+    [name, version],
+  );
   const performance = useAsync(
     (signal) => loadPerformanceReports(name, version, days, signal),
     [name, version, days],

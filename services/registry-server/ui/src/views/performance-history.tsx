@@ -1,7 +1,7 @@
 import type { PerformanceReport } from '@payments-mlops/contracts';
 import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { fetchPerformanceReport } from '../api/registry-api';
+import { fetchMonitoringReport } from '../api/registry-api';
 import { LineChart, type ChartSeries } from '../components/line-chart';
 import { formatTime } from '../format';
 import { DEGRADATION_LEVEL } from '../monitoring/alerts';
@@ -55,9 +55,12 @@ export async function loadPerformanceReports(
   const windows = await mapLimited(
     performanceWindows(Date.now(), days, HISTORY_WINDOWS),
     3,
-    (window) => fetchPerformanceReport(name, version, window, signal),
+    (window) => fetchMonitoringReport('performance', name, version, window, signal),
   );
-  return { windows, current: await fetchPerformanceReport(name, version, {}, signal) };
+  return {
+    windows,
+    current: await fetchMonitoringReport('performance', name, version, {}, signal),
+  };
 }
 
 /**

@@ -1,5 +1,14 @@
 /** What the registry UI's browser tests and its bench (bench/registry-ui) share. */
-export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, type LaunchedBrowser } from './browser.js';
+export {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  SCREENSHOTS_DIR,
+  launchBrowser,
+  openTestPage,
+  screenshot,
+  type LaunchedBrowser,
+  type TestPage,
+} from './browser.js';
 export { UI_BUILD_DIR, ensureUiBuilt } from './build-ui.js';
 export {
   UI_WRITE_TOKEN,
