@@ -92,7 +92,7 @@ describe('model-monitor behind the registry (/ajax-api/monitoring)', () => {
     }
   });
 
-  test('answers 503 within the timeout when model-monitor accepts but never answers, and 500 naming the field when its report breaks the contract', async ({ pg }) => {
+  test('answers 503 within the timeout when model-monitor accepts but never answers, 500 naming the field when its report breaks the contract, and lists both routes in /docs', async ({ pg }) => {
     const silent = await brokenMonitor(() => undefined);
     const malformed = await brokenMonitor((respond) => respond(200, JSON.stringify({ model: { name: 'fraud-detector', version: '1' }, features: 'none' })));
     const hanging = await startTestRegistry(pg.connectionString, { modelMonitor: { baseUrl: silent.url, timeoutMs: 300 } });
@@ -102,6 +102,11 @@ describe('model-monitor behind the registry (/ajax-api/monitoring)', () => {
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(slow.statusCode).toBe(503);
       expect(slow.json<MlflowErrorBody>().message).toBe(`model-monitor at ${silent.url} did not answer within 300 ms`);
+      const docs = await hanging.app.inject({ method: 'GET', url: '/docs/json' });
+      expect(docs.statusCode).toBe(200);
+      expect(Object.keys(docs.json<{ paths: Record<string, unknown> }>().paths)).toEqual(
+        expect.arrayContaining(['/ajax-api/monitoring/models/{name}/versions/{version}/drift', '/ajax-api/monitoring/models/{name}/versions/{version}/performance']),
+      );
     } finally {
       await hanging.close();
     }

@@ -179,6 +179,10 @@ describe('a model version’s Monitoring tab in headless Chromium', { timeout: 1
     const legend = await chart.locator('.u-legend').innerText();
     for (const series of ['PR AUC (labelled)', 'Test value', '10 % degradation'])
       expect(legend).toContain(series);
+    await page.getByLabel('Metric').selectOption('roc_auc');
+    await expect
+      .poll(() => chart.locator('.u-legend').innerText())
+      .toContain('ROC AUC (CBPE estimate)');
     await page.getByText('Figures per window').click();
     const windows = await page
       .getByRole('table', { name: 'Performance per window' })

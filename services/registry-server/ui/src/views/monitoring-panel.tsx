@@ -167,7 +167,12 @@ export function MonitoringPanel({ name, version }: { name: string; version: stri
         {performance.status === 'ok' ? (
           <>
             <PerformanceSummary report={performance.data.current} />
-            <PerformanceHistory reports={performance.data.windows} days={days} onDays={setDays} />
+            <PerformanceHistory
+              reports={performance.data.windows}
+              primaryMetric={performance.data.current.primary_metric}
+              days={days}
+              onDays={setDays}
+            />
           </>
         ) : null}
       </Section>

@@ -69,14 +69,19 @@ export async function loadPerformanceReports(
  */
 export function PerformanceHistory({
   reports,
+  primaryMetric,
   days,
   onDays,
 }: {
   reports: readonly PerformanceReport[];
+  /** The metric the version is promoted and alerted on, charted first. */
+  primaryMetric: string;
   days: number;
   onDays: (days: number) => void;
 }) {
-  const [metric, setMetric] = useState<PerformanceMetricKey>('pr_auc');
+  const [metric, setMetric] = useState<PerformanceMetricKey>(
+    PERFORMANCE_METRICS.find((m) => m.key === primaryMetric)?.key ?? 'roc_auc',
+  );
   const spec = PERFORMANCE_METRICS.find((m) => m.key === metric)!;
   const chart = useMemo(() => {
     const columns = performanceChartData(reports, metric, DEGRADATION_LEVEL);
