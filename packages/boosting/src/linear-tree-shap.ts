@@ -15,177 +15,306 @@ import { coverOf, goesLeft, type Tree } from './tree.js';
  * subtrees under a deeper split on the same feature (their leaves are counted there, with the
  * merged fractions). The integrand has degree < d, so ceil(d / 2) nodes give it exactly.
  *
- * The trees are copied once into pre-order flat arrays (a left child is always the next node);
- * a call allocates nothing.
+ * The walk is two flat loops over each tree's splits in pre-order (a parent before its
+ * children): products down, sums and contributions up. Leaves cost no step of their own: a
+ * leaf's S / factor is v times its parent's C (over the earlier factor of a repeated feature),
+ * so a split takes both leaf children into its own step, and the leaf factors for the row come
+ * down to two numbers, a + b t. What depends only on the tree is computed once per model:
+ * merged zero fractions, which earlier edge a feature repeats, where a subtree's sum is left
+ * out, and w / factor at the quadrature nodes for both one fractions (so the common path never
+ * divides). Each split's constants sit together in one record of a Float64Array and one of an
+ * Int32Array, and the row's directions enter as 0/1 arithmetic rather than branches. A call
+ * allocates nothing.
  */
+// Fields of a split's Float64 record.
+const ZERO = 0; // merged zero fraction of the edge into the split
+const THRESHOLD = 1; // float32 threshold of a numeric split; NaN for categorical (goesLeft decides)
+const LEFT_VALUE = 2; // leaf children's values (0 for a child that is a split)
+const VALUE_STEP = 3; // right leaf value − left leaf value
+const LEAF_ZERO = 4; // a = Σ leaf value × its edge's merged zero fraction
+const FLOATS = 5;
+// Fields of a split's Int32 record.
+const FEATURE = 0;
+const PARENT = 1; // tree-local index of the parent split (the split itself at the root)
+const ABOVE = 2; // nearest edge above on the split's feature (the split it leads to), or NONE
+const EDGE_FEATURE = 3; // feature of the edge into the split
+const SIDE = 4; // 0: left child of its parent; 1: right
+const INVERSE = 5; // start of the edge's w / factor values: q for o = 0, then q for o = 1
+const FLAGS = 6;
+const ORIGINAL = 7; // the split's index in its Tree
+const INTS = 8;
+const HAS_EXCLUDED = 1; // a deeper split on the edge's feature takes its subtree out of the edge's sum
+const DEFAULT_LEFT = 2;
+const REPEATED = 4; // the split's feature was split on above
+
 export class LinearTreeShap {
   private readonly trees: readonly Tree[];
-  private readonly treeRoot: Int32Array;
+  /** Each tree's splits are splitStart[t] .. splitStart[t + 1] − 1. */
+  private readonly splitStart: Int32Array;
   /** Quadrature nodes per tree: half the most unique features on any of its paths, rounded up. */
-  private readonly treeNodes: Int32Array;
-  /** Per compiled node: the split feature, or −1 at a leaf. */
-  private readonly feature: Int32Array;
-  /** The node's index in its Tree (internal node, or leaf for leaves). */
-  private readonly original: Int32Array;
-  private readonly rightChild: Int32Array;
-  private readonly leftRatio: Float64Array;
-  private readonly rightRatio: Float64Array;
-  private readonly leafValue: Float64Array;
-  /** Quadrature rules for q = 1..maxNodes, q values each, at offset q(q − 1)/2. */
+  private readonly treeRule: Int32Array;
+  private readonly floats: Float64Array;
+  private readonly ints: Int32Array;
+  /** The sentinel edge: factor 1 (zero fraction 1, taken). */
+  private readonly none: number;
+  private readonly weightedInverse: Float64Array;
+  /** Quadrature rules for q = 1..maxRule, at offset q(q − 1)/2. */
   private readonly rulePoints: Float64Array;
   private readonly ruleWeights: Float64Array;
 
-  // Walk state, reused: rows of q values per depth.
+  // Walk state: q values per split of the tree being walked.
   private readonly product: Float64Array;
   private readonly subtreeSum: Float64Array;
-  /** Per depth: what deeper splits on the same feature took out of the edge being walked. */
   private readonly excluded: Float64Array;
-  /** Per feature: the depth of its last split on the current path (−1: none), and its fractions. */
-  private readonly lastDepth: Int32Array;
-  private readonly lastZero: Float64Array;
-  private readonly lastOne: Float64Array;
-
-  // The call in progress.
-  private tree!: Tree;
-  private q = 1;
-  private points: Float64Array = new Float64Array(0);
-  private weights: Float64Array = new Float64Array(0);
-  private row: ArrayLike<number> = [];
-  private offset = 0;
-  private phi: Float64Array = new Float64Array(0);
-  private phiOffset = 0;
+  /** Per split of all trees (and the sentinel): merged one fraction (0 or 1) of the edge into it, for the row. */
+  private readonly one: Int32Array;
+  /** Per split of the tree being walked: the side the row takes (0 left, 1 right). */
+  private readonly hotSide: Int32Array;
 
   constructor(trees: readonly Tree[], numFeatures: number) {
     this.trees = trees;
-    const size = trees.reduce((n, t) => n + 2 * t.numLeaves - 1, 0);
-    this.treeRoot = new Int32Array(trees.length);
-    this.treeNodes = new Int32Array(trees.length);
-    this.feature = new Int32Array(size);
-    this.original = new Int32Array(size);
-    this.rightChild = new Int32Array(size);
-    this.leftRatio = new Float64Array(size);
-    this.rightRatio = new Float64Array(size);
-    this.leafValue = new Float64Array(size);
+    const size = trees.reduce((n, t) => n + t.numLeaves - 1, 0);
+    const none = size;
+    this.none = none;
+    this.splitStart = new Int32Array(trees.length + 1);
+    this.treeRule = new Int32Array(trees.length);
+    const floats = new Float64Array((size + 1) * FLOATS);
+    const ints = new Int32Array((size + 1) * INTS);
+    floats[none * FLOATS + ZERO] = 1;
+    this.one = new Int32Array(size + 1);
+    this.one[none] = 1;
     let next = 0;
-    let maxDepth = 0;
-    let maxNodes = 1;
-    const onPath = new Int32Array(numFeatures);
+    let maxRule = 1;
+    let maxSplits = 1;
+    let inverseSize = 0;
+    // The deepest edge on the current path for each feature.
+    const lastEdge = new Int32Array(numFeatures).fill(none);
     trees.forEach((tree, t) => {
-      this.treeRoot[t] = next;
-      let unique = 0;
-      const compile = (node: number, depth: number, uniqueDepth: number): void => {
-        const at = next++;
-        maxDepth = Math.max(maxDepth, depth);
-        unique = Math.max(unique, uniqueDepth);
-        if (node < 0) {
-          this.feature[at] = -1;
-          this.original[at] = ~node;
-          this.leafValue[at] = tree.leafValue[~node]!;
-          return;
-        }
+      const start = next;
+      this.splitStart[t] = start;
+      let unique = 1;
+      /** Compiles split `node` and the splits below it, in pre-order. */
+      const compile = (node: number, parent: number, side: number, uniqueDepth: number): void => {
+        const s = next++;
         const f = tree.splitFeature[node]!;
+        const above = lastEdge[f]!;
         const cover = tree.internalCount[node]!;
-        this.feature[at] = f;
-        this.original[at] = node;
-        this.leftRatio[at] = coverOf(tree, tree.leftChild[node]!) / cover;
-        this.rightRatio[at] = coverOf(tree, tree.rightChild[node]!) / cover;
-        const below = onPath[f] === 0 ? uniqueDepth + 1 : uniqueDepth;
-        onPath[f]!++;
-        compile(tree.leftChild[node]!, depth + 1, below);
-        this.rightChild[at] = next;
-        compile(tree.rightChild[node]!, depth + 1, below);
-        onPath[f]!--;
+        const float = s * FLOATS;
+        const int = s * INTS;
+        floats[float + THRESHOLD] = tree.categories[node] === null ? tree.threshold[node]! : NaN;
+        ints[int + FEATURE] = f;
+        ints[int + PARENT] = parent < 0 ? 0 : parent - start;
+        ints[int + ABOVE] = above;
+        ints[int + SIDE] = side;
+        ints[int + ORIGINAL] = node;
+        ints[int + FLAGS] = ints[int + FLAGS]! | (tree.defaultLeft[node] === 1 ? DEFAULT_LEFT : 0) | (above !== none ? REPEATED : 0);
+        if (above !== none) ints[above * INTS + FLAGS] = ints[above * INTS + FLAGS]! | HAS_EXCLUDED;
+        const depth = above === none ? uniqueDepth + 1 : uniqueDepth;
+        unique = Math.max(unique, depth);
+        const leafValues = [0, 0];
+        for (const [child, childSide] of [
+          [tree.leftChild[node]!, 0],
+          [tree.rightChild[node]!, 1],
+        ] as const) {
+          const zero = floats[above * FLOATS + ZERO]! * (coverOf(tree, child) / cover);
+          if (child < 0) {
+            leafValues[childSide] = tree.leafValue[~child]!;
+            floats[float + LEAF_ZERO]! += tree.leafValue[~child]! * zero;
+            continue;
+          }
+          floats[next * FLOATS + ZERO] = zero;
+          ints[next * INTS + EDGE_FEATURE] = f;
+          lastEdge[f] = next;
+          compile(child, s, childSide, depth);
+        }
+        floats[float + LEFT_VALUE] = leafValues[0]!;
+        floats[float + VALUE_STEP] = leafValues[1]! - leafValues[0]!;
+        lastEdge[f] = above;
       };
-      compile(tree.numLeaves === 1 ? ~0 : 0, 0, 0);
-      this.treeNodes[t] = Math.max(1, Math.ceil(unique / 2));
-      maxNodes = Math.max(maxNodes, this.treeNodes[t]);
+      if (tree.numLeaves > 1) compile(0, -1, 0, 0);
+      const q = Math.ceil(unique / 2);
+      this.treeRule[t] = q;
+      for (let s = start; s < next; s++) {
+        ints[s * INTS + INVERSE] = inverseSize;
+        inverseSize += 2 * q;
+      }
+      maxRule = Math.max(maxRule, q);
+      maxSplits = Math.max(maxSplits, next - start);
     });
-    this.rulePoints = new Float64Array((maxNodes * (maxNodes + 1)) / 2);
-    this.ruleWeights = new Float64Array(this.rulePoints.length);
-    for (let q = 1; q <= maxNodes; q++) {
+    this.splitStart[trees.length] = next;
+    this.floats = floats;
+    this.ints = ints;
+
+    const rules = (maxRule * (maxRule + 1)) / 2;
+    this.rulePoints = new Float64Array(rules);
+    this.ruleWeights = new Float64Array(rules);
+    for (let q = 1; q <= maxRule; q++) {
       const { nodes, weights } = gaussLegendre(q);
       this.rulePoints.set(nodes, (q * (q - 1)) / 2);
       this.ruleWeights.set(weights, (q * (q - 1)) / 2);
     }
-    const rows = (maxDepth + 1) * maxNodes;
-    this.product = new Float64Array(rows);
-    this.subtreeSum = new Float64Array(rows);
-    this.excluded = new Float64Array(rows);
-    this.lastDepth = new Int32Array(numFeatures).fill(-1);
-    this.lastZero = new Float64Array(numFeatures);
-    this.lastOne = new Float64Array(numFeatures);
+    this.weightedInverse = new Float64Array(inverseSize);
+    trees.forEach((_, t) => {
+      const q = this.treeRule[t]!;
+      const rule = (q * (q - 1)) / 2;
+      for (let s = this.splitStart[t]! + 1; s < this.splitStart[t + 1]!; s++) {
+        const z = floats[s * FLOATS + ZERO]!;
+        const at = ints[s * INTS + INVERSE]!;
+        for (let k = 0; k < q; k++) {
+          const x = this.rulePoints[rule + k]!;
+          const w = this.ruleWeights[rule + k]!;
+          const cold = z * (1 - x);
+          this.weightedInverse[at + k] = cold === 0 ? 0 : w / cold;
+          this.weightedInverse[at + q + k] = w / (z + (1 - z) * x);
+        }
+      }
+    });
+
+    this.product = new Float64Array(maxSplits * maxRule);
+    this.subtreeSum = new Float64Array(maxSplits * maxRule);
+    this.excluded = new Float64Array(maxSplits * maxRule);
+    this.hotSide = new Int32Array(maxSplits);
   }
 
   /** Adds tree t's Shapley values for `row` (values at row[offset + f]) into phi[phiOffset + f]. */
   accumulate(t: number, row: ArrayLike<number>, offset: number, phi: Float64Array, phiOffset: number): void {
-    const root = this.treeRoot[t]!;
-    if (this.feature[root]! < 0) return;
-    const q = this.treeNodes[t]!;
-    this.tree = this.trees[t]!;
-    this.q = q;
-    this.points = this.rulePoints.subarray((q * (q - 1)) / 2, (q * (q + 1)) / 2);
-    this.weights = this.ruleWeights.subarray((q * (q - 1)) / 2, (q * (q + 1)) / 2);
-    this.row = row;
-    this.offset = offset;
-    this.phi = phi;
-    this.phiOffset = phiOffset;
-    this.product.fill(1, 0, q);
-    this.visit(root, 0);
+    const start = this.splitStart[t]!;
+    const end = this.splitStart[t + 1]!;
+    if (end === start) return;
+    const q = this.treeRule[t]!;
+    const rule = (q * (q - 1)) / 2;
+    const { floats, ints, one, hotSide, none, product, subtreeSum: sum, excluded } = this;
+    const { rulePoints: points, ruleWeights: weights, weightedInverse } = this;
+
+    // Down: the side the row takes at each split, the one fraction of each edge, and the
+    // product C(t) of the factors on the path to each split (a repeated feature's earlier
+    // factor divided out, its merged one multiplied in).
+    for (let s = start; s < end; s++) {
+      const i = s - start;
+      const int = s * INTS;
+      const flags = ints[int + FLAGS]!;
+      const x = Math.fround(row[offset + ints[int + FEATURE]!]!);
+      const threshold = floats[s * FLOATS + THRESHOLD]!;
+      // goesLeft's rule, inlined for numeric splits as 0/1 arithmetic: right unless x ≤ threshold, or NaN and NaN goes left.
+      hotSide[i] =
+        threshold === threshold
+          ? Number(!(x <= threshold)) & (1 ^ (Number(x !== x) & (flags >> 1)))
+          : Number(!goesLeft(this.trees[t]!, ints[int + ORIGINAL]!, x));
+      const at = i * q;
+      if (i === 0) {
+        for (let k = 0; k < q; k++) {
+          product[k] = 1;
+          sum[k] = 0;
+        }
+        continue;
+      }
+      const p = ints[int + PARENT]!;
+      const previous = ints[(p + start) * INTS + ABOVE]!;
+      const o = one[previous]! & (1 ^ hotSide[p]! ^ ints[int + SIDE]!);
+      one[s] = o;
+      const z = floats[s * FLOATS + ZERO]!;
+      const slope = o - z;
+      const from = p * q;
+      if (previous === none) {
+        for (let k = 0; k < q; k++) {
+          product[at + k] = product[from + k]! * (z + slope * points[rule + k]!);
+          sum[at + k] = 0;
+        }
+      } else {
+        const previousZero = floats[previous * FLOATS + ZERO]!;
+        const previousSlope = one[previous]! - previousZero;
+        const dead = previousZero === 0 && previousSlope === 0;
+        for (let k = 0; k < q; k++) {
+          const u = points[rule + k]!;
+          product[at + k] = dead ? 0 : (product[from + k]! * (z + slope * u)) / (previousZero + previousSlope * u);
+          sum[at + k] = 0;
+        }
+      }
+      if ((flags & HAS_EXCLUDED) !== 0) excluded.fill(0, at, at + q);
+    }
+
+    // Up, children before parents: each split takes in its leaf children, whose factors
+    // weighted by their values are a + b t and whose share is b ∫ C / (earlier factor); then it
+    // passes its subtree's sum S(t) to its parent and adds its edge's share
+    // (o − z) ∫ (S − what deeper splits on the feature took) / factor.
+    for (let s = end - 1; s > start; s--) {
+      const i = s - start;
+      const int = s * INTS;
+      const float = s * FLOATS;
+      const flags = ints[int + FLAGS]!;
+      const at = i * q;
+      const to = ints[int + PARENT]! * q;
+      const o = one[s]!;
+      const factor = ints[int + INVERSE]! + o * q;
+      const a = floats[float + LEAF_ZERO]!;
+      let leafIntegral = 0;
+      let integral = 0;
+      if ((flags & (HAS_EXCLUDED | REPEATED)) === 0) {
+        const b = floats[float + LEFT_VALUE]! + hotSide[i]! * floats[float + VALUE_STEP]! - a;
+        for (let k = 0; k < q; k++) {
+          const c = product[at + k]!;
+          leafIntegral += weights[rule + k]! * c;
+          const subtree = sum[at + k]! + c * (a + b * points[rule + k]!);
+          integral += weightedInverse[factor + k]! * subtree;
+          sum[to + k]! += subtree;
+        }
+        phi[phiOffset + ints[int + FEATURE]!]! += b * leafIntegral;
+      } else {
+        integral = this.gatherRare(s, start, q, rule, phi, phiOffset);
+      }
+      phi[phiOffset + ints[int + EDGE_FEATURE]!]! += (o - floats[float + ZERO]!) * integral;
+    }
+    this.gatherRoot(start, q, rule, phi, phiOffset);
   }
 
-  /** Walks the subtree at compiled node n, whose path product is in row `depth`; leaves its sum there. */
-  private visit(n: number, depth: number): void {
-    const { q, product, subtreeSum: sum } = this;
-    const at = depth * q;
-    const f = this.feature[n]!;
-    if (f < 0) {
-      const v = this.leafValue[n]!;
-      for (let k = 0; k < q; k++) sum[at + k] = v * product[at + k]!;
-      return;
+  /**
+   * The up step of a split whose feature repeats (the leaves' products lose the earlier
+   * factor, and its subtree leaves the earlier edge's sum) or whose edge has a subtree left
+   * out. Returns ∫ (S − left out) / factor.
+   */
+  private gatherRare(s: number, start: number, q: number, rule: number, phi: Float64Array, phiOffset: number): number {
+    const { floats, ints, one, none, product, subtreeSum: sum, excluded, rulePoints: points, ruleWeights: weights } = this;
+    const i = s - start;
+    const int = s * INTS;
+    const float = s * FLOATS;
+    const at = i * q;
+    const to = ints[int + PARENT]! * q;
+    const factor = ints[int + INVERSE]! + one[s]! * q;
+    const previous = ints[int + ABOVE]!;
+    const previousOne = one[previous]!;
+    const a = floats[float + LEAF_ZERO]!;
+    const b = previousOne * (floats[float + LEFT_VALUE]! + this.hotSide[i]! * floats[float + VALUE_STEP]!) - a;
+    const previousZero = floats[previous * FLOATS + ZERO]!;
+    const previousSlope = previousOne - previousZero;
+    const dead = previousZero === 0 && previousSlope === 0;
+    const cut = (ints[int + FLAGS]! & HAS_EXCLUDED) !== 0;
+    const into = (previous - start) * q;
+    let leafIntegral = 0;
+    let integral = 0;
+    for (let k = 0; k < q; k++) {
+      const u = points[rule + k]!;
+      const c = dead ? 0 : product[at + k]! / (previousZero + previousSlope * u);
+      leafIntegral += weights[rule + k]! * c;
+      const subtree = sum[at + k]! + c * (a + b * u);
+      if (previous !== none) excluded[into + k]! += subtree;
+      integral += this.weightedInverse[factor + k]! * (cut ? subtree - excluded[at + k]! : subtree);
+      sum[to + k]! += subtree;
     }
-    const { points, weights, excluded, lastDepth, lastZero, lastOne } = this;
-    const hotLeft = goesLeft(this.tree, this.original[n]!, this.row[this.offset + f]!);
-    const previousDepth = lastDepth[f]!;
-    const previousZero = previousDepth < 0 ? 1 : lastZero[f]!;
-    const previousOne = previousDepth < 0 ? 1 : lastOne[f]!;
-    const below = at + q;
-    for (let k = 0; k < q; k++) sum[at + k] = 0;
-    for (let side = 0; side < 2; side++) {
-      const zero = previousZero * (side === 0 ? this.leftRatio[n]! : this.rightRatio[n]!);
-      const one = hotLeft === (side === 0) ? previousOne : 0;
-      // A factor that is 0 everywhere (no cover, not taken) zeroes every leaf and edge below.
-      if (zero === 0 && one === 0) continue;
-      const slope = one - zero;
-      if (previousDepth < 0) {
-        for (let k = 0; k < q; k++) product[below + k] = product[at + k]! * (zero + slope * points[k]!);
-      } else {
-        // The feature was split on above: its earlier factor gives way to the merged one.
-        const previousSlope = previousOne - previousZero;
-        for (let k = 0; k < q; k++) {
-          const t = points[k]!;
-          product[below + k] = (product[at + k]! * (zero + slope * t)) / (previousZero + previousSlope * t);
-        }
-      }
-      lastDepth[f] = depth;
-      lastZero[f] = zero;
-      lastOne[f] = one;
-      for (let k = 0; k < q; k++) excluded[at + k] = 0;
-      this.visit(side === 0 ? n + 1 : this.rightChild[n]!, depth + 1);
-      if (slope !== 0) {
-        let integral = 0;
-        for (let k = 0; k < q; k++) {
-          integral += (weights[k]! * (sum[below + k]! - excluded[at + k]!)) / (zero + slope * points[k]!);
-        }
-        this.phi[this.phiOffset + f]! += slope * integral;
-      }
-      for (let k = 0; k < q; k++) sum[at + k]! += sum[below + k]!;
-    }
-    lastDepth[f] = previousDepth;
-    lastZero[f] = previousZero;
-    lastOne[f] = previousOne;
-    if (previousDepth >= 0) {
-      const above = previousDepth * q;
-      for (let k = 0; k < q; k++) excluded[above + k]! += sum[at + k]!;
-    }
+    phi[phiOffset + ints[int + FEATURE]!]! += b * leafIntegral;
+    return integral;
   }
+
+  /** The root takes in its leaf children; it has no edge of its own. */
+  private gatherRoot(start: number, q: number, rule: number, phi: Float64Array, phiOffset: number): void {
+    const float = start * FLOATS;
+    const b = floats0(this.floats, float, this.hotSide[0]!);
+    let leafIntegral = 0;
+    for (let k = 0; k < q; k++) leafIntegral += this.ruleWeights[rule + k]! * this.product[k]!;
+    phi[phiOffset + this.ints[start * INTS + FEATURE]!]! += b * leafIntegral;
+  }
+}
+
+/** b of the root: its leaf children's values times their one fractions, less a. */
+function floats0(floats: Float64Array, float: number, hot: number): number {
+  return floats[float + LEFT_VALUE]! + hot * floats[float + VALUE_STEP]! - floats[float + LEAF_ZERO]!;
 }
