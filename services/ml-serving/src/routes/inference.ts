@@ -52,6 +52,15 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     next();
   });
 
+  // The answers of one event-loop turn are logged (and shadow-scored) together on the next one:
+  // one setImmediate per turn rather than per request.
+  let afterwards: (() => void)[] = [];
+  const runAfterwards = (): void => {
+    const due = afterwards;
+    afterwards = [];
+    for (const task of due) task();
+  };
+
   async function respond<T>(
     request: FastifyRequest,
     task: ModelTask,
@@ -76,7 +85,8 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     } as T & CommonFields;
     if (sink !== undefined || shadow !== undefined) {
       // After the answer is on its way: the shadow model and the log never delay it.
-      setImmediate(() => void afterResponse(request.id, scoreInput, scored, answer.decision, body.latency_ms, shadow, build));
+      afterwards.push(() => void afterResponse(request.id, scoreInput, scored, answer.decision, body.latency_ms, shadow, build));
+      if (afterwards.length === 1) setImmediate(runAfterwards);
     }
     return body;
   }
