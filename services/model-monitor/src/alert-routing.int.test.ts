@@ -1,13 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, infraSettings, startServiceProcess, test, waitFor } from '@payments-mlops/test-infra';
+import { infraSettings, startServiceProcess, test, waitFor } from '@payments-mlops/test-infra';
 import { beforeAll, describe, expect } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ALERTMANAGER_CONFIG = path.join(ROOT, 'infra/prometheus/alertmanager.yml');
+import { alertmanagerConfigFor, installPrometheus, startAlertmanager } from './testing/alerting-processes.js';
 
 interface Job {
   task: string;
@@ -23,10 +19,7 @@ const alert = (labels: Record<string, string>) => ({
 });
 
 describe('alert routing to the trainer', () => {
-  beforeAll(() => {
-    // promtool and Alertmanager come from Debian's packages; the script installs them when missing.
-    execFileSync('bash', [path.join(ROOT, 'infra/local/prometheus.sh')], { stdio: 'ignore' });
-  }, 600_000);
+  beforeAll(() => installPrometheus(), 600_000);
 
   test('Alertmanager sends the degradation alert to the trainer webhook, which starts one retraining job; drift alerts start none', async ({
     pg,
@@ -53,33 +46,11 @@ describe('alert routing to the trainer', () => {
       { readyPath: '/healthz' },
     );
     // The project's routing as it is, pointed at this trainer and without the 30 s group wait.
-    const dir = mkdtempSync(path.join(tmpdir(), 'alertmanager-'));
-    const config = readFileSync(ALERTMANAGER_CONFIG, 'utf8')
-      .replace('http://trainer:8003', trainer.url)
-      .replace('group_wait: 30s', 'group_wait: 1s');
+    const config = alertmanagerConfigFor(trainer.url);
     expect(config).toContain(`${trainer.url}/webhooks/retrain`);
-    writeFileSync(path.join(dir, 'alertmanager.yml'), config);
-    const port = await freePort();
-    const alertmanager = spawn(
-      'prometheus-alertmanager',
-      [
-        `--config.file=${path.join(dir, 'alertmanager.yml')}`,
-        `--storage.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-      ],
-      { stdio: 'ignore' },
-    );
-    const url = `http://127.0.0.1:${port}`;
+    const alertmanager = await startAlertmanager(config);
+    const url = alertmanager.url;
     try {
-      await waitFor(
-        async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok === true,
-        {
-          timeoutMs: 30_000,
-          intervalMs: 100,
-          description: 'Alertmanager ready',
-        },
-      );
       const posted = await fetch(`${url}/api/v2/alerts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -127,10 +98,9 @@ describe('alert routing to the trainer', () => {
       });
       expect(all.map((j) => j.task)).toEqual(['fraud']);
     } finally {
-      alertmanager.kill('SIGTERM');
+      await alertmanager.stop();
       await trainer.stop();
       await pg.pool.query(`DROP SCHEMA IF EXISTS ${trainerSchema} CASCADE`);
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
