@@ -13,11 +13,15 @@ import { PerformanceHistory, loadPerformanceReports } from './performance-histor
 const windowText = (window: { from: string; to: string }) =>
   `${formatTime(Date.parse(window.from))} – ${formatTime(Date.parse(window.to))}`;
 
-/** model-monitor is down or slow: say where the registry looked, and that the rest still works. */
+/**
+ * model-monitor is down, slow, or cannot answer (its registry is away): say where the registry
+ * looked, in registry-server's words, and that the rest still works.
+ */
 function MonitorUnreachable({ error, retry }: { error: ApiError; retry: () => void }) {
+  const away = /not reachable|did not answer/.test(error.message);
   return (
     <div class="state state-error" role="alert" data-testid="monitor-unreachable">
-      <strong>Model monitor not reachable</strong>
+      <strong>{away ? 'Model monitor not reachable' : 'Model monitor cannot answer'}</strong>
       <p>{error.message}</p>
       <p class="muted">
         The registry reads drift and performance from model-monitor (its MODEL_MONITOR_URL setting).
