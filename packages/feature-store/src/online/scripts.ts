@@ -181,3 +181,25 @@ if size > tonumber(ARGV[5]) and size > tonumber(redis.call('HGET', key, 'p') or 
 end
 return 1
 `;
+
+/**
+ * APPLY_AGGREGATE_EVENT for several (event, entity) updates in one call, on a single Redis node
+ * (a cluster script may only touch one slot, so there each update is its own call). The one-update
+ * script runs unchanged as a function whose parameters shadow KEYS and ARGV. KEYS: two per
+ * update, as the one-update script's; ARGV: eight per update, likewise. Returns how many were
+ * applied (the others were already counted). Calls stay small (a few updates), since Redis serves
+ * no reads while a script runs.
+ */
+export const APPLY_AGGREGATE_EVENTS = `
+local function apply_one(KEYS, ARGV)
+${APPLY_AGGREGATE_EVENT}
+end
+local applied = 0
+local keys, args = {}, {}
+for u = 1, #KEYS / 2 do
+  keys[1], keys[2] = KEYS[2 * u - 1], KEYS[2 * u]
+  for a = 1, 8 do args[a] = ARGV[8 * (u - 1) + a] end
+  applied = applied + apply_one(keys, args)
+end
+return applied
+`;
