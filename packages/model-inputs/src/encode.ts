@@ -56,23 +56,34 @@ export interface EncodedRows {
   unknownCategories: string[][];
 }
 
-/** Per feature list (a read plan's, the same array on every read), each input's column position. */
-const columnPositions = new WeakMap<OnlineColumns['features'], WeakMap<readonly ModelInput[], Int32Array>>();
+/** What encoding one input needs, resolved once per (feature list, inputs) pair. */
+interface InputPlan {
+  /** Each input's column position in the feature list. */
+  positions: Int32Array;
+  /** The category index of each categorical input; undefined for the other kinds. */
+  categories: (ReadonlyMap<string, number> | undefined)[];
+}
 
-function positionsOf(inputs: readonly ModelInput[], features: OnlineColumns['features']): Int32Array {
-  let byInputs = columnPositions.get(features);
-  if (byInputs === undefined) columnPositions.set(features, (byInputs = new WeakMap()));
-  let positions = byInputs.get(inputs);
-  if (positions === undefined) {
+/** Per feature list (a read plan's, the same array on every read), per inputs array. */
+const inputPlans = new WeakMap<OnlineColumns['features'], WeakMap<readonly ModelInput[], InputPlan>>();
+
+function inputPlanOf(inputs: readonly ModelInput[], features: OnlineColumns['features']): InputPlan {
+  let byInputs = inputPlans.get(features);
+  if (byInputs === undefined) inputPlans.set(features, (byInputs = new WeakMap()));
+  let plan = byInputs.get(inputs);
+  if (plan === undefined) {
     const byName = new Map(features.map((feature, position) => [feature.field.name, position]));
-    positions = Int32Array.from(inputs, (input) => {
-      const position = byName.get(input.name);
-      if (position === undefined) throw new Error(`online features lack model input '${input.name}'`);
-      return position;
-    });
-    byInputs.set(inputs, positions);
+    plan = {
+      positions: Int32Array.from(inputs, (input) => {
+        const position = byName.get(input.name);
+        if (position === undefined) throw new Error(`online features lack model input '${input.name}'`);
+        return position;
+      }),
+      categories: inputs.map((input) => (input.kind === 'categorical' ? categoryIndex(input) : undefined)),
+    };
+    byInputs.set(inputs, plan);
   }
-  return positions;
+  return plan;
 }
 
 /**
@@ -81,7 +92,7 @@ function positionsOf(inputs: readonly ModelInput[], features: OnlineColumns['fea
  * once per request, so the name matching is done once per (feature list, inputs) pair.
  */
 export function encodeOnlineRows(inputs: readonly ModelInput[], columns: OnlineColumns, asOfMs: number | ArrayLike<number>): EncodedRows {
-  const positions = positionsOf(inputs, columns.features);
+  const { positions, categories } = inputPlanOf(inputs, columns.features);
   const rowCount = columns.values[0]?.length ?? 0;
   const width = inputs.length;
   const values = new Float32Array(rowCount * width).fill(Number.NaN);
@@ -89,15 +100,21 @@ export function encodeOnlineRows(inputs: readonly ModelInput[], columns: OnlineC
   for (let row = 0; row < rowCount; row++) unknownCategories[row] = [];
   for (let i = 0; i < width; i++) {
     const input = inputs[i]!;
-    const position = positions[i]!;
-    const featureValues = columns.values[position]!;
-    const statuses = columns.statuses[position]!;
+    const index = categories[i];
+    const featureValues = columns.values[positions[i]!]!;
+    const statuses = columns.statuses[positions[i]!]!;
     for (let row = 0; row < rowCount; row++) {
       if (statuses[row] !== 'PRESENT') continue;
       const value = featureValues[row];
-      const asOf = typeof asOfMs === 'number' ? asOfMs : asOfMs[row]!;
-      values[row * width + i] = encodeValue(input, value, asOf);
-      if (isUnknownCategory(input, value)) unknownCategories[row]!.push(input.name);
+      if (index !== undefined) {
+        // encodeValue's categorical rule, with the index already at hand.
+        if (typeof value !== 'string') continue;
+        const code = index.get(value);
+        if (code === undefined) unknownCategories[row]!.push(input.name);
+        else values[row * width + i] = code;
+        continue;
+      }
+      values[row * width + i] = encodeValue(input, value, typeof asOfMs === 'number' ? asOfMs : asOfMs[row]!);
     }
   }
   return { values, rowCount, unknownCategories };
