@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
 async function post(url: string, body: object): Promise<{ status: number; body: string }> {
   const req = request(`${url}/get-online-features`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } });
   req.end(JSON.stringify(body));
-  const [response] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
+  const [response] = (await once(req, 'response')) as [IncomingMessage];
   let text = '';
   for await (const chunk of response) text += String(chunk);
   return { status: response.statusCode ?? 0, body: text };
@@ -74,7 +74,7 @@ describe('feature-server with FEATURE_SERVER_WORKERS=2', () => {
     // The primary says when every worker listens.
     await once(child, 'message');
     const workers = (await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')).split(' ').filter(Boolean).map(Number);
-    const serving = [];
+    const serving: number[] = [];
     for (const pid of workers) if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('main.ts')) serving.push(pid);
     expect(serving).toHaveLength(2);
 
