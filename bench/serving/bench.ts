@@ -99,12 +99,27 @@ try {
   await pool.end();
 
   // Polled every second (5 s in production): the swap below sees each move within a second.
-  const startServing = (reasons: 'treeshap' | 'path', predictionLog = true) =>
-    startService('ml-serving', {
+  const startServing = async (reasons: 'treeshap' | 'path', predictionLog = true) => {
+    const started = await startService('ml-serving', {
       REDIS_URL: infra.redisUrl, WAREHOUSE_DATABASE_URL: databaseUrl, FEATURE_REGISTRY_SCHEMA: tag, MLFLOW_TRACKING_URI: registry.url, MLFLOW_TRACKING_TOKEN: TOKEN,
       SERVING_ONLINE_KEY_PREFIX: sandbox.keyPrefix, SERVING_MODEL_POLL_MS: '1000', SERVING_REASONS: reasons, SERVING_WORKERS: String(WORKERS),
       SERVING_PREDICTION_LOG_ENABLED: String(predictionLog),
     });
+    await everyWorkerLoaded(started.url);
+    return started;
+  };
+  // Ready means one worker answers; the figures wait for all of them (a worker still loading its
+  // models would add its start-up CPU to the first measurement).
+  const everyWorkerLoaded = async (url: string) => {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const text = await fetch(`${url}/metrics`).then((response) => (response.ok ? response.text() : ''), () => '');
+      const loads = [...text.matchAll(/^ml_serving_model_loads_total\{model="[^"]+",alias="champion"\} (\d+)$/gm)].map((match) => Number(match[1]));
+      if (loads.length === 4 && loads.every((count) => count >= WORKERS)) return;
+      if (Date.now() > deadline) throw new Error(`not every ml-serving worker loaded its models within 120 s (champion loads: ${loads.join(', ')})`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
 
   const results: { name: string; fixed: LoadResult; best: LoadResult | undefined; steps: LoadResult[]; degraded: number; cpuUsPerRequest: number }[] = [];
   // Answers given without online features (Redis late past the deadline): a figure is only as good as its share of these.
