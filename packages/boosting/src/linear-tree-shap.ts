@@ -46,6 +46,7 @@ const INTS = 8;
 const HAS_EXCLUDED = 1; // a deeper split on the edge's feature takes its subtree out of the edge's sum
 const DEFAULT_LEFT = 2;
 const REPEATED = 4; // the split's feature was split on above
+const BOTTOM = 8; // not the root, both children leaves, neither its feature nor its edge's repeated: one step, on the way down
 
 export class LinearTreeShap {
   private readonly trees: readonly Tree[];
@@ -55,6 +56,10 @@ export class LinearTreeShap {
   private readonly treeRule: Int32Array;
   private readonly floats: Float64Array;
   private readonly ints: Int32Array;
+  /** The splits that take a step on the way up (all but BOTTOM ones and roots), children before parents. */
+  private readonly upOrder: Int32Array;
+  /** Each tree's upOrder entries are upStart[t] .. upStart[t + 1] − 1. */
+  private readonly upStart: Int32Array;
   /** The sentinel edge: factor 1 (zero fraction 1, taken). */
   private readonly none: number;
   private readonly weightedInverse: Float64Array;
@@ -127,6 +132,10 @@ export class LinearTreeShap {
           lastEdge[f] = next;
           compile(child, s, childSide, depth);
         }
+        const edgeRepeats = parent >= 0 && ints[parent * INTS + ABOVE] !== none;
+        if (parent >= 0 && !edgeRepeats && above === none && tree.leftChild[node]! < 0 && tree.rightChild[node]! < 0) {
+          ints[int + FLAGS] = ints[int + FLAGS]! | BOTTOM;
+        }
         floats[float + LEFT_VALUE] = leafValues[0]!;
         floats[float + VALUE_STEP] = leafValues[1]! - leafValues[0]!;
         lastEdge[f] = above;
@@ -142,6 +151,16 @@ export class LinearTreeShap {
       maxSplits = Math.max(maxSplits, next - start);
     });
     this.splitStart[trees.length] = next;
+    const upOrder: number[] = [];
+    this.upStart = new Int32Array(trees.length + 1);
+    trees.forEach((_, t) => {
+      this.upStart[t] = upOrder.length;
+      for (let s = this.splitStart[t + 1]! - 1; s > this.splitStart[t]!; s--) {
+        if ((ints[s * INTS + FLAGS]! & BOTTOM) === 0) upOrder.push(s);
+      }
+    });
+    this.upStart[trees.length] = upOrder.length;
+    this.upOrder = Int32Array.from(upOrder);
     this.floats = floats;
     this.ints = ints;
 
@@ -215,18 +234,22 @@ export class LinearTreeShap {
       const z = floats[s * FLOATS + ZERO]!;
       const slope = o - z;
       const from = p * q;
+      if ((flags & BOTTOM) !== 0) {
+        this.bottomStep(s, i, from, o, q, rule, phi, phiOffset);
+        continue;
+      }
       if (previous === none) {
         for (let k = 0; k < q; k++) {
           product[at + k] = product[from + k]! * (z + slope * points[rule + k]!);
           sum[at + k] = 0;
         }
       } else {
+        // The earlier edge leads to a split, which has cover, so its factor is never 0.
         const previousZero = floats[previous * FLOATS + ZERO]!;
         const previousSlope = one[previous]! - previousZero;
-        const dead = previousZero === 0 && previousSlope === 0;
         for (let k = 0; k < q; k++) {
           const u = points[rule + k]!;
-          product[at + k] = dead ? 0 : (product[from + k]! * (z + slope * u)) / (previousZero + previousSlope * u);
+          product[at + k] = (product[from + k]! * (z + slope * u)) / (previousZero + previousSlope * u);
           sum[at + k] = 0;
         }
       }
@@ -237,7 +260,9 @@ export class LinearTreeShap {
     // weighted by their values are a + b t and whose share is b ∫ C / (earlier factor); then it
     // passes its subtree's sum S(t) to its parent and adds its edge's share
     // (o − z) ∫ (S − what deeper splits on the feature took) / factor.
-    for (let s = end - 1; s > start; s--) {
+    const upEnd = this.upStart[t + 1]!;
+    for (let j = this.upStart[t]!; j < upEnd; j++) {
+      const s = this.upOrder[j]!;
       const i = s - start;
       const int = s * INTS;
       const float = s * FLOATS;
@@ -268,6 +293,32 @@ export class LinearTreeShap {
   }
 
   /**
+   * A split with two leaf children, on a feature not split on above, whole on the way down:
+   * C = C_parent · f, S = C (a + b t), and S / f = C_parent (a + b t), so the edge needs no 1 / f.
+   */
+  private bottomStep(s: number, i: number, from: number, o: number, q: number, rule: number, phi: Float64Array, phiOffset: number): void {
+    const { floats, ints, product, subtreeSum: sum, rulePoints: points, ruleWeights: weights } = this;
+    const float = s * FLOATS;
+    const z = floats[float + ZERO]!;
+    const slope = o - z;
+    const a = floats[float + LEAF_ZERO]!;
+    const b = floats[float + LEFT_VALUE]! + this.hotSide[i]! * floats[float + VALUE_STEP]! - a;
+    let leafIntegral = 0;
+    let integral = 0;
+    for (let k = 0; k < q; k++) {
+      const u = points[rule + k]!;
+      const w = weights[rule + k]!;
+      const above = product[from + k]!;
+      const leaves = above * (a + b * u);
+      leafIntegral += w * above * (z + slope * u);
+      integral += w * leaves;
+      sum[from + k]! += leaves * (z + slope * u);
+    }
+    phi[phiOffset + ints[s * INTS + FEATURE]!]! += b * leafIntegral;
+    phi[phiOffset + ints[s * INTS + EDGE_FEATURE]!]! += slope * integral;
+  }
+
+  /**
    * The up step of a split whose feature repeats (the leaves' products lose the earlier
    * factor, and its subtree leaves the earlier edge's sum) or whose edge has a subtree left
    * out. Returns ∫ (S − left out) / factor.
@@ -286,14 +337,13 @@ export class LinearTreeShap {
     const b = previousOne * (floats[float + LEFT_VALUE]! + this.hotSide[i]! * floats[float + VALUE_STEP]!) - a;
     const previousZero = floats[previous * FLOATS + ZERO]!;
     const previousSlope = previousOne - previousZero;
-    const dead = previousZero === 0 && previousSlope === 0;
     const cut = (ints[int + FLAGS]! & HAS_EXCLUDED) !== 0;
     const into = (previous - start) * q;
     let leafIntegral = 0;
     let integral = 0;
     for (let k = 0; k < q; k++) {
       const u = points[rule + k]!;
-      const c = dead ? 0 : product[at + k]! / (previousZero + previousSlope * u);
+      const c = product[at + k]! / (previousZero + previousSlope * u);
       leafIntegral += weights[rule + k]! * c;
       const subtree = sum[at + k]! + c * (a + b * u);
       if (previous !== none) excluded[into + k]! += subtree;

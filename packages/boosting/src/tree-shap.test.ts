@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { baseValues, explain, featureImportance, shapImportance, shapValues } from './explain.js';
 import { BoostedModel } from './model.js';
+import { exactShapley } from './shap-reference.js';
 import { binaryData, multiclassData } from './test-support.js';
 import { train } from './train.js';
-import { goesLeft, type Tree } from './tree.js';
+import type { Tree } from './tree.js';
 
 /**
  * A tree over 3 features where feature 0 is used twice on one path:
@@ -25,40 +26,6 @@ const tinyTree: Tree = {
   leafValue: Float64Array.of(4, -1, 2, 3, -2),
   leafCount: Float64Array.of(25, 15, 20, 10, 30),
 };
-
-/**
- * The path-dependent value of a coalition S: walk the tree; at a split on a feature outside S,
- * take both children weighted by their training cover.
- */
-function coalitionValue(tree: Tree, row: number[], inCoalition: (f: number) => boolean): number {
-  const cover = (child: number): number => (child < 0 ? tree.leafCount[~child]! : tree.internalCount[child]!);
-  const walk = (node: number): number => {
-    if (node < 0) return tree.leafValue[~node]!;
-    const left = tree.leftChild[node]!;
-    const right = tree.rightChild[node]!;
-    const f = tree.splitFeature[node]!;
-    if (inCoalition(f)) return walk(goesLeft(tree, node, row[f]!) ? left : right);
-    return (cover(left) * walk(left) + cover(right) * walk(right)) / tree.internalCount[node]!;
-  };
-  return walk(0);
-}
-
-/** Shapley values by enumerating every coalition: Σ |S|!(M−|S|−1)!/M! · (v(S ∪ {i}) − v(S)). */
-function exactShapley(tree: Tree, row: number[], numFeatures: number): number[] {
-  const factorial = (k: number): number => (k <= 1 ? 1 : k * factorial(k - 1));
-  const phi = new Array<number>(numFeatures).fill(0);
-  for (let i = 0; i < numFeatures; i++) {
-    for (let mask = 0; mask < 1 << numFeatures; mask++) {
-      if (mask & (1 << i)) continue;
-      const size = [...Array(numFeatures).keys()].filter((f) => mask & (1 << f)).length;
-      const weight = (factorial(size) * factorial(numFeatures - size - 1)) / factorial(numFeatures);
-      const withI = coalitionValue(tree, row, (f) => (mask | (1 << i)) & (1 << f) ? true : false);
-      const without = coalitionValue(tree, row, (f) => (mask & (1 << f) ? true : false));
-      phi[i]! += weight * (withI - without);
-    }
-  }
-  return phi;
-}
 
 const tinyModel = new BoostedModel({
   objective: 'regression',
