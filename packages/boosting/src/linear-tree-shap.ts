@@ -66,6 +66,8 @@ export class LinearTreeShap {
   /** Quadrature rules for q = 1..maxRule, at offset q(q − 1)/2. */
   private readonly rulePoints: Float64Array;
   private readonly ruleWeights: Float64Array;
+  /** 1 / w: an earlier factor is divided out as (w / factor) · (1 / w), two products instead of a division. */
+  private readonly ruleInverseWeights: Float64Array;
 
   // Walk state: q values per split of the tree being walked.
   private readonly product: Float64Array;
@@ -167,10 +169,12 @@ export class LinearTreeShap {
     const rules = (maxRule * (maxRule + 1)) / 2;
     this.rulePoints = new Float64Array(rules);
     this.ruleWeights = new Float64Array(rules);
+    this.ruleInverseWeights = new Float64Array(rules);
     for (let q = 1; q <= maxRule; q++) {
       const { nodes, weights } = gaussLegendre(q);
       this.rulePoints.set(nodes, (q * (q - 1)) / 2);
       this.ruleWeights.set(weights, (q * (q - 1)) / 2);
+      this.ruleInverseWeights.set(weights.map((w) => 1 / w), (q * (q - 1)) / 2);
     }
     this.weightedInverse = new Float64Array(inverseSize);
     trees.forEach((_, t) => {
@@ -203,7 +207,7 @@ export class LinearTreeShap {
     const q = this.treeRule[t]!;
     const rule = (q * (q - 1)) / 2;
     const { floats, ints, one, hotSide, none, product, subtreeSum: sum, excluded } = this;
-    const { rulePoints: points, ruleWeights: weights, weightedInverse } = this;
+    const { rulePoints: points, ruleWeights: weights, ruleInverseWeights: inverseWeights, weightedInverse } = this;
 
     // Down: the side the row takes at each split, the one fraction of each edge, and the
     // product C(t) of the factors on the path to each split (a repeated feature's earlier
@@ -245,11 +249,10 @@ export class LinearTreeShap {
         }
       } else {
         // The earlier edge leads to a split, which has cover, so its factor is never 0.
-        const previousZero = floats[previous * FLOATS + ZERO]!;
-        const previousSlope = one[previous]! - previousZero;
+        const undo = ints[previous * INTS + INVERSE]! + one[previous]! * q;
         for (let k = 0; k < q; k++) {
           const u = points[rule + k]!;
-          product[at + k] = (product[from + k]! * (z + slope * u)) / (previousZero + previousSlope * u);
+          product[at + k] = product[from + k]! * (z + slope * u) * weightedInverse[undo + k]! * inverseWeights[rule + k]!;
           sum[at + k] = 0;
         }
       }
@@ -335,18 +338,18 @@ export class LinearTreeShap {
     const previousOne = one[previous]!;
     const a = floats[float + LEAF_ZERO]!;
     const b = previousOne * (floats[float + LEFT_VALUE]! + this.hotSide[i]! * floats[float + VALUE_STEP]!) - a;
-    const previousZero = floats[previous * FLOATS + ZERO]!;
-    const previousSlope = previousOne - previousZero;
+    const repeated = previous !== none;
+    const undo = repeated ? ints[previous * INTS + INVERSE]! + previousOne * q : 0;
     const cut = (ints[int + FLAGS]! & HAS_EXCLUDED) !== 0;
     const into = (previous - start) * q;
     let leafIntegral = 0;
     let integral = 0;
     for (let k = 0; k < q; k++) {
       const u = points[rule + k]!;
-      const c = product[at + k]! / (previousZero + previousSlope * u);
+      const c = repeated ? product[at + k]! * this.weightedInverse[undo + k]! * this.ruleInverseWeights[rule + k]! : product[at + k]!;
       leafIntegral += weights[rule + k]! * c;
       const subtree = sum[at + k]! + c * (a + b * u);
-      if (previous !== none) excluded[into + k]! += subtree;
+      if (repeated) excluded[into + k]! += subtree;
       integral += this.weightedInverse[factor + k]! * (cut ? subtree - excluded[at + k]! : subtree);
       sum[to + k]! += subtree;
     }
