@@ -38,6 +38,11 @@ else await serve();
 async function serve(): Promise<void> {
   const metrics = createMetrics(SERVICE_NAME);
   const servingMetrics = new ServingMetrics(metrics);
+  // A worker's /metrics answers for every worker (see serving-workers.ts); set up first, so a
+  // worker still loading its models already answers the primary's collection.
+  const exposed = clustered
+    ? { ...metrics, registry: clusterMetricsRegistry(metrics.registry) }
+    : metrics;
 
   const pool = createPgPool(config.WAREHOUSE_DATABASE_URL, {
     applicationName: SERVICE_NAME,
@@ -123,10 +128,6 @@ async function serve(): Promise<void> {
       );
   }
 
-  // A worker's /metrics answers for every worker (see serving-workers.ts).
-  const exposed = clustered
-    ? { ...metrics, registry: clusterMetricsRegistry(metrics.registry) }
-    : metrics;
   const app = await buildApp({
     logger,
     metrics: exposed,
