@@ -1,6 +1,6 @@
 import { BoostingInputError } from './errors.js';
 import type { BoostedModel, FeatureInput } from './model.js';
-import { expectedValue } from './tree.js';
+import { expectedValue, leafOf } from './tree.js';
 import { LinearTreeShap } from './linear-tree-shap.js';
 import { TreeShap } from './tree-shap.js';
 
@@ -64,7 +64,10 @@ function explainerOf(model: BoostedModel): ExplainerState {
   return state;
 }
 
-/** Adds the SHAP values of one class's trees for `row` into phi[phiOffset + f]. */
+/**
+ * Adds the SHAP values of one class's trees for `row` into phi[phiOffset + f], and returns the
+ * class's raw score (summed in predictRaw's order, so the two agree to the bit).
+ */
 function addClassShap(
   model: BoostedModel,
   row: ArrayLike<number>,
@@ -72,21 +75,28 @@ function addClassShap(
   phi: Float64Array,
   phiOffset: number,
   algorithm: ShapAlgorithm = 'linear',
-): void {
+): number {
   const state = explainerOf(model);
   const { trees, numClass } = model;
+  let raw = model.initScores[classIndex]!;
   if (algorithm === 'linear') {
-    for (let t = classIndex; t < trees.length; t += numClass) state.linear.accumulate(t, row, 0, phi, phiOffset);
-    return;
+    for (let t = classIndex; t < trees.length; t += numClass) raw += state.linear.accumulate(t, row, 0, phi, phiOffset);
+    return raw;
   }
   state.reference ??= TreeShap.forTrees(trees);
   const target = phi.subarray(phiOffset, phiOffset + model.numFeatures);
-  for (let t = classIndex; t < trees.length; t += numClass) state.reference.accumulate(trees[t]!, row, 0, target);
+  for (let t = classIndex; t < trees.length; t += numClass) {
+    state.reference.accumulate(trees[t]!, row, 0, target);
+    raw += trees[t]!.leafValue[leafOf(trees[t]!, row, 0)]!;
+  }
+  return raw;
 }
 
 function checkRow(model: BoostedModel, row: ArrayLike<number>): void {
   if (row.length !== model.numFeatures) {
-    throw new BoostingInputError(`row has ${row.length} features; the model expects ${model.numFeatures}`);
+    throw new BoostingInputError(
+      `row has ${row.length} features; the model expects ${model.numFeatures} (${model.featureNames.join(', ')})`,
+    );
   }
 }
 
@@ -110,24 +120,25 @@ export function shapValues(model: BoostedModel, row: ArrayLike<number>, options:
  */
 export function explain(model: BoostedModel, row: ArrayLike<number>, options: ExplainOptions = {}): Explanation {
   const topK = options.topK ?? 5;
-  const raw = model.predictRawRow(row);
+  checkRow(model, row);
   let classIndex = options.classIndex ?? 0;
   if (options.classIndex === undefined && model.numClass > 1) {
+    const raw = model.predictRawRow(row);
     for (let c = 1; c < model.numClass; c++) if (raw[c]! > raw[classIndex]!) classIndex = c;
   }
   if (!(Number.isInteger(classIndex) && classIndex >= 0 && classIndex < model.numClass)) {
     throw new BoostingInputError(`classIndex ${classIndex} is not a class of this model (0..${model.numClass - 1})`);
   }
-  // Only the explained class's trees are walked.
+  // Only the explained class's trees are walked, and the walk yields the raw score too.
   const contributions = new Float64Array(model.numFeatures);
-  addClassShap(model, row, classIndex, contributions, 0);
+  const rawScore = addClassShap(model, row, classIndex, contributions, 0);
   const reasons = largestContributions(contributions, topK).map((feature) => ({
     feature,
     name: model.featureNames[feature]!,
     value: row[feature]!,
     contribution: contributions[feature]!,
   }));
-  return { classIndex, baseValue: explainerOf(model).base[classIndex]!, rawScore: raw[classIndex]!, contributions, reasons };
+  return { classIndex, baseValue: explainerOf(model).base[classIndex]!, rawScore, contributions, reasons };
 }
 
 /**

@@ -163,3 +163,28 @@ describe('explain reason codes', () => {
     }
   });
 });
+
+describe('explain raw score', () => {
+  it('equals predictRaw to the bit, from the same walk as the contributions (binary, and each class of a multiclass model)', () => {
+    const binary = train(binaryData({ rows: 2000, seed: 41 }), { objective: 'binary', numRounds: 20 }).model;
+    const rows = binaryData({ rows: 30, seed: 42 });
+    for (let i = 0; i < 30; i++) {
+      const row = rows.columns.map((c) => c[i]!);
+      expect(explain(binary, row, { topK: 3 }).rawScore).toBe(binary.predictRaw([row])[0]);
+    }
+    const multi = train(multiclassData(1500), { objective: 'multiclass', numRounds: 8 }).model;
+    const multiRows = multiclassData(20, 43);
+    for (let i = 0; i < 20; i++) {
+      const row = multiRows.columns.map((c) => c[i]!);
+      const raw = multi.predictRaw([row]);
+      for (let c = 0; c < 3; c++) expect(explain(multi, row, { classIndex: c }).rawScore).toBe(raw[c]);
+      expect(explain(multi, row).rawScore).toBe(Math.max(...raw));
+    }
+  });
+
+  it('rejects a row of the wrong length, naming the features', () => {
+    const model = modelOf([randomTree(new SeededRandom(44), { numFeatures: 3, numLeaves: 4 })], 3);
+    expect(() => explain(model, [1, 2])).toThrow(/row has 2 features; the model expects 3 \(f0, f1, f2\)/);
+    expect(() => shapValues(model, [1, 2, 3, 4])).toThrow(/row has 4 features/);
+  });
+});

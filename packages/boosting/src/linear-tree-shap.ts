@@ -32,7 +32,8 @@ const THRESHOLD = 1; // float32 threshold of a numeric split; NaN for categorica
 const LEFT_VALUE = 2; // leaf children's values (0 for a child that is a split)
 const VALUE_STEP = 3; // right leaf value − left leaf value
 const LEAF_ZERO = 4; // a = Σ leaf value × its edge's merged zero fraction
-const FLOATS = 5;
+const RIGHT_VALUE = 5; // the right leaf's value as stored (the raw score adds it exactly)
+const FLOATS = 6;
 // Fields of a split's Int32 record.
 const FEATURE = 0;
 const PARENT = 1; // tree-local index of the parent split (the split itself at the root)
@@ -42,7 +43,8 @@ const SIDE = 4; // 0: left child of its parent; 1: right
 const INVERSE = 5; // start of the edge's w / factor values: q for o = 0, then q for o = 1
 const FLAGS = 6;
 const ORIGINAL = 7; // the split's index in its Tree
-const INTS = 8;
+const CHILD = 8; // tree-local index of the left child split (−1: a leaf), then of the right one
+const INTS = 10;
 const HAS_EXCLUDED = 1; // a deeper split on the edge's feature takes its subtree out of the edge's sum
 const DEFAULT_LEFT = 2;
 const REPEATED = 4; // the split's feature was split on above
@@ -119,6 +121,8 @@ export class LinearTreeShap {
         const depth = above === none ? uniqueDepth + 1 : uniqueDepth;
         unique = Math.max(unique, depth);
         const leafValues = [0, 0];
+        ints[int + CHILD] = -1;
+        ints[int + CHILD + 1] = -1;
         for (const [child, childSide] of [
           [tree.leftChild[node]!, 0],
           [tree.rightChild[node]!, 1],
@@ -132,6 +136,7 @@ export class LinearTreeShap {
           floats[next * FLOATS + ZERO] = zero;
           ints[next * INTS + EDGE_FEATURE] = f;
           lastEdge[f] = next;
+          ints[int + CHILD + childSide] = next - start;
           compile(child, s, childSide, depth);
         }
         const edgeRepeats = parent >= 0 && ints[parent * INTS + ABOVE] !== none;
@@ -140,6 +145,7 @@ export class LinearTreeShap {
         }
         floats[float + LEFT_VALUE] = leafValues[0]!;
         floats[float + VALUE_STEP] = leafValues[1]! - leafValues[0]!;
+        floats[float + RIGHT_VALUE] = leafValues[1]!;
         lastEdge[f] = above;
       };
       if (tree.numLeaves > 1) compile(0, -1, 0, 0);
@@ -199,11 +205,14 @@ export class LinearTreeShap {
     this.hotSide = new Int32Array(maxSplits);
   }
 
-  /** Adds tree t's Shapley values for `row` (values at row[offset + f]) into phi[phiOffset + f]. */
-  accumulate(t: number, row: ArrayLike<number>, offset: number, phi: Float64Array, phiOffset: number): void {
+  /**
+   * Adds tree t's Shapley values for `row` (values at row[offset + f]) into phi[phiOffset + f],
+   * and returns the value of the leaf the row reaches (the tree's part of the raw score).
+   */
+  accumulate(t: number, row: ArrayLike<number>, offset: number, phi: Float64Array, phiOffset: number): number {
     const start = this.splitStart[t]!;
     const end = this.splitStart[t + 1]!;
-    if (end === start) return;
+    if (end === start) return this.trees[t]!.leafValue[0]!;
     const q = this.treeRule[t]!;
     const rule = (q * (q - 1)) / 2;
     const { floats, ints, one, hotSide, none, product, subtreeSum: sum, excluded } = this;
@@ -293,6 +302,18 @@ export class LinearTreeShap {
       phi[phiOffset + ints[int + EDGE_FEATURE]!]! += (o - floats[float + ZERO]!) * integral;
     }
     this.gatherRoot(start, q, rule, phi, phiOffset);
+    return this.reachedLeaf(start);
+  }
+
+  /** The value of the leaf at the end of the row's path through the tree whose splits begin at start. */
+  private reachedLeaf(start: number): number {
+    let i = 0;
+    for (;;) {
+      const side = this.hotSide[i]!;
+      const child = this.ints[(start + i) * INTS + CHILD + side]!;
+      if (child < 0) return this.floats[(start + i) * FLOATS + (side === 0 ? LEFT_VALUE : RIGHT_VALUE)]!;
+      i = child;
+    }
   }
 
   /**
