@@ -14,8 +14,8 @@ export function workerRole(env: NodeJS.ProcessEnv = process.env): WorkerRole {
  * The primary of FEATURE_SERVER_WORKERS > 1: forks the workers, which share the listening port
  * (node:cluster hands each connection to one of them), so the HTTP work of one process spreads
  * over the machine's cores. One worker leads (stream ingestion, scheduled materialization: work
- * that must run once); a worker that dies is started again in its role. SIGTERM or SIGINT is
- * passed on to every worker, and the primary exits when they all have.
+ * that must run once); a worker that dies is started again in its role. SIGTERM is passed on to
+ * every worker (SIGINT reaches them from the terminal anyway), and the primary exits when they all have.
  */
 export function superviseWorkers({ workers, logger }: { workers: number; logger: Logger }): void {
   const roles = new Map<Worker, WorkerRole>();
@@ -45,7 +45,9 @@ export function superviseWorkers({ workers, logger }: { workers: number; logger:
     if (stopping) return;
     stopping = true;
     logger.info({ signal, workers: roles.size }, 'stopping the workers');
-    for (const worker of roles.keys()) worker.process.kill(signal);
+    // SIGINT comes from a terminal to the whole process group, workers included: passing it on
+    // would be their second signal, which means "exit now" rather than drain.
+    if (signal === 'SIGTERM') for (const worker of roles.keys()) worker.process.kill(signal);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
