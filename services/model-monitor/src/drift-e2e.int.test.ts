@@ -200,16 +200,6 @@ describe('the drift proof', () => {
           { readyPath: '/healthz' },
         );
         stops.unshift(() => monitor.stop());
-        const alertmanager = await startAlertmanager(alertmanagerConfigFor(trainer.url));
-        stops.unshift(() => alertmanager.stop());
-        const prometheus = await startPrometheus({
-          targets: { 'model-monitor': new URL(monitor.url).host },
-          alertmanager: alertmanager.url,
-          rules: modelQualityRulesWith('10s'),
-          interval: '1s',
-        });
-        stops.unshift(() => prometheus.stop());
-
         // Served as it happened: the five pre-drift days after the cut-off, then seven drifted days.
         const history: PaymentEvent[] = [];
         const payments: PaymentEvent[] = [];
@@ -239,8 +229,30 @@ describe('the drift proof', () => {
         const controlFrom = Date.now();
         mark('control traffic served from');
         expect((await replay.serve(control)).filter((s) => s === 200)).toHaveLength(control.length);
-        // ml-serving stamps a prediction as it logs it, just after answering: a second apart, the windows do not share one.
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        // The pre-drift traffic as the monitor's gauges have it once every prediction of it is
+        // labelled: nothing to alert on. (Prometheus starts after it: a few hundred predictions
+        // into the window, one chargeback scored low would read as a degradation for a while.)
+        const gauge = async (name: string): Promise<number | undefined> => {
+          const text = await (await fetch(`${monitor.url}/metrics`)).text();
+          const line = text.split('\n').find((l) => l.startsWith(`model_monitor_${name}{`) && l.includes(`version="${champion.version}"`));
+          return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+        };
+        const controlGauge = await waitFor(
+          async () => ((await gauge('labelled_predictions')) === control.length ? { degradation: await gauge('primary_metric_degradation_ratio') } : undefined),
+          { timeoutMs: 60_000, intervalMs: 500, description: 'the control traffic labelled in the monitor' },
+        );
+        expect(controlGauge.degradation).toBeLessThan(0.1);
+        mark('control traffic evaluated');
+        const alertmanager = await startAlertmanager(alertmanagerConfigFor(trainer.url));
+        stops.unshift(() => alertmanager.stop());
+        const prometheus = await startPrometheus({
+          targets: { 'model-monitor': new URL(monitor.url).host },
+          alertmanager: alertmanager.url,
+          rules: modelQualityRulesWith('10s'),
+          interval: '1s',
+        });
+        stops.unshift(() => prometheus.stop());
+        mark('Prometheus and Alertmanager started');
         const driftedFrom = Date.now();
         mark('drifted traffic served from');
         expect((await replay.serve(drifted)).filter((s) => s === 200)).toHaveLength(drifted.length);
@@ -290,7 +302,7 @@ describe('the drift proof', () => {
           { timeoutMs: 120_000, intervalMs: 500, description: 'ModelPrimaryMetricDegraded firing in Prometheus' },
         );
         mark('alert firing in Prometheus');
-        // Pending from the drifted traffic on, not from the pre-drift traffic before it.
+        // Pending once the drifted traffic's chargebacks are in the monitor's window.
         expect(Date.parse(firing.activeAt)).toBeGreaterThanOrEqual(driftedFrom);
         expect(firing.labels).toMatchObject({ model: 'fraud-detector', version: champion.version, metric: 'pr_auc', retrain: 'true' });
         const retrainJob = await waitFor(
