@@ -330,6 +330,7 @@ describe('the drift proof', () => {
             window_end: params.window_end,
             timeline_s: timeline.map(([what, at]) => [what, Math.round((at - testStarted) / 100) / 10]),
             alert_active_at_s: Math.round((Date.parse(firing.activeAt) - testStarted) / 100) / 10,
+            alert_value: firing.value,
           }),
         );
       } finally {
