@@ -187,6 +187,11 @@ describe('model-monitor API', () => {
       expect(perf.estimated.roc_auc).toBeCloseTo(estimated, 12);
       expect(perf.estimated_degradation).toBeCloseTo((0.95 - estimated) / 0.95, 12);
 
+      // Reports asked for over HTTP leave the alerting gauges alone; the scheduled pass sets them.
+      const before = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(before).not.toContain(`model_monitor_feature_drifted{model="fraud-detector"`);
+      expect(before).not.toContain(`model_monitor_primary_metric_degradation_ratio{model="fraud-detector"`);
+      expect(await monitor.evaluateAll()).toEqual({ evaluated: 1, failed: 0 });
       const exposition = (await app.inject({ method: 'GET', url: '/metrics' })).body;
       expect(exposition).toContain(
         `model_monitor_feature_drifted{model="fraud-detector",version="${version}",feature="amount_cents"} 1`,

@@ -59,7 +59,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Compares each served model version with its reference profile (drift) and, as labels arrive,
- * with its test metrics (performance), and keeps the gauges the alert rules read up to date.
+ * with its test metrics (performance). Only the scheduled pass (evaluateAll) sets the gauges the
+ * alert rules read: a report asked for over a past window must not move them.
  */
 export class ModelMonitor {
   constructor(private readonly o: ModelMonitorOptions) {}
@@ -97,7 +98,6 @@ export class ModelMonitor {
       thresholds: this.o.settings.thresholds,
       driftShare: this.o.settings.driftShare,
     });
-    this.o.metrics.recordDrift(model, version, drift, rows.length);
     return {
       model: { name: model, version },
       window: {
@@ -162,7 +162,6 @@ export class ModelMonitor {
       estimated_degradation: relativeDegradation(estimated.roc_auc, testMetrics.roc_auc),
       computed_at: new Date(this.now()).toISOString(),
     };
-    this.o.metrics.recordPerformance(report);
     return report;
   }
 
@@ -176,8 +175,9 @@ export class ModelMonitor {
     let failed = 0;
     for (const { model_name: model, model_version: version } of seen) {
       try {
-        await this.drift(model, version, { toMs });
-        await this.performance(model, version, { toMs });
+        const drift = await this.drift(model, version, { toMs });
+        this.o.metrics.recordDrift(model, version, drift, drift.window.rows);
+        this.o.metrics.recordPerformance(await this.performance(model, version, { toMs }));
       } catch (error) {
         failed++;
         this.o.logger?.warn(

@@ -42,10 +42,7 @@ export interface PerformanceReports {
   current: PerformanceReport;
 }
 
-/**
- * The windows' reports, then the current one. model-monitor sets its gauges from every report it
- * computes, so the monitor's own window goes last and the gauges end as its schedule sets them.
- */
+/** The windows' reports, then the current one (reports read over HTTP leave the monitor's gauges alone). */
 export async function loadPerformanceReports(
   name: string,
   version: string,
