@@ -6,7 +6,8 @@
  * FEATURE_SERVER_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the server processes; FEATURE_SERVER_WORKERS
  * (default 1) is the serving figures' worker count (the 1-entity figure is measured with 2 as well).
  * Everything runs against the local services (make infra-up) in a schema, key prefix and topic of
- * its own, removed at the end. Bounded: about three minutes, under one with --quick (CI).
+ * its own, removed at the end. Bounded: about seven minutes on a busy 2-core machine, under a minute and a
+ * half with --quick (CI).
  */
 import { loadavg } from 'node:os';
 import { CreateBucketCommand, DeleteObjectCommand, DeleteBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
