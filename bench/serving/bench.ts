@@ -99,23 +99,23 @@ try {
   await pool.end();
 
   // Polled every second (5 s in production): the swap below sees each move within a second.
-  const startServing = async (reasons: 'treeshap' | 'path', predictionLog = true) => {
+  const startServing = async (reasons: 'treeshap' | 'path', predictionLog = true, workers = WORKERS) => {
     const started = await startService('ml-serving', {
       REDIS_URL: infra.redisUrl, WAREHOUSE_DATABASE_URL: databaseUrl, FEATURE_REGISTRY_SCHEMA: tag, MLFLOW_TRACKING_URI: registry.url, MLFLOW_TRACKING_TOKEN: TOKEN,
-      SERVING_ONLINE_KEY_PREFIX: sandbox.keyPrefix, SERVING_MODEL_POLL_MS: '1000', SERVING_REASONS: reasons, SERVING_WORKERS: String(WORKERS),
+      SERVING_ONLINE_KEY_PREFIX: sandbox.keyPrefix, SERVING_MODEL_POLL_MS: '1000', SERVING_REASONS: reasons, SERVING_WORKERS: String(workers),
       SERVING_PREDICTION_LOG_ENABLED: String(predictionLog),
     });
-    await everyWorkerLoaded(started.url);
+    await everyWorkerLoaded(started.url, workers);
     return started;
   };
   // Ready means one worker answers; the figures wait for all of them (a worker still loading its
   // models would add its start-up CPU to the first measurement).
-  const everyWorkerLoaded = async (url: string) => {
+  const everyWorkerLoaded = async (url: string, workers: number) => {
     const deadline = Date.now() + 120_000;
     for (;;) {
       const text = await fetch(`${url}/metrics`).then((response) => (response.ok ? response.text() : ''), () => '');
       const loads = [...text.matchAll(/^ml_serving_model_loads_total\{model="[^"]+",alias="champion"\} (\d+)$/gm)].map((match) => Number(match[1]));
-      if (loads.length === 4 && loads.every((count) => count >= WORKERS)) return;
+      if (loads.length === 4 && loads.every((count) => count >= workers)) return;
       if (Date.now() > deadline) throw new Error(`not every ml-serving worker loaded its models within 120 s (champion loads: ${loads.join(', ')})`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -173,6 +173,24 @@ try {
   await logOff.stop();
   processes.splice(processes.indexOf(logOff), 1);
 
+  // What the workers buy: the same /fraud/score figures from a single serving process.
+  if (WORKERS > 1) {
+    log('/fraud/score (reasons: path) on one serving process, for comparison with the workers');
+    const single = await startServing('path', true, 1);
+    processes.push(single);
+    const options = fraudOptions(single.url);
+    await runLoad({ ...options, seconds: 2, rate: 500 });
+    const degradedBefore = await degradedCount(single.url, '/fraud/score');
+    const cpuBefore = await single.cpuMs();
+    const fixed = await runLoad({ ...options, rate: FIXED_RATE });
+    const cpuUsPerRequest = ((await single.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
+    const degraded = (await degradedCount(single.url, '/fraud/score')) - degradedBefore;
+    const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS);
+    results.push({ name: 'ml-serving /fraud/score, reasons by path, 1 worker', fixed, best, steps, degraded, cpuUsPerRequest });
+    await single.stop();
+    processes.splice(processes.indexOf(single), 1);
+  }
+
   log('anchor: FastAPI + onnxruntime + redis-py on the same fraud model and features');
   const anchor = await startAnchor({ ANCHOR_LAYOUT: path.join(scratch, 'layout.json'), ANCHOR_MODEL: onnxFile, REDIS_URL: infra.redisUrl }, WORKERS);
   processes.push(anchor);
@@ -221,10 +239,10 @@ try {
 
   const table = [['', `p50 at ${FIXED_RATE}/s`, `p99 at ${FIXED_RATE}/s`, `target p99 ≤ ${P99_TARGET_MS} ms`, 'CPU/request', `highest rate, p99 < ${P99_BOUND_MS} ms`]];
   for (const result of results) {
-    const name = result.name.replace('ml-serving ', '').replace(', reasons by ', ', ');
+    const name = result.name.replace('ml-serving ', '').replace(', reasons by ', ', ').replace(' (FastAPI)', '');
     table.push([name, `${result.fixed.p50.toFixed(2)} ms`, `${result.fixed.p99.toFixed(2)} ms`, met(result.fixed.p99 <= P99_TARGET_MS && sustainedFixed(result.fixed)), `${result.cpuUsPerRequest.toFixed(0)} µs`, `${result.best?.rate ?? 0} req/s`]);
   }
-  console.log(`\nside by side (${WORKERS} worker${WORKERS === 1 ? '' : 's'} each)`);
+  console.log(`\nside by side (${WORKERS} worker${WORKERS === 1 ? '' : 's'} each unless named)`);
   const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
   for (const line of table) console.log(`  ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}`);
 
