@@ -4,13 +4,13 @@ import type { EventRecord } from '../aggregation/conditions.js';
 import type { AggregationPlan } from '../aggregation/plan.js';
 import { epochMs } from '../aggregation/sql.js';
 import type { BatchViewInfo, StreamViewInfo } from '../definitions/catalog.js';
-import { rowValue } from '../materialize/row-values.js';
-import { copyOut, type TextRow } from './copy-text.js';
+import { copyOutParsed, type CopyFields } from './copy-fields.js';
+import { copyOut } from './copy-text.js';
 import { columnSetter, emptyColumn, setFromText, type DatasetColumn } from './dataset.js';
 import { EVENT_MS, EVENT_TIMESTAMP } from './entity-rows.js';
 import { keyGroups, mergeJoin } from './key-groups.js';
 import { batchFeatureSelect, sourceRelation } from './view-queries.js';
-import { evaluateEntityWindows } from './window-evaluator.js';
+import { compileEntityWindows } from './window-evaluator.js';
 
 
 /** The entity rows with a key for this view, sorted by key (bytewise) and time: key, row_id, time. */
@@ -57,7 +57,7 @@ export async function mergeBatchView(pool: pg.Pool, view: BatchViewInfo, rowsTab
 /**
  * Point-in-time window aggregates of a stream view by merging the entity rows with the events of
  * their entities, both sorted by key then time, and evaluating each entity's windows in one pass
- * (`evaluateEntityWindows`). Only the events that can fall in some row's window are read.
+ * (`compileEntityWindows`). Only the events that can fall in some row's window are read.
  */
 export async function mergeStreamView(
   pool: pg.Pool,
@@ -82,20 +82,33 @@ export async function mergeStreamView(
       ${plan.hasLifetime ? '' : `AND ${ts} >= (SELECT min(${EVENT_TIMESTAMP}) FROM ${rowsTable}) - interval '${longest} milliseconds'`}
     ORDER BY e.${key}::text COLLATE "C", ${ts}, e.${plan.dedupeField}::text COLLATE "C"`;
 
+  const evaluate = compileEntityWindows(plan, wanted);
+  const types = fields.map(([, type]) => type);
+  const names = fields.map(([name]) => name);
   await withTwoClients(pool, async (rowsClient, eventsClient) => {
-    const events = keyGroups(copyOut(eventsClient, eventsQuery), 0)[Symbol.asyncIterator]();
-    await mergeJoin(keyGroups(copyOut(rowsClient, entityRowsQuery(rowsTable, key)), 0), events, (_key, rows, eventRows) => {
+    const parseEvent = (line: CopyFields): EventRow => {
+      const key = line.text();
+      const ms = line.number();
+      const record: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) record[names[i]!] = line.value(types[i]!);
+      return { key, ms, record };
+    };
+    const events = keyGroups(copyOutParsed(eventsClient, eventsQuery, parseEvent), eventKey)[Symbol.asyncIterator]();
+    const entityRows = keyGroups(copyOutParsed(rowsClient, entityRowsQuery(rowsTable, key), parseEntityRow), entityKey);
+    await mergeJoin(entityRows, events, (_key, rows, eventRows) => {
       const eventMs = new Float64Array(eventRows.length);
-      const records = eventRows.map((event, i) => {
-        eventMs[i] = Number(event[1]);
-        return toRecord(fields, event);
-      });
-      const rowMs = Float64Array.from(rows, (row) => Number(row[2]));
-      evaluateEntityWindows(plan, { ms: eventMs, records }, { ms: rowMs }, (row, known, values) => {
+      const records: EventRecord[] = new Array<EventRecord>(eventRows.length);
+      for (let i = 0; i < eventRows.length; i++) {
+        eventMs[i] = eventRows[i]!.ms;
+        records[i] = eventRows[i]!.record;
+      }
+      const rowMs = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) rowMs[i] = rows[i]!.ms;
+      evaluate({ ms: eventMs, records }, { ms: rowMs }, (row, known, values) => {
         if (!known) return;
-        const rowId = Number(rows[row]![1]);
+        const rowId = rows[row]!.rowId;
         for (let c = 0; c < setters.length; c++) setters[c]!(rowId, values[c]);
-      }, wanted);
+      });
     });
   });
   return columns;
@@ -117,14 +130,21 @@ function usedFields(plan: AggregationPlan): [string, StreamFieldType][] {
   return [...names].map((name) => [name, plan.fields[name] ?? 'String']);
 }
 
-function toRecord(fields: [string, StreamFieldType][], row: TextRow): EventRecord {
-  const record: Record<string, unknown> = {};
-  for (let i = 0; i < fields.length; i++) {
-    const [name, type] = fields[i]!;
-    record[name] = rowValue(type, row[i + 2] ?? null);
-  }
-  return record;
+interface EntityRow {
+  key: string | null;
+  rowId: number;
+  ms: number;
 }
+
+interface EventRow {
+  key: string | null;
+  ms: number;
+  record: EventRecord;
+}
+
+const parseEntityRow = (line: CopyFields): EntityRow => ({ key: line.text(), rowId: line.number(), ms: line.number() });
+const entityKey = (row: EntityRow) => row.key;
+const eventKey = (row: EventRow) => row.key;
 
 async function withTwoClients(pool: pg.Pool, work: (a: pg.PoolClient, b: pg.PoolClient) => Promise<void>): Promise<void> {
   const a = await pool.connect();

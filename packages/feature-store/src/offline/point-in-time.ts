@@ -1,6 +1,7 @@
 import { ServiceError, type FeatureValue } from '@payments-mlops/contracts';
 import type pg from 'pg';
 import type { FeatureCatalog, OnDemandViewInfo, ResolvedFeature, StoredViewInfo } from '../definitions/catalog.js';
+import { copyOutParsed, readIntoColumn, type CopyFields } from './copy-fields.js';
 import { copyOut } from './copy-text.js';
 import { emptyColumn, setFromText, setValue, valueAt, type DatasetColumn, type HistoricalDataset } from './dataset.js';
 import { EVENT_MS, EVENT_TIMESTAMP, createEntityRowsTable, selectAs, type EntityRows } from './entity-rows.js';
@@ -56,12 +57,11 @@ export async function getHistoricalFeatures({
       const client = await pool.connect();
       try {
         const select = rows.columns.map((column) => (column.name === EVENT_TIMESTAMP ? EVENT_MS : selectAs(column.name, column.dtype))).join(', ');
-        for await (const batch of copyOut(client, `SELECT row_id, ${select} FROM ${rows.table}`)) {
-          for (const values of batch) {
-            const row = Number(values[0]);
-            for (let c = 0; c < passThrough.length; c++) setFromText(passThrough[c]!, row, values[c + 1] ?? null);
-          }
-        }
+        const readRow = (line: CopyFields): void => {
+          const row = line.number();
+          for (let c = 0; c < passThrough.length; c++) readIntoColumn(line, passThrough[c]!, row);
+        };
+        for await (const batch of copyOutParsed(client, `SELECT row_id, ${select} FROM ${rows.table}`, readRow)) void batch;
       } finally {
         client.release();
       }

@@ -16,6 +16,9 @@ export interface EntityRowTimes {
   ms: Float64Array;
 }
 
+/** `emit(row, known, values)`: one row's result; `values` is reused for the next row. */
+export type WindowEmit = (row: number, known: boolean, values: readonly FeatureValue[]) => void;
+
 /**
  * Evaluates a stream view's aggregates for one entity at each of its row times, with the tile
  * rule the online store reads by, in one pass: prefix sums per measure, a moving window start
@@ -27,87 +30,104 @@ export function evaluateEntityWindows(
   plan: AggregationPlan,
   events: EntityEvents,
   rows: EntityRowTimes,
-  emit: (row: number, known: boolean, values: readonly FeatureValue[]) => void,
+  emit: WindowEmit,
   /** Aggregate indices whose values are needed; the others are only checked for `known`. All by default. */
   wanted?: ReadonlySet<number>,
 ): void {
-  const count = events.ms.length;
-  // Prefix sums of every measure of every ring: sum over [lo, hi) = prefix[hi] − prefix[lo].
-  const prefixes = plan.rings.map((ring) =>
-    ring.measures.map((measure) => {
-      const prefix = new Float64Array(count + 1);
-      for (let i = 0; i < count; i++) prefix[i + 1] = prefix[i]! + measureDelta(measure, events.records[i]!);
-      return prefix;
-    }),
-  );
-  const windows = new Map<string, { window: WindowTiles; lo: number }>();
-  const windowOf = (window: WindowTiles) => {
-    const key = `${window.tileMs}:${window.tiles}`;
-    let entry = windows.get(key);
-    if (entry === undefined) windows.set(key, (entry = { window, lo: 0 }));
-    return entry;
+  compileEntityWindows(plan, wanted)(events, rows, emit);
+}
+
+/**
+ * `evaluateEntityWindows` with what depends only on the plan worked out once: a retrieval calls
+ * it for every entity of a view (hundreds of thousands), most with a handful of events.
+ */
+export function compileEntityWindows(
+  plan: AggregationPlan,
+  wanted?: ReadonlySet<number>,
+): (events: EntityEvents, rows: EntityRowTimes, emit: WindowEmit) => void {
+  const windows: WindowTiles[] = [];
+  const windowIndex = (window: WindowTiles): number => {
+    const found = windows.findIndex((w) => w.tileMs === window.tileMs && w.tiles === window.tiles);
+    return found !== -1 ? found : windows.push({ tileMs: window.tileMs, tiles: window.tiles }) - 1;
   };
-  const ringSpans = plan.rings.map((ring) => windowOf({ tileMs: ring.tileMs, tiles: ring.tiles }));
-  const isWanted = (index: number) => wanted === undefined || wanted.has(index);
-  const scalarWanted = new Set(plan.aggregates.flatMap((aggregate, index) => (aggregate.kind === 'scalar' && isWanted(index) ? [aggregate.slot] : [])));
-  const scalars = plan.scalars.map(
-    (scalar) => new ScalarState(scalar, events, scalar.window ? windowOf(scalar.window) : undefined, scalarWanted.has(scalar.slot)),
-  );
+  const ringWindows = plan.rings.map((ring) => windowIndex({ tileMs: ring.tileMs, tiles: ring.tiles }));
+  const isWanted = plan.aggregates.map((_aggregate, index) => wanted === undefined || wanted.has(index));
+  const scalarWanted = new Set(plan.aggregates.flatMap((aggregate, index) => (aggregate.kind === 'scalar' && isWanted[index] ? [aggregate.slot] : [])));
+  const scalarWindows = plan.scalars.map((scalar) => (scalar.window ? windowIndex(scalar.window) : -1));
   // Each additive aggregate reads the totals of its ring over its window, computed once per row.
-  const totals = new Map<string, { ring: number; window: { lo: number }; sums: Float64Array }>();
-  const additive = plan.aggregates.map((aggregate) => {
-    if (aggregate.kind !== 'additive') return undefined;
-    const key = `${aggregate.ring}:${aggregate.window.tileMs}:${aggregate.window.tiles}`;
-    let entry = totals.get(key);
-    if (entry === undefined) {
-      entry = { ring: aggregate.ring, window: windowOf(aggregate.window), sums: new Float64Array(plan.rings[aggregate.ring]!.measures.length) };
-      totals.set(key, entry);
-    }
-    return entry;
+  const totals: { ring: number; window: number; measures: number }[] = [];
+  const totalOf = plan.aggregates.map((aggregate) => {
+    if (aggregate.kind !== 'additive') return -1;
+    const window = windowIndex(aggregate.window);
+    const found = totals.findIndex((total) => total.ring === aggregate.ring && total.window === window);
+    return found !== -1 ? found : totals.push({ ring: aggregate.ring, window, measures: plan.rings[aggregate.ring]!.measures.length }) - 1;
   });
-  const windowList = [...windows.values()];
-  const totalList = [...totals.values()];
-
+  const sums = totals.map((total) => new Float64Array(total.measures));
+  const lows = new Int32Array(windows.length);
+  const windowSpans = windows.map((window) => ({ tileMs: window.tileMs, back: (window.tiles - 1) * window.tileMs }));
   const values: FeatureValue[] = new Array<FeatureValue>(plan.aggregates.length);
-  let hi = 0;
-  for (let row = 0; row < rows.ms.length; row++) {
-    const at = rows.ms[row]!;
-    while (hi < count && events.ms[hi]! < at) {
-      for (const state of scalars) state.enter(hi);
-      hi++;
-    }
-    for (const entry of windowList) {
-      const start = (tileIndex(at, entry.window.tileMs) - entry.window.tiles + 1) * entry.window.tileMs;
-      while (entry.lo < hi && events.ms[entry.lo]! < start) entry.lo++;
-    }
-    for (const state of scalars) state.moveTo();
-    for (const entry of totalList) {
-      const prefix = prefixes[entry.ring]!;
-      const lo = entry.window.lo;
-      for (let m = 0; m < entry.sums.length; m++) entry.sums[m] = prefix[m]![hi]! - prefix[m]![lo]!;
-    }
 
-    let known = false;
-    for (const span of ringSpans) known ||= span.lo < hi;
-    for (let index = 0; index < plan.aggregates.length; index++) {
-      const aggregate = plan.aggregates[index]!;
-      if (aggregate.kind === 'additive') {
-        values[index] = isWanted(index) ? additiveValue(aggregate, additive[index]!.sums) : null;
-      } else {
-        const state = scalars[aggregate.slot]!;
-        values[index] = isWanted(index) ? state.value(hi) : null;
-        known ||= state.touched(hi);
+  return (events, rows, emit) => {
+    const count = events.ms.length;
+    // Prefix sums of every measure of every ring: sum over [lo, hi) = prefix[hi] − prefix[lo].
+    const prefixes = plan.rings.map((ring) =>
+      ring.measures.map((measure) => {
+        const prefix = new Float64Array(count + 1);
+        for (let i = 0; i < count; i++) prefix[i + 1] = prefix[i]! + measureDelta(measure, events.records[i]!);
+        return prefix;
+      }),
+    );
+    lows.fill(0);
+    const scalars = plan.scalars.map(
+      (scalar, slot) => new ScalarState(scalar, events, scalarWindows[slot]! === -1 ? undefined : { lows, index: scalarWindows[slot]! }, scalarWanted.has(scalar.slot)),
+    );
+
+    let hi = 0;
+    for (let row = 0; row < rows.ms.length; row++) {
+      const at = rows.ms[row]!;
+      while (hi < count && events.ms[hi]! < at) {
+        for (const state of scalars) state.enter(hi);
+        hi++;
       }
+      for (let w = 0; w < windowSpans.length; w++) {
+        const span = windowSpans[w]!;
+        const start = tileIndex(at, span.tileMs) * span.tileMs - span.back;
+        let lo = lows[w]!;
+        while (lo < hi && events.ms[lo]! < start) lo++;
+        lows[w] = lo;
+      }
+      for (const state of scalars) state.moveTo();
+      for (let t = 0; t < totals.length; t++) {
+        const total = totals[t]!;
+        const prefix = prefixes[total.ring]!;
+        const lo = lows[total.window]!;
+        const into = sums[t]!;
+        for (let m = 0; m < into.length; m++) into[m] = prefix[m]![hi]! - prefix[m]![lo]!;
+      }
+
+      let known = false;
+      for (const window of ringWindows) known ||= lows[window]! < hi;
+      for (let index = 0; index < plan.aggregates.length; index++) {
+        const aggregate = plan.aggregates[index]!;
+        if (aggregate.kind === 'additive') {
+          values[index] = isWanted[index] ? additiveValue(aggregate, sums[totalOf[index]!]!) : null;
+        } else {
+          const state = scalars[aggregate.slot]!;
+          values[index] = isWanted[index] ? state.value(hi) : null;
+          known ||= state.touched(hi);
+        }
+      }
+      emit(row, known, values);
     }
-    emit(row, known, values);
-  }
+  };
 }
 
 /** The running state of one non-additive aggregate over the entity's events. */
 class ScalarState {
   private readonly scalar: ScalarAggregate;
   private readonly events: EntityEvents;
-  private readonly window: { lo: number } | undefined;
+  /** This aggregate's window start, `lows[index]`, moved by the evaluator; none for lifetime aggregates. */
+  private readonly window: { lows: Int32Array; index: number } | undefined;
   /** Index of the last matching event before each position (−1: none). */
   private readonly lastMatch: Int32Array;
   private readonly firstMatch: number;
@@ -116,7 +136,7 @@ class ScalarState {
   private readonly countsDistinct: boolean;
   private removedUpTo = 0;
 
-  constructor(scalar: ScalarAggregate, events: EntityEvents, window: { lo: number } | undefined, wanted: boolean) {
+  constructor(scalar: ScalarAggregate, events: EntityEvents, window: { lows: Int32Array; index: number } | undefined, wanted: boolean) {
     this.scalar = scalar;
     this.events = events;
     this.window = window;
@@ -141,6 +161,10 @@ class ScalarState {
     return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
   }
 
+  private lo(): number {
+    return this.window === undefined ? 0 : this.window.lows[this.window.index]!;
+  }
+
   enter(index: number): void {
     if (!this.countsDistinct) return;
     const key = this.distinctKey(index);
@@ -150,7 +174,7 @@ class ScalarState {
   /** Drops the events that left the window. */
   moveTo(): void {
     if (!this.countsDistinct) return;
-    const lo = this.window?.lo ?? 0;
+    const lo = this.lo();
     for (; this.removedUpTo < lo; this.removedUpTo++) {
       const key = this.distinctKey(this.removedUpTo);
       if (key === null) continue;
@@ -162,7 +186,7 @@ class ScalarState {
 
   private latest(hi: number): number {
     const index = this.lastMatch[hi]!;
-    return index >= (this.window?.lo ?? 0) ? index : -1;
+    return index >= (this.lo()) ? index : -1;
   }
 
   touched(hi: number): boolean {
