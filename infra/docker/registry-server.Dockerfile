@@ -9,9 +9,10 @@ ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true ONNXRUNTIME_NODE_INSTALL=skip ONNXR
 RUN npm install -g pnpm@10.34.9 && pnpm config set store-dir /pnpm/store
 WORKDIR /repo
 
-# The lockfile alone decides this layer: the package store is fetched again only when dependencies change.
+# The lockfile (and the dependency patches it names) alone decide this layer: the package store is fetched again only when dependencies change.
 FROM pnpm AS fetch
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY patches ./patches
 RUN pnpm fetch
 
 FROM fetch AS build

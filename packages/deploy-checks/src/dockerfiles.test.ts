@@ -49,9 +49,9 @@ describe('infra/docker Dockerfiles', () => {
 describe('serviceDockerfileProblems on a broken Dockerfile', () => {
   it('names each rule it breaks', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'dockerfile-check-'));
-    for (const file of ['pnpm-workspace.yaml', 'pnpm-lock.yaml', 'services/ml-serving/package.json', 'services/ml-serving/tsconfig.json', 'services/ml-serving/src/config.ts', 'services/ml-serving/src/main.ts']) {
+    for (const file of ['pnpm-workspace.yaml', 'pnpm-lock.yaml', 'patches', 'services/ml-serving/package.json', 'services/ml-serving/tsconfig.json', 'services/ml-serving/src/config.ts', 'services/ml-serving/src/main.ts']) {
       mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      cpSync(path.join(repoRoot, file), path.join(root, file));
+      cpSync(path.join(repoRoot, file), path.join(root, file), { recursive: true });
     }
     const broken = readFileSync(path.join(repoRoot, 'infra/docker/ml-serving.Dockerfile'), 'utf8')
       .replace('node:20.20.2-bookworm-slim', 'node:20-slim')
