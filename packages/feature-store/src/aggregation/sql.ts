@@ -172,7 +172,11 @@ function selectScalar(aggregate: ScalarAggregate, ref: string, fields: Readonly<
   }
 }
 
-/** A timestamptz as epoch milliseconds, the unit every time is compared and returned in. */
+/**
+ * A timestamptz as epoch milliseconds, the unit every time is compared and returned in. Truncated
+ * to the millisecond first, so the double date_part gives is a whole number of ms apart from
+ * rounding, which the cast removes: exact, and about twice as cheap per row as extract's numeric.
+ */
 export function epochMs(expression: string): string {
-  return `floor(extract(epoch FROM ${expression}) * 1000)::bigint`;
+  return `(date_part('epoch', date_trunc('milliseconds', ${expression})) * 1000)::bigint`;
 }

@@ -26,6 +26,9 @@ export interface EntityRowsTable {
   rowCount: number;
   /** Its columns other than row_id, in order, with their dataset types. */
   columns: { name: string; dtype: DatasetDtype }[];
+  /** The earliest and latest event_timestamp, as exact SQL timestamptz expressions (NULL when there are no rows). */
+  firstTimestamp: string;
+  lastTimestamp: string;
   drop(): Promise<void>;
 }
 
@@ -59,8 +62,23 @@ export async function createEntityRowsTable(pool: pg.Pool, rows: EntityRows, scr
       });
     }
     await client.query(`ANALYZE ${table}`);
-    const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
-    return { table, rowCount: Number(count.rows[0]?.n ?? 0), columns: columns.filter((column) => column.name !== 'row_id' && column.name !== EVENT_MS), drop };
+    // The time span once, as exact timestamptz expressions (microseconds since the epoch, whatever
+    // the session's DateStyle), instead of two scans of the table per view query.
+    const epochUs = (aggregate: string) => `(extract(epoch FROM ${aggregate}(${EVENT_TIMESTAMP})) * 1000000)::bigint::text`;
+    const count = await client.query<{ n: string; first: string | null; last: string | null }>(
+      `SELECT count(*) AS n, ${epochUs('min')} AS first, ${epochUs('max')} AS last FROM ${table}`,
+    );
+    const span = count.rows[0];
+    const literal = (us: string | null | undefined) =>
+      us && /^-?\d+$/.test(us) ? `(timestamptz 'epoch' + ${us} * interval '1 microsecond')` : 'NULL::timestamptz';
+    return {
+      table,
+      rowCount: Number(span?.n ?? 0),
+      columns: columns.filter((column) => column.name !== 'row_id' && column.name !== EVENT_MS),
+      firstTimestamp: literal(span?.first),
+      lastTimestamp: literal(span?.last),
+      drop,
+    };
   } finally {
     client.release();
   }

@@ -7,7 +7,7 @@ import type { BatchViewInfo, StreamViewInfo } from '../definitions/catalog.js';
 import { copyOutParsed, type CopyFields } from './copy-fields.js';
 import { copyOut } from './copy-text.js';
 import { columnSetter, emptyColumn, setFromText, type DatasetColumn } from './dataset.js';
-import { EVENT_MS, EVENT_TIMESTAMP } from './entity-rows.js';
+import { EVENT_MS, type EntityRowsTable } from './entity-rows.js';
 import { keyGroups, mergeJoin } from './key-groups.js';
 import { batchFeatureSelect, sourceRelation } from './view-queries.js';
 import { compileEntityWindows } from './window-evaluator.js';
@@ -25,15 +25,16 @@ function entityRowsQuery(rowsTable: string, key: string): string {
  * before its time, kept when within the TTL. Linear in rows plus source rows, with no index needed
  * on the source.
  */
-export async function mergeBatchView(pool: pg.Pool, view: BatchViewInfo, rowsTable: string, rowCount: number): Promise<DatasetColumn[]> {
+export async function mergeBatchView(pool: pg.Pool, view: BatchViewInfo, entityRows: EntityRowsTable): Promise<DatasetColumn[]> {
+  const { table: rowsTable, rowCount } = entityRows;
   const columns = view.features.map((field) => emptyColumn(field.name, field.dtype, rowCount));
   const key = view.entity.join_key;
   const ts = `s.${view.source.timestamp_field}`;
   const select = view.features.map((field) => batchFeatureSelect(view, field));
   const sourceQuery = `SELECT s.${key}::text, ${epochMs(ts)}, ${select.join(', ')} FROM ${sourceRelation(view)} s
     WHERE s.${key}::text IN (SELECT ${key}::text FROM ${rowsTable})
-      AND ${ts} <= (SELECT max(${EVENT_TIMESTAMP}) FROM ${rowsTable})
-      AND ${ts} >= (SELECT min(${EVENT_TIMESTAMP}) FROM ${rowsTable}) - interval '${view.ttlMs} milliseconds'
+      AND ${ts} <= ${entityRows.lastTimestamp}
+      AND ${ts} >= ${entityRows.firstTimestamp} - interval '${view.ttlMs} milliseconds'
     ORDER BY s.${key}::text COLLATE "C", ${ts}`;
 
   await withTwoClients(pool, async (rowsClient, sourceClient) => {
@@ -62,10 +63,10 @@ export async function mergeBatchView(pool: pg.Pool, view: BatchViewInfo, rowsTab
 export async function mergeStreamView(
   pool: pg.Pool,
   view: StreamViewInfo,
-  rowsTable: string,
-  rowCount: number,
+  entityRows: EntityRowsTable,
   wanted?: ReadonlySet<number>,
 ): Promise<DatasetColumn[]> {
+  const { table: rowsTable, rowCount } = entityRows;
   const { plan } = view;
   const columns = view.features.map((field) => emptyColumn(field.name, field.dtype, rowCount));
   const setters = columns.map(columnSetter);
@@ -78,8 +79,8 @@ export async function mergeStreamView(
   );
   const eventsQuery = `SELECT e.${key}::text, ${epochMs(ts)}, ${fields.map(([name]) => `e.${name}`).join(', ')} FROM ${plan.table} e
     WHERE e.${key}::text IN (SELECT ${key}::text FROM ${rowsTable})
-      AND ${ts} < (SELECT max(${EVENT_TIMESTAMP}) FROM ${rowsTable})
-      ${plan.hasLifetime ? '' : `AND ${ts} >= (SELECT min(${EVENT_TIMESTAMP}) FROM ${rowsTable}) - interval '${longest} milliseconds'`}
+      AND ${ts} < ${entityRows.lastTimestamp}
+      ${plan.hasLifetime ? '' : `AND ${ts} >= ${entityRows.firstTimestamp} - interval '${longest} milliseconds'`}
     ORDER BY e.${key}::text COLLATE "C", ${ts}, e.${plan.dedupeField}::text COLLATE "C"`;
 
   const evaluate = compileEntityWindows(plan, wanted);

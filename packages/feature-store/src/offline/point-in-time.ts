@@ -71,8 +71,8 @@ export async function getHistoricalFeatures({
         engine === 'sql'
           ? await queryView(pool, view, rows.table, rowCount, scratchSchema)
           : view.kind === 'batch'
-            ? await mergeBatchView(pool, view, rows.table, rowCount)
-            : await mergeStreamView(pool, view, rows.table, rowCount, wantedFeatures(view, features, onDemand));
+            ? await mergeBatchView(pool, view, rows)
+            : await mergeStreamView(pool, view, rows, wantedFeatures(view, features, onDemand));
       viewColumns.set(view.name, columns);
     };
     // The merge engine holds two connections per view: never more at once than the pool has.
