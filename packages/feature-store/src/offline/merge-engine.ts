@@ -6,7 +6,7 @@ import { epochMs } from '../aggregation/sql.js';
 import type { BatchViewInfo, StreamViewInfo } from '../definitions/catalog.js';
 import { copyOutParsed, type CopyFields } from './copy-fields.js';
 import { copyOut } from './copy-text.js';
-import { columnSetter, emptyColumn, setFromText, type DatasetColumn } from './dataset.js';
+import { columnSetter, emptyColumn, isNumericDtype, setFromText, type DatasetColumn } from './dataset.js';
 import { EVENT_MS, type EntityRowsTable } from './entity-rows.js';
 import { keyGroups, mergeJoin } from './key-groups.js';
 import { batchFeatureSelect, sourceRelation } from './view-queries.js';
@@ -70,6 +70,8 @@ export async function mergeStreamView(
   const { plan } = view;
   const columns = view.features.map((field) => emptyColumn(field.name, field.dtype, rowCount));
   const setters = columns.map(columnSetter);
+  // Numeric columns (most window aggregates) are written in the loop itself: 34 features × 1M rows.
+  const numeric = columns.map((column) => (column.dtype === 'Bool' || !isNumericDtype(column.dtype) ? undefined : (column.values as Float64Array)));
   const key = plan.joinKey;
   const fields = usedFields(plan);
   const ts = `e.${plan.timestampField}`;
@@ -108,7 +110,13 @@ export async function mergeStreamView(
       evaluate({ ms: eventMs, records }, { ms: rowMs }, (row, known, values) => {
         if (!known) return;
         const rowId = rows[row]!.rowId;
-        for (let c = 0; c < setters.length; c++) setters[c]!(rowId, values[c]);
+        for (let c = 0; c < setters.length; c++) {
+          const value = values[c];
+          const numbers = numeric[c];
+          if (numbers !== undefined) {
+            if (typeof value === 'number') numbers[rowId] = value;
+          } else setters[c]!(rowId, value);
+        }
       });
     });
   });
