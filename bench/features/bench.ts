@@ -5,6 +5,8 @@
  *
  * FEATURE_SERVER_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the server processes; FEATURE_SERVER_WORKERS
  * (default 1) is the serving figures' worker count (the 1-entity figure is measured with 2 as well).
+ * Materialization and retrieval also give the CPU Node, Postgres and Redis spent on them (process-cpu.ts):
+ * on a shared machine the wall time says as much about the other work as about this.
  * Everything runs against the local services (make infra-up) in a schema, key prefix and topic of
  * its own, removed at the end. Bounded: about seven minutes on a busy 2-core machine, under a minute and a
  * half with --quick (CI).
