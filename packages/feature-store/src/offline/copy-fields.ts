@@ -51,9 +51,12 @@ export class CopyFields {
   /** The next field as text (escapes undone), null for `\N`. */
   text(): string | null {
     if (this.field()) return null;
-    const raw = this.lines.toString('utf8', this.start, this.end);
-    const backslash = this.lines.indexOf(BACKSLASH, this.start);
-    return backslash !== -1 && backslash < this.end ? decodeField(raw) : raw;
+    const { lines, start, end } = this;
+    const raw = lines.toString('utf8', start, end);
+    // Only this field's bytes: an indexOf would scan on through the rest of the buffer when no
+    // later field has a backslash, as in the entity rows' key, id and time.
+    for (let at = start; at < end; at++) if (lines[at] === BACKSLASH) return decodeField(raw);
+    return raw;
   }
 
   /** The next field as a number, NaN for `\N`. */
