@@ -66,10 +66,10 @@ async function serve(): Promise<void> {
   });
   await definitions.start();
 
-  // The command timeout is the feature deadline: past it, the request is answered degraded.
+  // No per-command timeout: ServingFeatures holds one deadline per request (a timer per
+  // command cost three per fraud request), past which the request is answered degraded.
   const redis = createOnlineRedis(config.REDIS_URL, {
     failFast: true,
-    commandTimeoutMs: config.SERVING_FEATURE_DEADLINE_MS,
     connectionName: SERVICE_NAME,
   });
   redis.on('error', (error: Error) =>
@@ -86,6 +86,7 @@ async function serve(): Promise<void> {
     catalog: () => definitions.loaded,
     store,
     logger: logger.child({ component: 'features' }),
+    deadlineMs: config.SERVING_FEATURE_DEADLINE_MS,
   });
 
   const registry = new RegistryClient({

@@ -12,55 +12,175 @@ export interface EvaluatedAggregates {
   eventMs: number | null;
 }
 
-/**
- * Evaluates every aggregate of a view at `nowMs` from the entity's state hash (as HGETALL returns
- * it): sums the measures of the tiles each window covers and applies the same formulas, in the
- * same floating-point order, as the compiled SQL.
- */
-export function evaluateAggregates(plan: AggregationPlan, state: Readonly<Record<string, string>>, nowMs: number): EvaluatedAggregates {
-  const values: FeatureValue[] = new Array<FeatureValue>(plan.aggregates.length).fill(null);
-  let known = false;
-  for (const _field in state) {
-    known = true;
-    break;
-  }
-  if (!known) return { known, values, eventMs: null };
+/** An entity's state hash: HGETALL's flat reply (field, value, field, value, …) or the same as an object. */
+export type AggregateState = readonly string[] | Readonly<Record<string, string>>;
 
-  const sums = sumTiles(plan, state, nowMs);
-  plan.aggregates.forEach((aggregate, index) => {
-    values[index] = aggregate.kind === 'additive' ? additiveValue(aggregate, sums[aggregate.ring]!.get(aggregate.window.tiles)!) : scalarValue(aggregate, state, nowMs);
-  });
-  const header = state.h;
-  return { known, values, eventMs: header === undefined ? null : Number(header) };
+/**
+ * Evaluates every aggregate of a view at `nowMs` from the entity's state hash, in one pass over
+ * its fields: sums the measures of the tiles each window covers and applies the same formulas, in
+ * the same floating-point order, as the compiled SQL. `values` may be a caller's buffer to fill.
+ */
+export function evaluateAggregates(plan: AggregationPlan, state: AggregateState, nowMs: number, values: FeatureValue[] = new Array<FeatureValue>(plan.aggregates.length)): EvaluatedAggregates {
+  const pairs = Array.isArray(state) ? (state as readonly string[]) : Object.entries(state).flat();
+  if (pairs.length === 0) {
+    values.fill(null, 0, plan.aggregates.length);
+    return { known: false, values, eventMs: null };
+  }
+  const compiled = compiledRead(plan);
+  const header = readState(compiled, pairs, nowMs);
+  const { aggregates } = plan;
+  for (let index = 0; index < aggregates.length; index++) {
+    const aggregate = aggregates[index]!;
+    values[index] = aggregate.kind === 'additive' ? additiveValue(aggregate, compiled.totals[index]!) : scalarValue(aggregate, compiled, nowMs);
+  }
+  return { known: true, values, eventMs: header === undefined ? null : Number(header) };
 }
 
-/** Per ring, per window length (in tiles): the measures summed over the tiles that window covers. */
-function sumTiles(plan: AggregationPlan, state: Readonly<Record<string, string>>, nowMs: number): Map<number, Float64Array>[] {
-  const byRing = plan.rings.map((ring) => {
-    const windows = new Map<number, Float64Array>();
-    for (const aggregate of plan.aggregates) {
-      if (aggregate.kind === 'additive' && plan.rings[aggregate.ring] === ring && !windows.has(aggregate.window.tiles)) {
-        windows.set(aggregate.window.tiles, new Float64Array(ring.measures.length));
-      }
-    }
-    return { ring, current: tileIndex(nowMs, ring.tileMs), windows };
+/** One ring's read side: its field prefix, the distinct window lengths read from it and their running sums. */
+interface RingRead {
+  /** `r<id>:`, the start of every tile field of the ring. */
+  prefix: string;
+  tileMs: number;
+  /** Distinct window lengths (in tiles) of the ring's additive aggregates. */
+  windows: Int32Array;
+  longest: number;
+  /** windows × measures, reused by every evaluation (reads are synchronous once the reply is in). */
+  sums: Float64Array;
+  /** One tile's measures, parsed once whatever the number of windows covering it. */
+  tile: Float64Array;
+}
+
+/** What reading a plan's state needs, compiled once per plan. */
+interface CompiledRead {
+  rings: RingRead[];
+  scalars: ScalarAggregate[];
+  /** Per aggregate: its window's measures (a view into its ring's sums), or undefined for scalars. */
+  totals: (Float64Array | undefined)[];
+  /** Per scalar slot: its raw `s<slot>` value in the state being read. */
+  scalarRaw: (string | undefined)[];
+  /** Per scalar slot: the `d<slot>:` prefix of its distinct values (empty for other scalars). */
+  distinctPrefixes: string[];
+  /** Per scalar slot: the distinct values within its window in the state being read. */
+  distinct: string[][];
+}
+
+const compiledReads = new WeakMap<AggregationPlan, CompiledRead>();
+
+function compiledRead(plan: AggregationPlan): CompiledRead {
+  let compiled = compiledReads.get(plan);
+  if (compiled !== undefined) return compiled;
+  const windowLists = plan.rings.map(() => [] as number[]);
+  for (const aggregate of plan.aggregates) {
+    if (aggregate.kind === 'additive' && !windowLists[aggregate.ring]!.includes(aggregate.window.tiles)) windowLists[aggregate.ring]!.push(aggregate.window.tiles);
+  }
+  const rings = plan.rings.map((ring, index): RingRead => {
+    const windows = Int32Array.from(windowLists[index]!);
+    return {
+      prefix: `r${ring.id}:`,
+      tileMs: ring.tileMs,
+      windows,
+      longest: Math.max(0, ...windows),
+      sums: new Float64Array(windows.length * ring.measures.length),
+      tile: new Float64Array(ring.measures.length),
+    };
   });
-  const ringById = new Map(byRing.map((entry) => [entry.ring.id, entry]));
-  for (const field in state) {
-    if (field.charCodeAt(0) !== 114 /* r */) continue;
-    const colon = field.indexOf(':');
-    const entry = ringById.get(field.slice(1, colon));
-    if (entry === undefined) continue;
-    const tile = Number(field.slice(colon + 1));
-    if (tile > entry.current) continue;
-    let measures: string[] | undefined;
-    for (const [tiles, totals] of entry.windows) {
-      if (tile < entry.current - tiles + 1) continue;
-      measures ??= state[field]!.split(',');
-      for (let m = 0; m < totals.length; m++) totals[m]! += Number(measures[m] ?? 0);
+  const totals = plan.aggregates.map((aggregate) => {
+    if (aggregate.kind !== 'additive') return undefined;
+    const ring = rings[aggregate.ring]!;
+    const measures = ring.tile.length;
+    const window = ring.windows.indexOf(aggregate.window.tiles);
+    return ring.sums.subarray(window * measures, (window + 1) * measures);
+  });
+  const distinctPrefixes = plan.scalars.map((scalar) => (scalar.fn === 'distinct_count' || scalar.fn === 'distinct_values' ? `d${scalar.slot}:` : ''));
+  compiled = { rings, totals, scalarRaw: plan.scalars.map(() => undefined), distinctPrefixes, distinct: plan.scalars.map(() => []), scalars: plan.scalars };
+  compiledReads.set(plan, compiled);
+  return compiled;
+}
+
+/**
+ * One pass over the state's fields: tile measures summed per ring and window length (into the
+ * compiled sums), scalar fields kept, distinct values within their window collected. Returns the
+ * header (latest event time) field.
+ */
+function readState(compiled: CompiledRead, pairs: readonly string[], nowMs: number): string | undefined {
+  const { rings, scalars, scalarRaw, distinctPrefixes, distinct } = compiled;
+  const currents = rings.length <= 4 ? CURRENTS : new Float64Array(rings.length);
+  for (let r = 0; r < rings.length; r++) {
+    rings[r]!.sums.fill(0);
+    currents[r] = tileIndex(nowMs, rings[r]!.tileMs);
+  }
+  for (let slot = 0; slot < scalars.length; slot++) {
+    scalarRaw[slot] = undefined;
+    distinct[slot]!.length = 0;
+  }
+  let header: string | undefined;
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const field = pairs[i]!;
+    switch (field.charCodeAt(0)) {
+      case 114 /* r */: {
+        let r = 0;
+        while (r < rings.length && !field.startsWith(rings[r]!.prefix)) r++;
+        if (r === rings.length) break;
+        const ring = rings[r]!;
+        const age = currents[r]! - tileNumber(field, ring.prefix.length);
+        // Tiles after now, or older than the ring's longest window, count in no window.
+        if (!(age >= 0 && age < ring.longest)) break;
+        const measures = ring.tile.length;
+        parseMeasures(pairs[i + 1]!, ring.tile);
+        for (let w = 0; w < ring.windows.length; w++) {
+          if (age >= ring.windows[w]!) continue;
+          const offset = w * measures;
+          for (let m = 0; m < measures; m++) ring.sums[offset + m]! += ring.tile[m]!;
+        }
+        break;
+      }
+      case 115 /* s */: {
+        const slot = field.length > 1 ? tileNumber(field, 1) : -1;
+        if (slot >= 0 && slot < scalars.length) scalarRaw[slot] = pairs[i + 1];
+        break;
+      }
+      case 100 /* d */: {
+        const colon = field.indexOf(':');
+        const slot = colon === -1 ? -1 : Number(field.slice(1, colon));
+        const scalar = scalars[slot];
+        if (scalar === undefined || distinctPrefixes[slot] === '' || !field.startsWith(distinctPrefixes[slot]!)) break;
+        if (inWindow(scalar, Number(pairs[i + 1]), nowMs)) distinct[slot]!.push(field.slice(colon + 1));
+        break;
+      }
+      case 104 /* h */:
+        if (field === 'h') header = pairs[i + 1];
+        break;
     }
   }
-  return byRing.map((entry) => entry.windows);
+  return header;
+}
+
+const CURRENTS = new Float64Array(4);
+
+/** The tile number after a ring's prefix; digits only as the update script writes them, else Number's reading. */
+function tileNumber(field: string, start: number): number {
+  let tile = 0;
+  for (let i = start; i < field.length; i++) {
+    const digit = field.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number(field.slice(start));
+    tile = tile * 10 + digit;
+  }
+  return start === field.length ? 0 : tile;
+}
+
+/** A tile's comma-separated measures into `out`; absent ones are 0. */
+function parseMeasures(raw: string, out: Float64Array): void {
+  let start = 0;
+  for (let m = 0; m < out.length; m++) {
+    if (start > raw.length) {
+      out[m] = 0;
+      continue;
+    }
+    let comma = raw.indexOf(',', start);
+    if (comma === -1) comma = raw.length;
+    out[m] = Number(raw.slice(start, comma));
+    start = comma + 1;
+  }
 }
 
 /** An additive aggregate from its ring's measures summed over its window; shared with offline retrieval. */
@@ -93,31 +213,25 @@ function inWindow(aggregate: ScalarAggregate, ts: number, nowMs: number): boolea
   return tileIndex(ts, tileMs) >= tileIndex(nowMs, tileMs) - tiles + 1;
 }
 
-function scalarValue(aggregate: ScalarAggregate, state: Readonly<Record<string, string>>, nowMs: number): FeatureValue {
+function scalarValue(aggregate: ScalarAggregate, { scalarRaw, distinct }: CompiledRead, nowMs: number): FeatureValue {
   switch (aggregate.fn) {
     case 'first_time':
     case 'last_time': {
-      const raw = state[`s${aggregate.slot}`];
+      const raw = scalarRaw[aggregate.slot];
       if (raw === undefined) return null;
       const ts = Number(raw);
       return inWindow(aggregate, ts, nowMs) ? ts : null;
     }
     case 'last': {
-      const raw = state[`s${aggregate.slot}`];
+      const raw = scalarRaw[aggregate.slot];
       if (raw === undefined) return null;
       const [ts, , value] = raw.split('\x1f');
       return inWindow(aggregate, Number(ts), nowMs) ? decodeScalar(value ?? '-') : null;
     }
     case 'distinct_count':
-    case 'distinct_values': {
-      const prefix = `d${aggregate.slot}:`;
-      const distinct: string[] = [];
-      for (const field in state) {
-        if (field.startsWith(prefix) && inWindow(aggregate, Number(state[field]), nowMs)) distinct.push(field.slice(prefix.length));
-      }
-      if (aggregate.fn === 'distinct_count') return distinct.length;
+      return distinct[aggregate.slot]!.length;
+    case 'distinct_values':
       // Sorted by UTF-16 code units; for the ASCII values of this platform that is the bytewise order of SQL's "C" collation.
-      return distinct.sort();
-    }
+      return distinct[aggregate.slot]!.slice().sort();
   }
 }

@@ -6,13 +6,14 @@ import {
 import { evaluateAggregates } from '../aggregation/online-evaluate.js';
 import type { FeatureCatalog, OnDemandViewInfo, ResolvedFeature, StoredViewInfo } from '../definitions/catalog.js';
 import type { OnlineStoreReader } from './online-reader.js';
+import type { StoredState } from './online-store.js';
 import { decodeFeatureRow } from './value-codec.js';
 
 /** Where one output column's values come from. */
 type ColumnSource =
   | { kind: 'stored'; view: number; index: number; position: number }
   | { kind: 'request'; field: string }
-  | { kind: 'on_demand'; view: number; index: number };
+  | { kind: 'on_demand'; view: number; index: number; name: string };
 
 interface StoredRead {
   view: StoredViewInfo;
@@ -21,6 +22,27 @@ interface StoredRead {
   wanted: number[];
   /** Feature name → position in `wanted`. */
   positions: Map<string, number>;
+  /** The decoded row of the entity being read, reused by every read (decoding is synchronous). */
+  scratch: FeatureValue[];
+  /** A stream view's evaluated aggregates, in plan order, reused likewise. */
+  aggregates: FeatureValue[];
+}
+
+/** Where an on-demand transformation's feature input is read: the stored views holding it, in plan order. */
+interface FeatureInput {
+  name: string;
+  /** Also a request input: the request's value stays unless a stored view has one. */
+  alsoRequest: boolean;
+  sources: { slot: number; position: number }[];
+}
+
+/** An on-demand view's inputs, bound to the plan once. */
+interface OnDemandRead {
+  view: OnDemandViewInfo;
+  requestInputs: readonly string[];
+  featureInputs: FeatureInput[];
+  /** The inputs record handed to the transformation, refilled for every row. */
+  inputs: Record<string, FeatureValue | undefined>;
 }
 
 /**
@@ -37,6 +59,12 @@ export interface OnlineReadPlan {
   columns: ColumnSource[];
   /** Every join key and request field of the catalog: the only entity columns a request may send. */
   knownColumns: ReadonlySet<string>;
+  /** The on-demand views with their inputs bound to the stored reads, slot for slot with `onDemand`. */
+  onDemandReads: OnDemandRead[];
+  /** Per stored read: its status, event time and value buffer for the row being read. */
+  storedStatus: FeatureStatus[];
+  storedTimes: Float64Array;
+  onDemandValues: Record<string, FeatureValue>[];
 }
 
 export interface OnlineFeatureRows {
@@ -60,7 +88,7 @@ export function planOnlineRead(catalog: FeatureCatalog, features: ResolvedFeatur
   const storedSlot = (view: StoredViewInfo): StoredRead => {
     let read = stored.find((candidate) => candidate.view === view);
     if (read === undefined) {
-      read = { view, joinKey: view.entity.join_key, wanted: [], positions: new Map() };
+      read = { view, joinKey: view.entity.join_key, wanted: [], positions: new Map(), scratch: [], aggregates: [] };
       stored.push(read);
     }
     return read;
@@ -99,12 +127,14 @@ export function planOnlineRead(catalog: FeatureCatalog, features: ResolvedFeatur
         requestFields.add(feature.field.name);
         return { kind: 'request', field: feature.field.name };
       case 'on_demand':
-        return { kind: 'on_demand', view: onDemandSlot(view), index: feature.index };
+        return { kind: 'on_demand', view: onDemandSlot(view), index: feature.index, name: feature.field.name };
     }
   });
   for (const read of stored) {
     read.wanted.sort((a, b) => a - b);
     read.wanted.forEach((index, position) => read.positions.set(read.view.features[index]!.name, position));
+    read.scratch = new Array<FeatureValue>(read.wanted.length).fill(null);
+    read.aggregates = new Array<FeatureValue>(read.view.features.length).fill(null);
   }
   for (const column of columns) {
     if (column.kind === 'stored') column.position = stored[column.view]!.wanted.indexOf(column.index);
@@ -114,7 +144,32 @@ export function planOnlineRead(catalog: FeatureCatalog, features: ResolvedFeatur
   for (const view of catalog.views.values()) {
     if (view.kind === 'request') view.features.forEach((field) => knownColumns.add(field.name));
   }
-  return { features, joinKeys, requestFields: [...requestFields], stored, onDemand, columns, knownColumns };
+  const onDemandReads = onDemand.map((view): OnDemandRead => ({
+    view,
+    requestInputs: view.transformation.requestInputs,
+    featureInputs: view.transformation.featureInputs.map((name) => ({
+      name,
+      alsoRequest: view.transformation.requestInputs.includes(name),
+      sources: stored.flatMap((read, slot) => {
+        const position = read.positions.get(name);
+        return position === undefined ? [] : [{ slot, position }];
+      }),
+    })),
+    inputs: {},
+  }));
+  return {
+    features,
+    joinKeys,
+    requestFields: [...requestFields],
+    stored,
+    onDemand,
+    columns,
+    knownColumns,
+    onDemandReads,
+    storedStatus: new Array<FeatureStatus>(stored.length).fill('NOT_FOUND'),
+    storedTimes: new Float64Array(stored.length),
+    onDemandValues: new Array<Record<string, FeatureValue>>(onDemand.length).fill({}),
+  };
 }
 
 /**
@@ -129,55 +184,63 @@ export async function readOnlineFeatures(
   nowMs: number,
 ): Promise<OnlineFeatureColumns> {
   const rowCount = checkEntities(plan, entities);
-  const storedCount = plan.stored.length;
+  const { stored, columns, onDemandReads, storedStatus, storedTimes, onDemandValues } = plan;
+  const storedCount = stored.length;
   const requests: { view: StoredViewInfo; key: string }[] = [];
-  const requestIndex: number[] = new Array<number>(storedCount * rowCount).fill(-1);
+  const requestIndex = new Int32Array(storedCount * rowCount).fill(-1);
   for (let row = 0; row < rowCount; row++) {
     for (let slot = 0; slot < storedCount; slot++) {
-      const read = plan.stored[slot]!;
+      const read = stored[slot]!;
       const key = entities[read.joinKey]![row];
       if (typeof key === 'string') requestIndex[row * storedCount + slot] = requests.push({ view: read.view, key }) - 1;
     }
   }
   const states = await store.readStates(requests);
 
-  const columnCount = plan.columns.length;
-  const values: FeatureValue[][] = Array.from({ length: columnCount }, () => new Array<FeatureValue>(rowCount));
-  const statuses: FeatureStatus[][] = Array.from({ length: columnCount }, () => new Array<FeatureStatus>(rowCount));
-  const times: number[][] = Array.from({ length: columnCount }, () => new Array<number>(rowCount));
-  const storedValues = plan.stored.map((read) => new Array<FeatureValue>(read.wanted.length));
-  const storedStatus = new Array<FeatureStatus>(plan.stored.length);
-  const storedTimes = new Array<number>(plan.stored.length);
-  const onDemandValues: Record<string, FeatureValue>[] = new Array<Record<string, FeatureValue>>(plan.onDemand.length);
+  // From here on everything is synchronous: the plan's buffers are this read's alone until it returns.
+  const columnCount = columns.length;
+  const values = new Array<FeatureValue[]>(columnCount);
+  const statuses = new Array<FeatureStatus[]>(columnCount);
+  const times = new Array<number[]>(columnCount);
+  if (rowCount !== 1) {
+    for (let column = 0; column < columnCount; column++) {
+      values[column] = new Array<FeatureValue>(rowCount);
+      statuses[column] = new Array<FeatureStatus>(rowCount);
+      times[column] = new Array<number>(rowCount);
+    }
+  }
 
   for (let row = 0; row < rowCount; row++) {
     for (let slot = 0; slot < storedCount; slot++) {
       const index = requestIndex[row * storedCount + slot]!;
       const state = index === -1 ? null : (states[index] ?? null);
-      storedStatus[slot] = decodeState(plan.stored[slot]!, state, storedValues[slot]!, nowMs, storedTimes, slot);
+      storedStatus[slot] = decodeState(stored[slot]!, state, nowMs, storedTimes, slot);
     }
-    plan.onDemand.forEach((view, slot) => {
-      const inputs: Record<string, FeatureValue | undefined> = {};
-      for (const field of view.transformation.requestInputs) inputs[field] = requestValue(entities, field, row);
-      plan.stored.forEach((read, storedSlot) => {
-        if (storedStatus[storedSlot] !== 'PRESENT' && storedStatus[storedSlot] !== 'NULL_VALUE') return;
-        for (const name of view.transformation.featureInputs) {
-          const position = read.positions.get(name);
-          if (position !== undefined) inputs[name] = storedValues[storedSlot]![position];
+    for (let slot = 0; slot < onDemandReads.length; slot++) {
+      const read = onDemandReads[slot]!;
+      const { inputs } = read;
+      for (const field of read.requestInputs) inputs[field] = requestValue(entities, field, row);
+      for (const input of read.featureInputs) {
+        // The last stored view holding the input wins, as long as it has a value for the entity.
+        let value: FeatureValue | undefined;
+        for (const { slot: storedSlot, position } of input.sources) {
+          const status = storedStatus[storedSlot];
+          if (status === 'PRESENT' || status === 'NULL_VALUE') value = stored[storedSlot]!.scratch[position];
         }
-      });
-      onDemandValues[slot] = view.transformation.compute(inputs, nowMs);
-    });
+        if (value !== undefined || !input.alsoRequest) inputs[input.name] = value;
+      }
+      onDemandValues[slot] = read.view.transformation.compute(inputs, nowMs);
+    }
 
     for (let column = 0; column < columnCount; column++) {
-      const source = plan.columns[column]!;
+      const source = columns[column]!;
       let value: FeatureValue | undefined;
       let status: FeatureStatus;
       let eventMs = 0;
       switch (source.kind) {
         case 'stored': {
           status = storedStatus[source.view]!;
-          value = status === 'PRESENT' || status === 'NULL_VALUE' ? storedValues[source.view]![source.position] : null;
+          value = status === 'PRESENT' || status === 'NULL_VALUE' ? stored[source.view]!.scratch[source.position] : null;
           if (status === 'PRESENT' && value === null) status = 'NULL_VALUE';
           if (status !== 'NOT_FOUND') eventMs = storedTimes[source.view]!;
           break;
@@ -187,40 +250,45 @@ export async function readOnlineFeatures(
           status = value === undefined ? 'NOT_FOUND' : value === null ? 'NULL_VALUE' : 'PRESENT';
           break;
         case 'on_demand': {
-          const view = plan.onDemand[source.view]!;
-          value = onDemandValues[source.view]![view.features[source.index]!.name];
+          value = onDemandValues[source.view]![source.name];
           status = value === null || value === undefined ? 'NULL_VALUE' : 'PRESENT';
           eventMs = nowMs;
           break;
         }
       }
-      values[column]![row] = value ?? null;
-      statuses[column]![row] = status;
-      times[column]![row] = eventMs;
+      if (rowCount === 1) {
+        values[column] = [value ?? null];
+        statuses[column] = [status];
+        times[column] = [eventMs];
+      } else {
+        values[column]![row] = value ?? null;
+        statuses[column]![row] = status;
+        times[column]![row] = eventMs;
+      }
     }
   }
   return { features: plan.features, values, statuses, eventTimestamps: times };
 }
 
 /** Decodes one view's state into `out`, its event time into `times[slot]`; returns its status. */
-function decodeState(read: StoredRead, state: Buffer | Record<string, string> | null, out: FeatureValue[], nowMs: number, times: number[], slot: number): FeatureStatus {
+function decodeState(read: StoredRead, state: StoredState, nowMs: number, times: Float64Array, slot: number): FeatureStatus {
   times[slot] = 0;
   if (state === null) return 'NOT_FOUND';
   const { view } = read;
   if (view.kind === 'batch') {
     if (!Buffer.isBuffer(state)) return 'NOT_FOUND';
-    const row = decodeFeatureRow(state, view.features.length, read.wanted, out);
+    read.scratch.fill(null);
+    const row = decodeFeatureRow(state, view.features.length, read.wanted, read.scratch);
     if (row === null) return 'NOT_FOUND';
     times[slot] = row.eventMs;
     // TTL is enforced on read: a value older than the view's TTL is not served.
     return nowMs - row.eventMs > view.ttlMs ? 'OUTSIDE_MAX_AGE' : 'PRESENT';
   }
   if (Buffer.isBuffer(state)) return 'NOT_FOUND';
-  const evaluated = evaluateAggregates(view.plan, state, nowMs);
+  const evaluated = evaluateAggregates(view.plan, state, nowMs, read.aggregates);
   if (!evaluated.known) return 'NOT_FOUND';
-  read.wanted.forEach((index, position) => {
-    out[position] = evaluated.values[index] ?? null;
-  });
+  const { wanted, scratch, aggregates } = read;
+  for (let position = 0; position < wanted.length; position++) scratch[position] = aggregates[wanted[position]!] ?? null;
   times[slot] = evaluated.eventMs ?? 0;
   return 'PRESENT';
 }
@@ -237,7 +305,9 @@ const ENTITY_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** Entity keys must be ids; a number where a customer id belongs is the caller's mistake, named. */
 function checkEntities(plan: OnlineReadPlan, entities: OnlineFeatureRows['entities']): number {
   let rowCount = -1;
-  for (const [name, column] of Object.entries(entities)) {
+  for (const name in entities) {
+    if (!Object.hasOwn(entities, name)) continue;
+    const column = entities[name]!;
     if (!plan.knownColumns.has(name)) {
       throw new ServiceError('INVALID_ARGUMENT', `'${name}' is neither an entity key nor a request field`, {
         fields: [{ field: `entities.${name}`, message: 'is neither an entity key nor a request field' }],
@@ -257,13 +327,14 @@ function checkEntities(plan: OnlineReadPlan, entities: OnlineFeatureRows['entiti
         fields: [{ field: `entities.${joinKey}`, message: 'is required by the requested features' }],
       });
     }
-    column.forEach((value, row) => {
+    for (let row = 0; row < column.length; row++) {
+      const value = column[row];
       if (value !== null && !(typeof value === 'string' && ENTITY_ID.test(value))) {
         throw new ServiceError('INVALID_ARGUMENT', `Entity key '${joinKey}' must be an id string; row ${row} is ${JSON.stringify(value)}`, {
           fields: [{ field: `entities.${joinKey}.${row}`, message: 'must be an id string (letters, digits, _ . : -) or null' }],
         });
       }
-    });
+    }
   }
   return Math.max(rowCount, 0);
 }

@@ -54,8 +54,11 @@ export interface ApplyResult {
   skipped: number;
 }
 
-/** The state of one view for one entity, as read: an encoded row (batch) or a state hash (stream). */
-export type StoredState = Buffer | Record<string, string> | null;
+/**
+ * The state of one view for one entity, as read: an encoded row (batch) or a state hash (stream),
+ * as HGETALL's flat field/value reply (what the store returns: no object built per reply) or an object.
+ */
+export type StoredState = Buffer | readonly string[] | Record<string, string> | null;
 
 interface ScriptCommands {
   fsWriteIfNewer(key: string, value: Buffer, eventMs: string, createdMs: string, expireAtMs: string): ChainableCommander;
@@ -202,7 +205,7 @@ export class RedisOnlineStore {
       try {
         replies = await Promise.all(
           commands.map(({ kind, keys }) =>
-            kind === 'mget' ? this.redis.mgetBuffer(keys) : kind === 'get' ? this.redis.getBuffer(keys[0]!) : this.redis.hgetall(keys[0]!),
+            kind === 'mget' ? this.redis.mgetBuffer(keys) : kind === 'get' ? this.redis.getBuffer(keys[0]!) : this.redis.call(HGETALL, keys[0]!),
           ),
         );
       } catch (error) {
@@ -213,7 +216,7 @@ export class RedisOnlineStore {
       for (const { kind, keys } of commands) {
         if (kind === 'mget') pipeline.mgetBuffer(keys);
         else if (kind === 'get') pipeline.getBuffer(keys[0]!);
-        else pipeline.hgetall(keys[0]!);
+        else pipeline.call(HGETALL, keys[0]!);
       }
       replies = await this.exec(pipeline);
     }
@@ -260,8 +263,15 @@ export class RedisOnlineStore {
   }
 }
 
+/**
+ * Upper case on purpose: ioredis turns a reply of `hgetall` into an object (a dictionary-mode
+ * object per read); under another spelling it leaves the flat array the evaluation walks anyway.
+ */
+const HGETALL = 'HGETALL';
+
 function storedState(reply: unknown): StoredState {
   if (Buffer.isBuffer(reply)) return reply;
+  if (Array.isArray(reply)) return reply as string[];
   if (reply !== null && typeof reply === 'object') return reply as Record<string, string>;
   return null;
 }

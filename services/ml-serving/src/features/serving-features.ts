@@ -26,12 +26,21 @@ export interface ServingFeaturesOptions {
   catalog: () => FeatureCatalog | undefined;
   store: OnlineStoreReader;
   logger: Logger;
+  /** Past this many ms the read is answered degraded (SERVING_FEATURE_DEADLINE_MS); none by default. */
+  deadlineMs?: number;
+}
+
+/** The online store did not answer a request's read within its deadline. */
+export class FeatureDeadlineError extends Error {
+  constructor(deadlineMs: number) {
+    super(`online features not read within ${deadlineMs} ms`);
+  }
 }
 
 /**
  * A model's features for one request: its feature service read in one Redis round trip, with
- * the request's own fields as the request source. When Redis fails or is past its deadline (the
- * client's command timeout), the same read runs against an empty store, so the answer carries
+ * the request's own fields as the request source. When Redis fails or is past its deadline (one
+ * timer per request, not one per Redis command), the same read runs against an empty store, so the answer carries
  * every request field and on-demand feature and the stored ones are missing, exactly as
  * training encodes a missing value.
  */
@@ -41,12 +50,14 @@ export class ServingFeatures {
   private readonly catalogOf: () => FeatureCatalog | undefined;
   private readonly store: OnlineStoreReader;
   private readonly logger: Logger;
+  private readonly deadlineMs: number | undefined;
   private lastWarningMs = 0;
 
-  constructor({ catalog, store, logger }: ServingFeaturesOptions) {
+  constructor({ catalog, store, logger, deadlineMs }: ServingFeaturesOptions) {
     this.catalogOf = catalog;
     this.store = store;
     this.logger = logger;
+    this.deadlineMs = deadlineMs;
   }
 
   get loaded(): boolean {
@@ -79,7 +90,8 @@ export class ServingFeatures {
     }
     for (const joinKey of cached.plan.joinKeys) entities[joinKey] ??= [null];
     try {
-      return { columns: await readOnlineFeatures(this.store, cached.plan, { entities }, nowMs), degraded: false };
+      const reading = readOnlineFeatures(this.store, cached.plan, { entities }, nowMs);
+      return { columns: await (this.deadlineMs === undefined ? reading : withinDeadline(reading, this.deadlineMs)), degraded: false };
     } catch (error) {
       if ((error as { code?: string }).code === 'INVALID_ARGUMENT') throw error;
       // Once per interval, not per request: an outage at 2,000 req/s would flood the log.
@@ -89,5 +101,18 @@ export class ServingFeatures {
       }
       return { columns: await readOnlineFeatures(NOTHING_STORED, cached.plan, { entities }, nowMs), degraded: true };
     }
+  }
+}
+
+/** `reading`, or a FeatureDeadlineError once `deadlineMs` has passed; a late answer is dropped. */
+async function withinDeadline<T>(reading: Promise<T>, deadlineMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FeatureDeadlineError(deadlineMs)), deadlineMs);
+  });
+  try {
+    return await Promise.race([reading, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -78,11 +78,11 @@ export async function startServingHarness(options: HarnessOptions): Promise<Serv
     const logger = createLogger({ service: SERVICE_NAME, level: 'silent' });
     const metrics = createMetrics(SERVICE_NAME, { defaultMetrics: false });
     const servingMetrics = new ServingMetrics(metrics);
-    const onlineRedis: Redis = createOnlineRedis(options.onlineRedisUrl ?? redis.url, { failFast: true, commandTimeoutMs: config.SERVING_FEATURE_DEADLINE_MS });
+    const onlineRedis: Redis = createOnlineRedis(options.onlineRedisUrl ?? redis.url, { failFast: true });
     onlineRedis.on('error', () => undefined);
     cleanups.push(() => onlineRedis.disconnect());
     const store = new RedisOnlineStore({ redis: onlineRedis, keyPrefix: redis.prefix });
-    const features = new ServingFeatures({ catalog: () => definitions.loaded, store, logger });
+    const features = new ServingFeatures({ catalog: () => definitions.loaded, store, logger, deadlineMs: config.SERVING_FEATURE_DEADLINE_MS });
     const slots = new ModelSlots({ registry: client, logger, metrics: servingMetrics, pollIntervalMs: options.pollIntervalMs ?? 200, releaseAfterMs: 2_000 });
     await slots.start();
     cleanups.push(() => slots.stop());
