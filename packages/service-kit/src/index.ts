@@ -49,3 +49,14 @@ export type {
   FastifyPluginCallbackZod,
   ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+export {
+  DEFAULT_WORKER_ROLE,
+  WORKER_ROLE_VARIABLE,
+  WORKERS_LISTENING,
+  clusterMetricsRegistry,
+  onPrimaryShutdown,
+  superviseWorkers,
+  workerRole,
+  type ClusterMetricsOptions,
+  type SuperviseWorkersOptions,
+} from './worker-cluster.js';

@@ -50,12 +50,16 @@ export async function runService({
   logger.info({ address }, 'listening');
 
   let shutdown: Promise<void> | undefined;
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (shutdown) {
+    // Only a second signal means "exit now": a cluster worker asked to drain by its primary may
+    // also get the terminal's SIGINT, which joins the drain already under way.
+    if (signalled) {
       logger.warn({ signal }, 'second signal while shutting down; exiting now');
       exit(1);
       return;
     }
+    signalled = true;
     void startShutdown(`received ${signal}`);
   };
   const startShutdown = (reason: string): Promise<void> => {

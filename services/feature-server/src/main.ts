@@ -6,24 +6,42 @@ import {
   StreamIngestor,
   createOnlineRedis,
 } from '@payments-mlops/feature-store';
-import { createLogger, createMetrics, createPgPool, loadConfig, runService } from '@payments-mlops/service-kit';
+import {
+  clusterMetricsRegistry,
+  createLogger,
+  createMetrics,
+  createPgPool,
+  loadConfig,
+  onPrimaryShutdown,
+  runService,
+  superviseWorkers,
+  workerRole,
+} from '@payments-mlops/service-kit';
 import cluster from 'node:cluster';
 import { Kafka, logLevel } from 'kafkajs';
 import { SERVICE_NAME, buildApp } from './app.js';
 import { FeatureServerConfig } from './config.js';
 import { FreshnessTracker } from './domain/freshness.js';
 import { Materializer } from './domain/materialize-scheduler.js';
-import { superviseWorkers, workerRole } from './worker-pool.js';
 
 const config = loadConfig(FeatureServerConfig);
 const logger = createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
-if (config.FEATURE_SERVER_WORKERS > 1 && cluster.isPrimary) superviseWorkers({ workers: config.FEATURE_SERVER_WORKERS, logger });
+const clustered = config.FEATURE_SERVER_WORKERS > 1;
+// With several workers, the first leads: stream ingestion and the materialization schedule must run once.
+if (clustered && cluster.isPrimary)
+  superviseWorkers({ workers: config.FEATURE_SERVER_WORKERS, roles: ['lead'], logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 else await serve();
 
 /** One serving process: the whole server, or one worker of several (only the lead one consumes the stream and schedules). */
 async function serve(): Promise<void> {
-  const lead = workerRole() === 'lead';
+  const lead = (workerRole() ?? 'lead') === 'lead';
   const metrics = createMetrics(SERVICE_NAME);
+  // A worker's /metrics answers for every worker; set up first, so a starting worker already
+  // answers the primary's collection. Freshness is the freshest any worker knows of: a
+  // materialization requested over HTTP is recorded by the worker that ran it.
+  const exposed = clustered
+    ? { ...metrics, registry: clusterMetricsRegistry(metrics.registry, { aggregators: { [`${metrics.prefix}view_freshness_seconds`]: 'min' } }) }
+    : metrics;
   const pool = createPgPool(config.WAREHOUSE_DATABASE_URL, { applicationName: SERVICE_NAME, max: 8, logger });
   const redis = createOnlineRedis(config.REDIS_URL, { failFast: true, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, connectionName: SERVICE_NAME });
   redis.on('error', (error: Error) => logger.warn({ component: 'redis', err: error.message }, 'redis connection error'));
@@ -70,8 +88,8 @@ async function serve(): Promise<void> {
   const materializer = new Materializer({ pool, store, registry: registryStore, registryCache: registry, freshness, logger });
   await materializer.primeFreshness().catch((error: unknown) => logger.warn({ err: error }, 'could not read past materializations'));
 
-  const app = await buildApp({ logger, metrics, registry, store, pool, materializer });
-  await runService({
+  const app = await buildApp({ logger, metrics: exposed, registry, store, pool, materializer });
+  const running = await runService({
     app,
     host: config.HOST,
     port: config.PORT,
@@ -85,6 +103,7 @@ async function serve(): Promise<void> {
       await pool.end();
     },
   });
+  if (clustered) onPrimaryShutdown((reason) => running.shutdown(reason));
 
   if (ingestor) {
     await ingestor.start();

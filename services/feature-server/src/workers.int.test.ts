@@ -2,26 +2,18 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingMessage } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GetOnlineFeaturesResponse } from '@payments-mlops/contracts';
 import { FeatureCatalog, PostgresRegistryStore, RedisOnlineStore, applyFeatureRepo } from '@payments-mlops/feature-store';
-import { test, waitFor } from '@payments-mlops/test-infra';
+import { WORKERS_LISTENING } from '@payments-mlops/service-kit';
+import { freePort, test, waitFor } from '@payments-mlops/test-infra';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
 import { describe, expect, onTestFinished } from 'vitest';
 import { FEATURE_REPO } from './testing/test-app.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** One request on a connection of its own, so that node:cluster hands each to the next worker. */
 async function post(url: string, body: object): Promise<{ status: number; body: string }> {
@@ -31,6 +23,11 @@ async function post(url: string, body: object): Promise<{ status: number; body: 
   let text = '';
   for await (const chunk of response) text += String(chunk);
   return { status: response.statusCode ?? 0, body: text };
+}
+
+function metricValue(metrics: string, series: string): number {
+  const found = metrics.split('\n').find((line) => line.startsWith(`${series} `));
+  return Number(found?.split(' ').at(-1) ?? Number.NaN);
 }
 
 function alive(pid: number): boolean {
@@ -43,7 +40,7 @@ function alive(pid: number): boolean {
 }
 
 describe('feature-server with FEATURE_SERVER_WORKERS=2', () => {
-  test('serves from two worker processes on one port, and SIGTERM stops them all', async ({ pg, redis }) => {
+  test('serves from two worker processes on one port, answers /metrics for both, and SIGTERM stops them all', async ({ pg, redis }) => {
     await migrateWarehouse(pg.pool);
     const directory = await mkdtemp(path.join(tmpdir(), 'feature-repo-'));
     onTestFinished(() => rm(directory, { recursive: true, force: true }));
@@ -72,7 +69,8 @@ describe('feature-server with FEATURE_SERVER_WORKERS=2', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
     // The primary says when every worker listens.
-    await once(child, 'message');
+    const [notice] = (await once(child, 'message')) as [unknown];
+    expect(notice).toBe(WORKERS_LISTENING);
     const workers = (await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')).split(' ').filter(Boolean).map(Number);
     const serving: number[] = [];
     for (const pid of workers) if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('main.ts')) serving.push(pid);
@@ -86,6 +84,13 @@ describe('feature-server with FEATURE_SERVER_WORKERS=2', () => {
     }
     const invalid = await post(url, { features: ['merchant_stats:merchant_customer_count'], entities: { merchant_id: [42] } });
     expect(invalid.status).toBe(400);
+
+    // Whichever worker takes the scrape, /metrics reports both.
+    for (let scrape = 0; scrape < 4; scrape++) {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metricValue(metrics, 'feature_server_http_request_duration_seconds_count{method="POST",route="/get-online-features",status_code="200"}')).toBe(6);
+      expect(metricValue(metrics, 'feature_server_http_request_duration_seconds_count{method="POST",route="/get-online-features",status_code="400"}')).toBe(1);
+    }
 
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];

@@ -7,11 +7,14 @@ import {
 import { KafkaPredictionPublisher } from '@payments-mlops/monitoring';
 import { RegistryClient } from '@payments-mlops/registry-client';
 import {
+  clusterMetricsRegistry,
   createLogger,
   createMetrics,
   createPgPool,
   loadConfig,
+  onPrimaryShutdown,
   runService,
+  superviseWorkers,
 } from '@payments-mlops/service-kit';
 import cluster from 'node:cluster';
 import { Kafka, logLevel } from 'kafkajs';
@@ -21,7 +24,6 @@ import { policiesFromConfig } from './policies.js';
 import { ServingFeatures } from './features/serving-features.js';
 import { ModelSlots } from './models/model-slots.js';
 import { ServingMetrics } from './serving-metrics.js';
-import { clusterMetricsRegistry, onPrimaryShutdown, superviseWorkers } from './serving-workers.js';
 
 const config = loadConfig(MlServingConfig);
 const logger = createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
@@ -38,8 +40,8 @@ else await serve();
 async function serve(): Promise<void> {
   const metrics = createMetrics(SERVICE_NAME);
   const servingMetrics = new ServingMetrics(metrics);
-  // A worker's /metrics answers for every worker (see serving-workers.ts); set up first, so a
-  // worker still loading its models already answers the primary's collection.
+  // A worker's /metrics answers for every worker (service-kit's worker-cluster.ts); set up
+  // first, so a worker still loading its models already answers the primary's collection.
   const exposed = clustered
     ? { ...metrics, registry: clusterMetricsRegistry(metrics.registry) }
     : metrics;
