@@ -1,4 +1,4 @@
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
@@ -6,7 +6,7 @@ import { test as baseTest } from 'vitest';
 import { createKafka, createTopic, deleteTopic } from './kafka.js';
 import { createPgPool, createSchema, dropSchema, endPool, schemaConnectionString } from './postgres.js';
 import { closeRedisClient, createRedisClient, deleteKeysWithPrefix } from './redis.js';
-import { createS3Client, deleteBucket } from './s3.js';
+import { createBucket, createS3Client, deleteBucket } from './s3.js';
 import { infraSettings } from './settings.js';
 import { uniqueName } from './unique-name.js';
 
@@ -101,7 +101,7 @@ export const test = baseTest
   })
   .extend('s3', async ({ infra, s3Admin }, { onCleanup }): Promise<S3Fixture> => {
     const bucket = uniqueName('test', '-');
-    await s3Admin.send(new CreateBucketCommand({ Bucket: bucket }));
+    await createBucket(s3Admin, bucket);
     const client = createS3Client(infra.s3);
     onCleanup(async () => {
       client.destroy();

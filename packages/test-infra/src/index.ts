@@ -12,9 +12,9 @@ export {
   type ReadTopicOptions,
   type ReceivedMessage,
 } from './kafka.js';
-export { createPgPool, schemaConnectionString } from './postgres.js';
+export { createPgPool, createSchema, dropSchema, schemaConnectionString } from './postgres.js';
 export { createRedisClient } from './redis.js';
-export { createS3Client, deleteBucket } from './s3.js';
+export { createBucket, createS3Client, deleteBucket } from './s3.js';
 export {
   REPO_ROOT,
   freePort,

@@ -1,9 +1,4 @@
-import {
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { InfraSettings } from './settings.js';
 
 // The SDK warns every process on Node 20 that releases from 2027 need Node 22; the machines run Node 20.
@@ -17,6 +12,10 @@ export function createS3Client(s3: InfraSettings['s3']): S3Client {
     // MinIO serves buckets by path (http://host:9000/bucket/key), not by virtual-host subdomain.
     forcePathStyle: true,
   });
+}
+
+export async function createBucket(client: S3Client, bucket: string): Promise<void> {
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
 }
 
 /** Deletes every object of a bucket, then the bucket. */

@@ -1,16 +1,17 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
+  createBucket,
   createPgPool,
+  createSchema,
   createTopic,
   deleteBucket,
   deleteTopic,
+  dropSchema,
   freePort,
   schemaConnectionString,
   test as infraTest,
   uniqueName,
   type ServiceProcess,
 } from '@payments-mlops/test-infra';
-import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import {
@@ -36,11 +37,8 @@ import {
 const test = infraTest
   .extend('schema', { scope: 'file' }, async ({ pgAdmin }, { onCleanup }) => {
     const schema = uniqueName('monui');
-    await pgAdmin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
-    onCleanup(
-      async () =>
-        void (await pgAdmin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)),
-    );
+    await createSchema(pgAdmin, schema);
+    onCleanup(() => dropSchema(pgAdmin, schema));
     return schema;
   })
   .extend('pool', { scope: 'file' }, ({ infra, schema }, { onCleanup }) => {
@@ -57,7 +55,7 @@ const test = infraTest
   .extend('monitorPort', { scope: 'file' }, () => freePort())
   .extend('bucket', { scope: 'file' }, async ({ s3Admin }, { onCleanup }) => {
     const bucket = uniqueName('monui', '-');
-    await s3Admin.send(new CreateBucketCommand({ Bucket: bucket }));
+    await createBucket(s3Admin, bucket);
     onCleanup(() => deleteBucket(s3Admin, bucket));
     return bucket;
   })

@@ -1,11 +1,12 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
+  createBucket,
+  createSchema,
   deleteBucket,
+  dropSchema,
   schemaConnectionString,
   test as infraTest,
   uniqueName,
 } from '@payments-mlops/test-infra';
-import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import {
@@ -27,16 +28,13 @@ import {
 const test = infraTest
   .extend('registryDatabase', { scope: 'file' }, async ({ infra, pgAdmin }, { onCleanup }) => {
     const schema = uniqueName('ui');
-    await pgAdmin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
-    onCleanup(
-      async () =>
-        void (await pgAdmin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)),
-    );
+    await createSchema(pgAdmin, schema);
+    onCleanup(() => dropSchema(pgAdmin, schema));
     return schemaConnectionString(infra.warehouseDatabaseUrl, schema);
   })
   .extend('artifactBucket', { scope: 'file' }, async ({ s3Admin }, { onCleanup }) => {
     const bucket = uniqueName('ui', '-');
-    await s3Admin.send(new CreateBucketCommand({ Bucket: bucket }));
+    await createBucket(s3Admin, bucket);
     onCleanup(() => deleteBucket(s3Admin, bucket));
     return bucket;
   })
