@@ -54,9 +54,62 @@ export const PredictionLogRecord = z
   .meta({ id: 'PredictionLogRecord' });
 export type PredictionLogRecord = z.infer<typeof PredictionLogRecord>;
 
+/** The Kafka header that names the form of a message on `ml.predictions`. */
+export const PREDICTION_LOG_FORMAT_HEADER = 'format';
+/** The Kafka header that gives the number of predictions in a batched message. */
+export const PREDICTION_LOG_COUNT_HEADER = 'count';
+/** Batched form: the value is PredictionLogRecord JSON objects, one per line. */
+export const PREDICTION_LOG_NDJSON = 'payments-mlops.prediction-log.ndjson/1';
+
+/**
+ * The headers of a message on `ml.predictions`. Two forms are published and both must be read:
+ * - batched (what ml-serving publishes): `format` is `payments-mlops.prediction-log.ndjson/1`,
+ *   `count` the number of predictions, the key is absent and the value is that many
+ *   PredictionLogRecord JSON objects separated by `\n` (UTF-8, no trailing newline; JSON text never
+ *   holds a raw newline, so each line is one record). One message carries up to a few hundred
+ *   predictions, so the producer encodes and checksums one Kafka record per batch.
+ * - single: no `format` header, the key is the request id and the value one PredictionLogRecord.
+ * A consumer treats a line (or a single value) that is not a valid PredictionLogRecord as
+ * malformed, and a `count` larger than the lines present as that many malformed predictions.
+ */
+export const PredictionLogMessageHeaders = z
+  .object({
+    format: z
+      .literal(PREDICTION_LOG_NDJSON)
+      .optional()
+      .describe('Absent for the single form: the value is one PredictionLogRecord.'),
+    count: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Predictions in the message (batched form).'),
+  })
+  .meta({ id: 'PredictionLogMessageHeaders' });
+export type PredictionLogMessageHeaders = z.infer<typeof PredictionLogMessageHeaders>;
+
+/**
+ * The records' JSON texts in a message: the lines of a batched value, the whole value of a single
+ * one; undefined when `format` names a form this reader does not know.
+ */
+export function predictionLogLines(
+  value: string,
+  format: string | undefined,
+): string[] | undefined {
+  if (format === undefined) return [value];
+  if (format !== PREDICTION_LOG_NDJSON) return undefined;
+  return value.length === 0 ? [] : value.split('\n');
+}
+
 /** Where predictions go after each response; must never block or throw into the request. */
 export interface PredictionSink {
   record(prediction: PredictionLogRecord): void;
+  /**
+   * The same as `record`, given the prediction already written as its PredictionLogRecord JSON
+   * (one line, as `JSON.stringify` writes it): a serializer compiled per model signature is
+   * several times cheaper than building the object. Sinks that do not store JSON leave it out.
+   */
+  recordJson?(json: string): void;
 }
 
 /** A numeric column's distribution: moments, a quantile sketch and a sorted uniform sample. */

@@ -1,10 +1,11 @@
-import { INFERENCE_ROUTES, MONITORED_ENDPOINTS, fastifyRouteSchema, type LoggedFeatureValue, type ModelTask, type PredictionLogRecord, type PredictionSink } from '@payments-mlops/contracts';
+import { INFERENCE_ROUTES, MONITORED_ENDPOINTS, fastifyRouteSchema, type ModelTask, type PredictionSink } from '@payments-mlops/contracts';
 import type { FastifyPluginCallbackZod } from '@payments-mlops/service-kit';
 import type { FastifyRequest } from 'fastify';
-import { churnAnswer, fraudAnswer, recoveryAnswer, retryAnswer, scoresByClass, type Answer, type CommonFields, type DecisionPolicy } from '../domain/answers.js';
-import { featureValue, type ScoreInput, type Scored, type Scorer } from '../domain/scorer.js';
+import { churnAnswer, fraudAnswer, recoveryAnswer, retryAnswer, type Answer, type CommonFields, type DecisionPolicy } from '../domain/answers.js';
+import type { ScoreInput, Scored, Scorer } from '../domain/scorer.js';
 import type { ServingModel } from '../models/serving-model.js';
 import type { ServingMetrics } from '../serving-metrics.js';
+import { predictionLogger } from './prediction-record.js';
 
 export interface InferenceRouteOptions {
   scorer: Scorer;
@@ -27,6 +28,7 @@ const ENDPOINTS = new Set<string>(Object.values(MONITORED_ENDPOINTS));
  */
 export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = (app, { scorer, policy, metrics, sink, clock }, done) => {
   const plainJson = { serializerCompiler: () => (data: unknown) => JSON.stringify(data) };
+  const logPrediction = sink === undefined ? undefined : predictionLogger(sink, clock);
 
   // Label sets resolved once per (endpoint, status) and (endpoint, version): prom-client hashes a
   // label object on every call otherwise.
@@ -100,7 +102,7 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     shadow: ServingModel | undefined,
     build: (scored: Scored) => Answer<T>,
   ): Promise<void> {
-    sink?.record(served(requestId, input, scored, decision, latencyMs, scored.model.alias));
+    logPrediction?.(requestId, input, scored, decision, latencyMs, scored.model.alias);
     if (shadow === undefined) return;
     try {
       const shadowStart = performance.now();
@@ -108,34 +110,11 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
       const shadowAnswer = build(shadowScored);
       metrics.shadowPredictions.inc({ endpoint: input.endpoint, outcome: 'ok' });
       metrics.scores.observe({ endpoint: input.endpoint, model_version: shadow.version, alias: 'challenger' }, scoreOf(input.task, shadowScored));
-      sink?.record(served(requestId, input, shadowScored, shadowAnswer.decision, performance.now() - shadowStart, 'shadow'));
+      logPrediction?.(requestId, input, shadowScored, shadowAnswer.decision, performance.now() - shadowStart, 'shadow');
     } catch (error) {
       metrics.shadowPredictions.inc({ endpoint: input.endpoint, outcome: 'failed' });
       app.log.warn({ component: 'shadow', err: error, version: shadow.version }, 'shadow prediction failed');
     }
-  }
-
-  function served(requestId: string, input: ScoreInput, scored: Scored, decision: string, latencyMs: number, alias: PredictionLogRecord['model']['alias']): PredictionLogRecord {
-    const entityIds: Record<string, string> = {};
-    for (const key of ['payment_id', 'customer_id', 'merchant_id', 'card_id', 'subscription_id']) {
-      const value = input.fields[key];
-      if (typeof value === 'string') entityIds[key] = value;
-    }
-    const features: Record<string, LoggedFeatureValue> = {};
-    for (const modelInput of scored.model.signature.inputs) features[modelInput.name] = featureValue(scored.columns, modelInput.name);
-    return {
-      request_id: requestId,
-      task: input.task,
-      endpoint: input.endpoint,
-      entity_ids: entityIds,
-      features,
-      scores: scoresByClass(scored),
-      model: { name: scored.model.name, version: scored.model.version, alias },
-      decision,
-      degraded: scored.degraded,
-      latency_ms: latencyMs,
-      timestamp: new Date(clock()).toISOString(),
-    };
   }
 
   app.post(INFERENCE_ROUTES.fraudScore.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.fraudScore), ...plainJson }, (request) => {
