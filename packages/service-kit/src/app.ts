@@ -21,6 +21,7 @@ import { RouteSchemaRegistry } from './openapi-registry.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { requestLoggerFactory } from './request-logger.js';
 
 /** A fastify instance typed by the zod type provider: route schemas are zod schemas from contracts. */
 export type ServiceApp = FastifyInstance<
@@ -47,11 +48,34 @@ export interface ServiceAppOptions {
   openapi?: OpenApiInfo;
   /** Largest accepted request body in bytes; fastify's default is 1 MiB. */
   bodyLimit?: number;
+  /** On a quiet route (QUIET_REQUEST_LOG), a request at least this slow is logged; 100 ms by default. */
+  slowRequestMs?: number;
 }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Log this route's requests only when they fail (status ≥ 400) or are slow: see QUIET_REQUEST_LOG. */
+    quietRequestLog?: boolean;
+  }
+}
+
+/**
+ * Route options of a hot route: its requests are logged ("request completed", at info) only when
+ * they fail or take at least `slowRequestMs`, instead of two lines per request. At thousands of
+ * requests per second those lines would cost more CPU than the answer itself.
+ */
+export const QUIET_REQUEST_LOG = { config: { quietRequestLog: true } } as const;
 
 export const DOCS_PREFIX = '/docs';
 /** Probes and scrapes: not part of the service's API, so neither logged per request nor documented. */
 const INFRASTRUCTURE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const DEFAULT_SLOW_REQUEST_MS = 100;
+
+function isQuietRoute(request: {
+  routeOptions?: { config?: { quietRequestLog?: boolean } };
+}): boolean {
+  return request.routeOptions?.config?.quietRequestLog === true;
+}
 
 function pathOf(url: string): string {
   const query = url.indexOf('?');
@@ -72,6 +96,7 @@ export function createServiceApp({
   readiness = [],
   openapi,
   bodyLimit,
+  slowRequestMs = DEFAULT_SLOW_REQUEST_MS,
 }: ServiceAppOptions): ServiceApp {
   // Typed as fastify's base logger so that plugins written as FastifyPluginAsyncZod fit the app.
   const loggerInstance: FastifyBaseLogger = logger;
@@ -79,8 +104,11 @@ export function createServiceApp({
     loggerInstance,
     logController: new LogController({
       requestIdLogLabel: 'request_id',
-      disableRequestLogging: (request) => INFRASTRUCTURE_PATHS.has(pathOf(request.url)),
+      disableRequestLogging: (request) =>
+        isQuietRoute(request as Parameters<typeof isQuietRoute>[0]) ||
+        INFRASTRUCTURE_PATHS.has(pathOf(request.url)),
     }),
+    childLoggerFactory: requestLoggerFactory,
     requestIdHeader: false,
     genReqId: requestIdFor,
     // Requests arriving while we drain get our own 503 body (below), not fastify's.
@@ -125,6 +153,10 @@ export function createServiceApp({
 
   const { httpRequestDuration } = metrics;
   app.addHook('onResponse', (request, reply, done) => {
+    if (isQuietRoute(request) && (reply.statusCode >= 400 || reply.elapsedTime >= slowRequestMs)) {
+      // fastify's own completion line, which the quiet route otherwise leaves out.
+      reply.log.info({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    }
     httpRequestDuration.observe(
       {
         method: request.method,

@@ -1,6 +1,7 @@
 export {
   createServiceApp,
   DOCS_PREFIX,
+  QUIET_REQUEST_LOG,
   type OpenApiInfo,
   type ServiceApp,
   type ServiceAppOptions,

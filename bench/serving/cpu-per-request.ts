@@ -1,0 +1,209 @@
+/**
+ * Server CPU per request of ONE ml-serving process (SERVING_WORKERS=1, path reasons, prediction
+ * log on, LOG_LEVEL=warn unless --log-level), each endpoint at a fixed rate: the figure that says
+ * where a change to the hot path lands, however busy the machine is with other work.
+ * `--profile <dir>` runs the process under `--cpu-prof` and prints its top self-time functions;
+ * `--analyze <dir>` only prints those of a profile already there.
+ *
+ *   node --conditions=source --import tsx bench/serving/cpu-per-request.ts [--rate 1000] [--seconds 10] [--rounds 3] [--profile dir]
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { INFERENCE_EXAMPLES } from '@payments-mlops/contracts';
+import { PostgresRegistryStore, RedisOnlineStore, RegistryCache, applyFeatureRepo } from '@payments-mlops/feature-store';
+import { migrateWarehouse } from '@payments-mlops/warehouse';
+import pg from 'pg';
+import { BenchSandbox, INFRA as infra } from './bench-infra.js';
+import { ensureWrk, runLoad } from './load.js';
+import { writeOnlineFeatures } from './online-data.js';
+import { REPO_ROOT, freePort, publishSyntheticModels, startService, type RunningProcess } from './processes.js';
+
+const { values: args } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    profile: { type: 'string' },
+    'log-level': { type: 'string', default: 'warn' },
+    /** Only print the profile already in this directory. */
+    analyze: { type: 'string' },
+  },
+});
+if (args.analyze !== undefined) {
+  await printProfile(path.resolve(args.analyze));
+  process.exit(0);
+}
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const ROUNDS = Number(args.rounds);
+const IDS = 2_000;
+const TOKEN = 'cpu-per-request-registry-token';
+const CLOCK_TICKS_PER_S = 100;
+
+/**
+ * The bodies make bench-serving sends: each contract example with a random id per entity (only
+ * the entity fields it has), its timestamp and original payment dropped, a first retry attempt.
+ */
+const ENTITY_TEMPLATES: Readonly<Record<string, string>> = { payment_id: 'pay_@ID@', customer_id: 'cus_@ID@', merchant_id: 'mer_@ID@', card_id: 'card_@ID@' };
+function loadBody(example: object, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...example, ...extra };
+  for (const key of Object.keys(body)) if (key in ENTITY_TEMPLATES) body[key] = ENTITY_TEMPLATES[key];
+  delete body.initiated_at;
+  delete body.original_payment_id;
+  return body;
+}
+const ENDPOINTS = [
+  { path: '/fraud/score', body: loadBody(INFERENCE_EXAMPLES.fraudScore.request) },
+  { path: '/retry/strategy', body: loadBody(INFERENCE_EXAMPLES.retryStrategy.request, { attempt_number: 1 }) },
+  { path: '/churn/predict', body: loadBody(INFERENCE_EXAMPLES.churnPredict.request) },
+  { path: '/recovery/recommend', body: loadBody(INFERENCE_EXAMPLES.recoveryRecommend.request) },
+];
+
+const tag = `cpu_per_request_${process.pid}`;
+const sandbox = new BenchSandbox(tag);
+const processes: RunningProcess[] = [];
+const scratch = await mkdtemp(path.join(tmpdir(), 'cpu-per-request-'));
+const log = (message: string) => process.stderr.write(`[cpu-per-request] ${message}\n`);
+
+try {
+  ensureWrk();
+  await sandbox.create();
+  const pool = new pg.Pool({ connectionString: sandbox.databaseUrl, max: 4 });
+  await migrateWarehouse(pool);
+  await applyFeatureRepo({ directory: path.join(REPO_ROOT, 'feature-repo'), pool, appliedBy: 'cpu-per-request', registrySchema: tag });
+  const definitions = new RegistryCache({ store: new PostgresRegistryStore({ pool, schema: tag }), project: 'payments_mlops' });
+  const catalog = (await definitions.start())!;
+  definitions.stop();
+  await pool.end();
+
+  log('registry-server, 200-tree models, online features');
+  const registry = await startService('registry-server', {
+    REGISTRY_DATABASE_URL: sandbox.databaseUrl, S3_ENDPOINT_URL: infra.s3.endpoint, S3_REGION: infra.s3.region, AWS_ACCESS_KEY_ID: infra.s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: infra.s3.secretAccessKey, REGISTRY_ARTIFACT_BUCKET: sandbox.bucket, REGISTRY_WRITE_TOKENS: TOKEN,
+  });
+  processes.push(registry);
+  await publishSyntheticModels(
+    { MLFLOW_TRACKING_URI: registry.url, MLFLOW_TRACKING_TOKEN: TOKEN, WAREHOUSE_DATABASE_URL: sandbox.databaseUrl, FEATURE_REGISTRY_SCHEMA: tag },
+    ['--trees', '200', '--out', scratch],
+  );
+  await writeOnlineFeatures(new RedisOnlineStore({ redis: sandbox.redis, keyPrefix: sandbox.keyPrefix }), catalog, IDS);
+
+  const profileDir = args.profile === undefined ? undefined : path.resolve(args.profile);
+  const serving = await startServing(profileDir, {
+    REDIS_URL: infra.redisUrl, WAREHOUSE_DATABASE_URL: sandbox.databaseUrl, FEATURE_REGISTRY_SCHEMA: tag, MLFLOW_TRACKING_URI: registry.url,
+    MLFLOW_TRACKING_TOKEN: TOKEN, SERVING_ONLINE_KEY_PREFIX: sandbox.keyPrefix, SERVING_REASONS: 'path', SERVING_WORKERS: '1',
+    SERVING_PREDICTION_LOG_ENABLED: 'true', LOG_LEVEL: args['log-level'],
+  });
+  processes.push(serving);
+
+  const figures = new Map<string, number[]>(ENDPOINTS.map((endpoint) => [endpoint.path, []]));
+  const load = (endpoint: (typeof ENDPOINTS)[number], rate: number, seconds: number) =>
+    runLoad({ url: `${serving.url}${endpoint.path}`, rate, seconds, connections: 16, ids: IDS, template: JSON.stringify(endpoint.body) });
+  for (const endpoint of ENDPOINTS) await load(endpoint, 500, 3); // warm-up: JIT, connections
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const endpoint of ENDPOINTS) {
+      const before = await serving.cpuMs();
+      const result = await load(endpoint, RATE, SECONDS);
+      const cpuUs = (((await serving.cpuMs()) - before) * 1000) / result.requests;
+      if (result.errors > 0) throw new Error(`${endpoint.path}: ${result.errors} errors`);
+      figures.get(endpoint.path)!.push(cpuUs);
+      log(`round ${round + 1} ${endpoint.path}: ${cpuUs.toFixed(0)} µs/request, ${result.rps.toFixed(0)} answered/s, p99 ${result.p99.toFixed(2)} ms`);
+    }
+  }
+  await serving.stop();
+  processes.pop();
+
+  console.log(`\ncpu-per-request: one ml-serving process, path reasons, prediction log on, LOG_LEVEL=${args['log-level']}, ${RATE} req/s × ${SECONDS} s × ${ROUNDS} rounds per endpoint`);
+  for (const [endpoint, values] of figures) {
+    const sorted = [...values].sort((a, b) => a - b);
+    console.log(`  ${endpoint.padEnd(20)} median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} µs/request  (rounds: ${values.map((value) => value.toFixed(0)).join(', ')})`);
+  }
+  if (profileDir !== undefined) await printProfile(profileDir);
+} finally {
+  for (const running of processes.reverse()) await running.stop().catch(() => undefined);
+  await sandbox.drop();
+  await rm(scratch, { recursive: true, force: true });
+}
+
+/**
+ * ml-serving as startService starts it, plus `--cpu-prof` when profiling (Node refuses it in
+ * NODE_OPTIONS); one process, so its own /proc stat is all its CPU.
+ */
+async function startServing(profileDir: string | undefined, env: Record<string, string>): Promise<RunningProcess> {
+  const port = await freePort();
+  const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const child = spawn(process.execPath, [...profiling, '--conditions=source', '--import', 'tsx', path.join(REPO_ROOT, 'services/ml-serving/src/main.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (!(await fetch(`${url}/readyz`).then((response) => response.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('ml-serving did not become ready');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const exited = once(child, 'exit');
+  return {
+    url,
+    pid: child.pid,
+    async cpuMs() {
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** Self time by function and by package over the main thread's .cpuprofile (the largest; warm-up included, idle excluded). */
+async function printProfile(directory: string): Promise<void> {
+  const files = await Promise.all((await readdir(directory)).filter((name) => name.endsWith('.cpuprofile')).map(async (name) => ({ name, size: (await stat(path.join(directory, name))).size })));
+  const main = files.sort((a, b) => b.size - a.size)[0]?.name;
+  if (main === undefined) {
+    log(`no .cpuprofile in ${directory}`);
+    return;
+  }
+  const profile = JSON.parse(await readFile(path.join(directory, main), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  const byPackage = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, index) => {
+    const node = byId.get(id)!;
+    const delta = profile.timeDeltas[index] ?? 0;
+    // Waiting for work is not a cost.
+    if (node.callFrame.functionName === '(idle)') return;
+    total += delta;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url === '' ? '' : ` ${url.replace(/^.*node_modules\/\.pnpm\/([^/]+)\/.*?([^/]+)$/, '$1 $2').replace(REPO_ROOT, '').replace('file://', '')}:${lineNumber + 1}`;
+    const key = `${functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + delta);
+    const owner = /node_modules\/\.pnpm\/([^/]+)\//.exec(url)?.[1] ?? /\/work\/[^/]+\/((?:packages|services)\/[^/]+)\//.exec(url)?.[1] ?? (url.startsWith('node:') ? 'node:*' : url === '' ? functionName : url);
+    byPackage.set(owner, (byPackage.get(owner) ?? 0) + delta);
+  });
+  console.log(`\nprofile ${main}: self time by package`);
+  for (const [key, micros] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`  ${((100 * micros) / total).toFixed(1).padStart(5)} %  ${key}`);
+  }
+  console.log(`\nprofile ${main}: top self time of ${(total / 1e6).toFixed(1)} s sampled`);
+  for (const [key, micros] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
+    console.log(`  ${((100 * micros) / total).toFixed(1).padStart(5)} %  ${key}`);
+  }
+}
