@@ -3,6 +3,9 @@
  *
  *   node --conditions=source --import tsx bench/features/bench.ts [--quick] [--only materialize,retrieval,serving,stream]
  *
+ * `--only online` is the narrow serving run for comparing builds: the 1- and 100-entity reads of one
+ * worker with the server's CPU per request, without the fraud service, two workers or the bare anchor.
+ *
  * FEATURE_SERVER_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the server processes; FEATURE_SERVER_WORKERS
  * (default 1) is the serving figures' worker count (the 1-entity figure is measured with 2 as well).
  * Materialization and retrieval also give the CPU Node, Postgres and Redis spent on them (process-cpu.ts):
@@ -154,7 +157,9 @@ try {
   });
 
   // --- online serving --------------------------------------------------------------------------
-  if (SECTIONS.has('serving')) await section('serving', async () => {
+  // `online` alone: the 1- and 100-entity figures only.
+  const onlineOnly = SECTIONS.has('online') && !SECTIONS.has('serving');
+  if (SECTIONS.has('serving') || onlineOnly) await section('serving', async () => {
     ensureWrk();
     const benchRefs = JSON.stringify(BENCH_FEATURES.map((name) => `bench_customer_50:${name}`));
     const oneEntity = `{"features":${benchRefs},"entities":{"customer_id":["cus_@ID@"]}}`;
@@ -169,9 +174,10 @@ try {
     });
     // Load and the CPU the server spent on it: the second figure holds up on a busy machine.
     const measure = async (server: RunningServer, load: Omit<Parameters<typeof runLoad>[0], 'url' | 'ids'>) => {
-      const cpuBefore = await server.cpuMs();
+      const [cpuBefore, systemBefore] = [await server.cpuMs(), await server.cpuMs('system')];
       const result = await runLoad({ url: server.url, ids: SIZES.entities, ...load });
-      return { ...result, cpuUsPerRequest: ((await server.cpuMs()) - cpuBefore) * 1000 / Math.max(1, result.requests) };
+      const perRequest = (ms: number) => (ms * 1000) / Math.max(1, result.requests);
+      return { ...result, cpuUsPerRequest: perRequest((await server.cpuMs()) - cpuBefore), systemUsPerRequest: perRequest((await server.cpuMs('system')) - systemBefore) };
     };
     type Measured = Awaited<ReturnType<typeof measure>>;
     const serverEnv = (workers: number) => ({
@@ -180,17 +186,17 @@ try {
     const server = await startFeatureServer(serverEnv(WORKERS), SERVER_NODE_OPTIONS);
     let single: Measured;
     let hundred: Measured;
-    let fraud: Measured;
+    let fraud: Measured | undefined;
     let twoWorkers: Measured | undefined;
     try {
       await measure(server, { rate: 5000, seconds: 2, connections: 32, template: oneEntity }); // warm-up: JIT, connections
       single = await measure(server, { rate: 5000, seconds: SECONDS, connections: 32, template: oneEntity });
       hundred = await measure(server, { rate: 200, seconds: SECONDS, connections: 8, template: hundredEntities });
-      fraud = await measure(server, { rate: 2000, seconds: SECONDS, connections: 16, template: fraudService });
+      if (!onlineOnly) fraud = await measure(server, { rate: 2000, seconds: SECONDS, connections: 16, template: fraudService });
     } finally {
       await server.stop();
     }
-    if (WORKERS === 1) {
+    if (WORKERS === 1 && !onlineOnly) {
       const pair = await startFeatureServer(serverEnv(2), SERVER_NODE_OPTIONS);
       try {
         // Each worker compiles its own hot path: a longer warm-up than one process needs.
@@ -200,26 +206,32 @@ try {
         await pair.stop();
       }
     }
-    const bare = await startBareHttpServer(Number(new URL(server.url).port));
-    let floor: Measured;
-    try {
-      await measure(bare, { rate: 5000, seconds: 2, connections: 32, template: oneEntity });
-      floor = await measure(bare, { rate: 5000, seconds: SECONDS, connections: 32, template: oneEntity });
-    } finally {
-      await bare.stop();
+    let floor: Measured | undefined;
+    if (!onlineOnly) {
+      const bare = await startBareHttpServer(Number(new URL(server.url).port));
+      try {
+        await measure(bare, { rate: 5000, seconds: 2, connections: 32, template: oneEntity });
+        floor = await measure(bare, { rate: 5000, seconds: SECONDS, connections: 32, template: oneEntity });
+      } finally {
+        await bare.stop();
+      }
     }
     const latency = (result: LoadResult) => `p99 ${result.p99.toFixed(2)} ms`;
     const detail = (result: Measured) =>
       `${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)}, p99.9 ${result.p999.toFixed(2)}, max ${result.max.toFixed(1)} ms, ${result.errors} errors, ` +
-      `${result.late} sent > 1 ms late, server CPU ${Math.round(result.cpuUsPerRequest)} µs/request`;
+      `${result.late} sent > 1 ms late, server CPU ${Math.round(result.cpuUsPerRequest)} µs/request (${Math.round(result.systemUsPerRequest)} of it in the kernel)`;
     const workers = (count: number) => (count === 1 ? '1 worker' : `${count} workers`);
     figures.push({ name: `get-online-features 1 entity × 50 @ 5,000/s, ${workers(WORKERS)}`, ours: latency(single), target: 'p99 ≤ 1 ms', anchor: 'Feast p99: Python 7 ms · Go 1.8 ms · Java 0.8 ms', detail: detail(single) });
     if (twoWorkers !== undefined) {
       figures.push({ name: 'get-online-features 1 entity × 50 @ 5,000/s, 2 workers', ours: latency(twoWorkers), target: 'p99 ≤ 1 ms', anchor: '', detail: detail(twoWorkers) });
     }
-    figures.push({ name: '  anchor: bare node:http, same load, same run', ours: latency(floor), target: '', anchor: '', detail: `${detail(floor)}; ours ÷ bare = ${(single.p99 / floor.p99).toFixed(1)}× at p99` });
+    if (floor !== undefined) {
+      figures.push({ name: '  anchor: bare node:http, same load, same run', ours: latency(floor), target: '', anchor: '', detail: `${detail(floor)}; ours ÷ bare = ${(single.p99 / floor.p99).toFixed(1)}× at p99` });
+    }
     figures.push({ name: `get-online-features 100 entities × 50 @ 200/s, ${workers(WORKERS)}`, ours: latency(hundred), target: 'p99 ≤ 10 ms', anchor: '', detail: detail(hundred) });
-    figures.push({ name: `fraud service (4 views, 56 features) @ 2,000/s, ${workers(WORKERS)}`, ours: latency(fraud), target: '', anchor: '', detail: detail(fraud) });
+    if (fraud !== undefined) {
+      figures.push({ name: `fraud service (4 views, 56 features) @ 2,000/s, ${workers(WORKERS)}`, ours: latency(fraud), target: '', anchor: '', detail: detail(fraud) });
+    }
     log('serving done');
   });
 

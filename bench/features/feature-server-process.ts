@@ -8,8 +8,8 @@ const MAIN = fileURLToPath(new URL('../../services/feature-server/src/main.ts', 
 
 export interface RunningServer {
   url: string;
-  /** CPU time the process has used so far (user + system), in ms. */
-  cpuMs(): Promise<number>;
+  /** CPU time the process has used so far (user + system, or system alone: the kernel's share), in ms. */
+  cpuMs(kind?: 'system'): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -17,15 +17,15 @@ export interface RunningServer {
  * CPU time from /proc of a process and its children (the workers of FEATURE_SERVER_WORKERS > 1),
  * so a figure can say what each request cost the server.
  */
-export async function processCpuMs(pid: number | undefined): Promise<number> {
+export async function processCpuMs(pid: number | undefined, kind?: 'system'): Promise<number> {
   if (pid === undefined) return Number.NaN;
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  let total = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  let total = (((kind === 'system' ? 0 : Number(fields[11])) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
   for (const child of children.split(' ').filter(Boolean)) {
-    const used = await processCpuMs(Number(child));
+    const used = await processCpuMs(Number(child), kind);
     if (Number.isFinite(used)) total += used;
   }
   return total;
@@ -63,7 +63,7 @@ export async function startFeatureServer(env: Record<string, string>, nodeOption
   await workersListening;
   return {
     url,
-    cpuMs: () => processCpuMs(child.pid),
+    cpuMs: (kind) => processCpuMs(child.pid, kind),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

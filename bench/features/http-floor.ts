@@ -17,7 +17,7 @@ export async function startBareHttpServer(port: number): Promise<RunningServer> 
   await once(child, 'message');
   return {
     url: `http://127.0.0.1:${port}`,
-    cpuMs: () => processCpuMs(child.pid),
+    cpuMs: (kind) => processCpuMs(child.pid, kind),
     async stop() {
       child.kill('SIGTERM');
       await once(child, 'exit');

@@ -45,12 +45,14 @@ export const onlineFeatureRoutes: FastifyPluginCallbackZod<OnlineFeatureRouteOpt
       const plan = plans.planFor(catalog, request.body);
       const columns = await readOnlineFeatures(store, plan, { entities }, clock());
       const joinKeys = Object.keys(entities).filter((name) => catalog.entitiesByJoinKey.has(name));
-      // The hot path: the answer is written as JSON text straight from the read columns (the
-      // response schema still documents it in /docs); fastify sends a string with a JSON content
-      // type as it is, without the serializer (hence the cast: the text is that type, serialized).
-      // Error bodies go through the shared error handler as usual.
-      const text = answers.write(entities, joinKeys, columns, fullFeatureNames);
-      return reply.type('application/json; charset=utf-8').send(text as unknown as GetOnlineFeaturesResponse);
+      // The hot path: the answer is written as JSON bytes straight from the read columns (the
+      // response schema still documents it in /docs); fastify sends a buffer as it is, without the
+      // serializer (hence the cast: the bytes are that type, serialized). Error bodies go through
+      // the shared error handler as usual.
+      const json = answers.write(entities, joinKeys, columns, fullFeatureNames);
+      // A large answer's buffer is the writer's own: it comes back once the answer has been sent.
+      reply.raw.once('close', () => answers.release(json));
+      return reply.type('application/json; charset=utf-8').send(json as unknown as GetOnlineFeaturesResponse);
     },
   );
   done();
