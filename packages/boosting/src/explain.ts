@@ -80,8 +80,7 @@ function addClassShap(
   const { trees, numClass } = model;
   let raw = model.initScores[classIndex]!;
   if (algorithm === 'linear') {
-    for (let t = classIndex; t < trees.length; t += numClass) raw += state.linear.accumulate(t, row, 0, phi, phiOffset);
-    return raw;
+    return state.linear.accumulateTrees(classIndex, numClass, row, phi, phiOffset, raw);
   }
   state.reference ??= TreeShap.forTrees(trees);
   const target = phi.subarray(phiOffset, phiOffset + model.numFeatures);

@@ -22,9 +22,14 @@ import { coverOf, goesLeft, type Tree } from './tree.js';
  * down to two numbers, a + b t. What depends only on the tree is computed once per model:
  * merged zero fractions, which earlier edge a feature repeats, where a subtree's sum is left
  * out, and w / factor at the quadrature nodes for both one fractions (so the common path never
- * divides). Each split's constants sit together in one record of a Float64Array and one of an
- * Int32Array, and the row's directions enter as 0/1 arithmetic rather than branches. A call
+ * divides). Each split's constants sit together in one record of a double array and one of an
+ * integer array, and the row's directions enter as 0/1 arithmetic rather than branches. A call
  * allocates nothing.
+ *
+ * The arrays are plain packed JS arrays, not typed arrays: once any code in the process has
+ * detached an ArrayBuffer (tsx's loader does, transferring module sources; so do streams and
+ * workers), V8 checks the buffer on every typed-array access, and this walk makes ~100,000 of
+ * them per row. Measured on the bench model: 500 µs per row with typed arrays, 340 with these.
  */
 // Fields of a split's Float64 record.
 const ZERO = 0; // merged zero fraction of the edge into the split
@@ -53,51 +58,55 @@ const BOTTOM = 8; // not the root, both children leaves, neither its feature nor
 export class LinearTreeShap {
   private readonly trees: readonly Tree[];
   /** Each tree's splits are splitStart[t] .. splitStart[t + 1] − 1. */
-  private readonly splitStart: Int32Array;
+  private readonly splitStart: number[];
   /** Quadrature nodes per tree: half the most unique features on any of its paths, rounded up. */
-  private readonly treeRule: Int32Array;
-  private readonly floats: Float64Array;
-  private readonly ints: Int32Array;
+  private readonly treeRule: number[];
+  private readonly floats: number[];
+  private readonly ints: number[];
   /** The splits that take a step on the way up (all but BOTTOM ones and roots), children before parents. */
-  private readonly upOrder: Int32Array;
+  private readonly upOrder: number[];
   /** Each tree's upOrder entries are upStart[t] .. upStart[t + 1] − 1. */
-  private readonly upStart: Int32Array;
+  private readonly upStart: number[];
   /** The sentinel edge: factor 1 (zero fraction 1, taken). */
   private readonly none: number;
-  private readonly weightedInverse: Float64Array;
+  private readonly weightedInverse: number[];
   /** Quadrature rules for q = 1..maxRule, at offset q(q − 1)/2. */
-  private readonly rulePoints: Float64Array;
-  private readonly ruleWeights: Float64Array;
+  private readonly rulePoints: number[];
+  private readonly ruleWeights: number[];
   /** 1 / w: an earlier factor is divided out as (w / factor) · (1 / w), two products instead of a division. */
-  private readonly ruleInverseWeights: Float64Array;
+  private readonly ruleInverseWeights: number[];
+
+  /** The row as float32 values, and its contributions, as plain arrays for the walk. */
+  private readonly x: number[];
+  private readonly contribution: number[];
 
   // Walk state: q values per split of the tree being walked.
-  private readonly product: Float64Array;
-  private readonly subtreeSum: Float64Array;
-  private readonly excluded: Float64Array;
+  private readonly product: number[];
+  private readonly subtreeSum: number[];
+  private readonly excluded: number[];
   /** Per split of all trees (and the sentinel): merged one fraction (0 or 1) of the edge into it, for the row. */
-  private readonly one: Int32Array;
+  private readonly one: number[];
   /** Per split of the tree being walked: the side the row takes (0 left, 1 right). */
-  private readonly hotSide: Int32Array;
+  private readonly hotSide: number[];
 
   constructor(trees: readonly Tree[], numFeatures: number) {
     this.trees = trees;
     const size = trees.reduce((n, t) => n + t.numLeaves - 1, 0);
     const none = size;
     this.none = none;
-    this.splitStart = new Int32Array(trees.length + 1);
-    this.treeRule = new Int32Array(trees.length);
-    const floats = new Float64Array((size + 1) * FLOATS);
-    const ints = new Int32Array((size + 1) * INTS);
+    this.splitStart = smallInts(trees.length + 1);
+    this.treeRule = smallInts(trees.length);
+    const floats = doubles((size + 1) * FLOATS);
+    const ints = smallInts((size + 1) * INTS);
     floats[none * FLOATS + ZERO] = 1;
-    this.one = new Int32Array(size + 1);
+    this.one = smallInts(size + 1);
     this.one[none] = 1;
     let next = 0;
     let maxRule = 1;
     let maxSplits = 1;
     let inverseSize = 0;
     // The deepest edge on the current path for each feature.
-    const lastEdge = new Int32Array(numFeatures).fill(none);
+    const lastEdge = smallInts(numFeatures).fill(none);
     trees.forEach((tree, t) => {
       const start = next;
       this.splitStart[t] = start;
@@ -160,7 +169,7 @@ export class LinearTreeShap {
     });
     this.splitStart[trees.length] = next;
     const upOrder: number[] = [];
-    this.upStart = new Int32Array(trees.length + 1);
+    this.upStart = smallInts(trees.length + 1);
     trees.forEach((_, t) => {
       this.upStart[t] = upOrder.length;
       for (let s = this.splitStart[t + 1]! - 1; s > this.splitStart[t]!; s--) {
@@ -168,21 +177,21 @@ export class LinearTreeShap {
       }
     });
     this.upStart[trees.length] = upOrder.length;
-    this.upOrder = Int32Array.from(upOrder);
+    this.upOrder = upOrder;
     this.floats = floats;
     this.ints = ints;
 
     const rules = (maxRule * (maxRule + 1)) / 2;
-    this.rulePoints = new Float64Array(rules);
-    this.ruleWeights = new Float64Array(rules);
-    this.ruleInverseWeights = new Float64Array(rules);
+    this.rulePoints = doubles(rules);
+    this.ruleWeights = doubles(rules);
+    this.ruleInverseWeights = doubles(rules);
     for (let q = 1; q <= maxRule; q++) {
       const { nodes, weights } = gaussLegendre(q);
-      this.rulePoints.set(nodes, (q * (q - 1)) / 2);
-      this.ruleWeights.set(weights, (q * (q - 1)) / 2);
-      this.ruleInverseWeights.set(weights.map((w) => 1 / w), (q * (q - 1)) / 2);
+      nodes.forEach((x, k) => (this.rulePoints[(q * (q - 1)) / 2 + k] = x));
+      weights.forEach((w, k) => (this.ruleWeights[(q * (q - 1)) / 2 + k] = w));
+      weights.forEach((w, k) => (this.ruleInverseWeights[(q * (q - 1)) / 2 + k] = 1 / w));
     }
-    this.weightedInverse = new Float64Array(inverseSize);
+    this.weightedInverse = doubles(inverseSize);
     trees.forEach((_, t) => {
       const q = this.treeRule[t]!;
       const rule = (q * (q - 1)) / 2;
@@ -199,17 +208,34 @@ export class LinearTreeShap {
       }
     });
 
-    this.product = new Float64Array(maxSplits * maxRule);
-    this.subtreeSum = new Float64Array(maxSplits * maxRule);
-    this.excluded = new Float64Array(maxSplits * maxRule);
-    this.hotSide = new Int32Array(maxSplits);
+    this.product = doubles(maxSplits * maxRule);
+    this.subtreeSum = doubles(maxSplits * maxRule);
+    this.excluded = doubles(maxSplits * maxRule);
+    this.hotSide = smallInts(maxSplits);
+    this.x = doubles(numFeatures);
+    this.contribution = doubles(numFeatures);
   }
 
   /**
-   * Adds tree t's Shapley values for `row` (values at row[offset + f]) into phi[phiOffset + f],
-   * and returns the value of the leaf the row reaches (the tree's part of the raw score).
+   * Adds the Shapley values of trees first, first + step, … for `row` into phi[phiOffset + f],
+   * and returns raw plus the values of the leaves the row reaches, added in tree order (as
+   * predictRaw adds them).
    */
-  accumulate(t: number, row: ArrayLike<number>, offset: number, phi: Float64Array, phiOffset: number): number {
+  accumulateTrees(first: number, step: number, row: ArrayLike<number>, phi: Float64Array, phiOffset: number, raw: number): number {
+    const { x, contribution } = this;
+    for (let f = 0; f < x.length; f++) {
+      x[f] = Math.fround(row[f]!);
+      contribution[f] = 0;
+    }
+    let score = raw;
+    for (let t = first; t < this.trees.length; t += step) score += this.accumulate(t, x, contribution);
+    for (let f = 0; f < x.length; f++) phi[phiOffset + f]! += contribution[f]!;
+    return score;
+  }
+
+  /** Adds tree t's Shapley values for the float32 row x into phi; returns the value of the leaf x reaches. */
+  private accumulate(t: number, x: number[], phi: number[]): number {
+    const phiOffset = 0;
     const start = this.splitStart[t]!;
     const end = this.splitStart[t + 1]!;
     if (end === start) return this.trees[t]!.leafValue[0]!;
@@ -225,13 +251,13 @@ export class LinearTreeShap {
       const i = s - start;
       const int = s * INTS;
       const flags = ints[int + FLAGS]!;
-      const x = Math.fround(row[offset + ints[int + FEATURE]!]!);
+      const value = x[ints[int + FEATURE]!]!;
       const threshold = floats[s * FLOATS + THRESHOLD]!;
       // goesLeft's rule, inlined for numeric splits as 0/1 arithmetic: right unless x ≤ threshold, or NaN and NaN goes left.
       hotSide[i] =
         threshold === threshold
-          ? Number(!(x <= threshold)) & (1 ^ (Number(x !== x) & (flags >> 1)))
-          : Number(!goesLeft(this.trees[t]!, ints[int + ORIGINAL]!, x));
+          ? Number(!(value <= threshold)) & (1 ^ (Number(value !== value) & (flags >> 1)))
+          : Number(!goesLeft(this.trees[t]!, ints[int + ORIGINAL]!, value));
       const at = i * q;
       if (i === 0) {
         for (let k = 0; k < q; k++) {
@@ -321,7 +347,7 @@ export class LinearTreeShap {
    * A split with two leaf children, on a feature not split on above, whole on the way down:
    * C = C_parent · f, S = C (a + b t), and S / f = C_parent (a + b t), so the edge needs no 1 / f.
    */
-  private bottomStep(s: number, i: number, from: number, o: number, q: number, rule: number, phi: Float64Array, phiOffset: number): void {
+  private bottomStep(s: number, i: number, from: number, o: number, q: number, rule: number, phi: number[], phiOffset: number): void {
     const { floats, ints, product, subtreeSum: sum, rulePoints: points, ruleWeights: weights } = this;
     const float = s * FLOATS;
     const z = floats[float + ZERO]!;
@@ -348,8 +374,9 @@ export class LinearTreeShap {
    * factor, and its subtree leaves the earlier edge's sum) or whose edge has a subtree left
    * out. Returns ∫ (S − left out) / factor.
    */
-  private gatherRare(s: number, start: number, q: number, rule: number, phi: Float64Array, phiOffset: number): number {
+  private gatherRare(s: number, start: number, q: number, rule: number, phi: number[], phiOffset: number): number {
     const { floats, ints, one, none, product, subtreeSum: sum, excluded, rulePoints: points, ruleWeights: weights } = this;
+    const { weightedInverse, ruleInverseWeights: inverseWeights } = this;
     const i = s - start;
     const int = s * INTS;
     const float = s * FLOATS;
@@ -368,11 +395,11 @@ export class LinearTreeShap {
     let integral = 0;
     for (let k = 0; k < q; k++) {
       const u = points[rule + k]!;
-      const c = repeated ? product[at + k]! * this.weightedInverse[undo + k]! * this.ruleInverseWeights[rule + k]! : product[at + k]!;
+      const c = repeated ? product[at + k]! * weightedInverse[undo + k]! * inverseWeights[rule + k]! : product[at + k]!;
       leafIntegral += weights[rule + k]! * c;
       const subtree = sum[at + k]! + c * (a + b * u);
       if (repeated) excluded[into + k]! += subtree;
-      integral += this.weightedInverse[factor + k]! * (cut ? subtree - excluded[at + k]! : subtree);
+      integral += weightedInverse[factor + k]! * (cut ? subtree - excluded[at + k]! : subtree);
       sum[to + k]! += subtree;
     }
     phi[phiOffset + ints[int + FEATURE]!]! += b * leafIntegral;
@@ -380,7 +407,7 @@ export class LinearTreeShap {
   }
 
   /** The root takes in its leaf children; it has no edge of its own. */
-  private gatherRoot(start: number, q: number, rule: number, phi: Float64Array, phiOffset: number): void {
+  private gatherRoot(start: number, q: number, rule: number, phi: number[], phiOffset: number): void {
     const float = start * FLOATS;
     const b = floats0(this.floats, float, this.hotSide[0]!);
     let leafIntegral = 0;
@@ -390,6 +417,18 @@ export class LinearTreeShap {
 }
 
 /** b of the root: its leaf children's values times their one fractions, less a. */
-function floats0(floats: Float64Array, float: number, hot: number): number {
+function floats0(floats: number[], float: number, hot: number): number {
   return floats[float + LEFT_VALUE]! + hot * floats[float + VALUE_STEP]! - floats[float + LEAF_ZERO]!;
+}
+
+/** A packed array of doubles (V8 keeps them unboxed): filled with a double first, then zeroed. */
+function doubles(length: number): number[] {
+  const values = Array.from({ length }, () => 0.5);
+  values.fill(0);
+  return values;
+}
+
+/** A packed array of small integers. */
+function smallInts(length: number): number[] {
+  return Array.from({ length }, () => 0);
 }
