@@ -1,6 +1,12 @@
-import { PredictionLogRecord } from '@payments-mlops/contracts';
+import {
+  PREDICTION_LOG_COUNT_HEADER,
+  PREDICTION_LOG_FORMAT_HEADER,
+  PREDICTION_LOG_NDJSON,
+  PredictionLogRecord,
+  predictionLogLines,
+} from '@payments-mlops/contracts';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { readTopic, test } from '@payments-mlops/test-infra';
+import { readTopic, test, waitFor, type ReceivedMessage } from '@payments-mlops/test-infra';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { describe, expect } from 'vitest';
@@ -21,8 +27,29 @@ async function metricValue(
   return match?.value ?? 0;
 }
 
+/** Every message on the topic once all are acknowledged (a fresh topic: its offsets count them). */
+async function allMessages(kafka: Kafka, topic: string): Promise<ReceivedMessage[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const count = offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+  return readTopic(kafka, topic, { count });
+}
+
+/** The batched messages' records, checking each message's headers against its lines. */
+function recordsOf(messages: ReceivedMessage[]): PredictionLogRecord[] {
+  return messages.flatMap((message) => {
+    const format = message.headers[PREDICTION_LOG_FORMAT_HEADER]?.toString();
+    expect(format).toBe(PREDICTION_LOG_NDJSON);
+    const lines = predictionLogLines(message.value!.toString(), format)!;
+    expect(lines).toHaveLength(Number(message.headers[PREDICTION_LOG_COUNT_HEADER]?.toString()));
+    return lines.map((line) => PredictionLogRecord.parse(JSON.parse(line)));
+  });
+}
+
 describe('KafkaPredictionPublisher', () => {
-  test('publishes every recorded prediction to the topic as PredictionLogRecord JSON, in order', async ({
+  test('publishes every recorded prediction to the topic as PredictionLogRecord JSON lines, in order, many per message', async ({
     kafka,
   }) => {
     const registry = new Registry();
@@ -34,20 +61,52 @@ describe('KafkaPredictionPublisher', () => {
     });
     await publisher.start();
     try {
-      for (let i = 0; i < 1_050; i++)
-        publisher.record(examplePrediction({ request_id: `req-${i}` }));
-      const messages = await readTopic(kafka.kafka, kafka.topic, { count: 1_050 });
-      const records = messages.map((m) =>
-        PredictionLogRecord.parse(JSON.parse(m.value!.toString())),
-      );
-      expect(records.map((r) => r.request_id)).toEqual(
+      // Half as objects, half as the JSON a compiled serializer writes: one log either way.
+      for (let i = 0; i < 1_050; i++) {
+        const prediction = examplePrediction({ request_id: `req-${i}` });
+        if (i % 2 === 0) publisher.record(prediction);
+        else publisher.recordJson(JSON.stringify(prediction));
+      }
+      await publisher.drain();
+      const messages = await allMessages(kafka.kafka, kafka.topic);
+      expect(recordsOf(messages).map((r) => r.request_id)).toEqual(
         Array.from({ length: 1_050 }, (_, i) => `req-${i}`),
       );
-      expect(messages[0]!.key!.toString()).toBe('req-0');
+      // At most maxBatch per produce request, so at least 11 messages; far fewer than predictions.
+      expect(messages.length).toBeGreaterThanOrEqual(11);
+      expect(messages.length).toBeLessThan(100);
+      expect(messages[0]!.key).toBeNull();
       expect(await metricValue(registry, 'ml_serving_prediction_log_published_total')).toBe(1_050);
     } finally {
       await publisher.close();
     }
+  });
+
+  test('splits a batch into messages of at most maxMessageChars characters', async ({ kafka }) => {
+    const publisher = new KafkaPredictionPublisher({
+      kafka: kafka.kafka,
+      topic: kafka.topic,
+      registry: new Registry(),
+      maxMessageChars: 2_000,
+    });
+    await publisher.start();
+    const long = examplePrediction({ request_id: 'long', decision: 'x'.repeat(64) });
+    const lineChars = JSON.stringify(examplePrediction({ request_id: 'req-0' })).length;
+    for (let i = 0; i < 200; i++) publisher.record(examplePrediction({ request_id: `req-${i}` }));
+    const notes = Object.fromEntries(
+      Array.from({ length: 15 }, (_, i) => [`note_${i}`, 'y'.repeat(200)]),
+    );
+    publisher.record({ ...long, features: notes });
+    await publisher.close();
+    const messages = await allMessages(kafka.kafka, kafka.topic);
+    expect(recordsOf(messages)).toHaveLength(201);
+    // A line longer than the bound goes alone; the others fill messages up to it.
+    for (const message of messages.slice(0, -1))
+      expect(message.value!.toString().length).toBeLessThanOrEqual(2_000);
+    expect(Number(messages.at(-1)!.headers[PREDICTION_LOG_COUNT_HEADER]!.toString())).toBe(1);
+    // Greedy filling leaves less than one line unused per message.
+    const longest = lineChars + 3;
+    expect(messages.length).toBeLessThanOrEqual(Math.ceil((200 * longest) / (2_000 - longest)) + 1);
   });
 
   test('holds predictions while not connected, drops beyond the bound while Kafka is not reached, counting the drops', async ({
@@ -72,10 +131,10 @@ describe('KafkaPredictionPublisher', () => {
     // Once connected, what the bound held is published.
     await publisher.start();
     await publisher.drain();
-    const messages = await readTopic(kafka.kafka, kafka.topic, { count: 100 });
-    expect(
-      messages.map((m) => (JSON.parse(m.value!.toString()) as PredictionLogRecord).request_id),
-    ).toEqual(Array.from({ length: 100 }, (_, i) => `req-${i}`));
+    const messages = await allMessages(kafka.kafka, kafka.topic);
+    expect(recordsOf(messages).map((r) => r.request_id)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `req-${i}`),
+    );
     await publisher.close();
   });
 
@@ -96,8 +155,7 @@ describe('KafkaPredictionPublisher', () => {
     await publisher.close();
     expect(await metricValue(registry, 'ml_serving_prediction_log_published_total')).toBe(300);
     expect(await metricValue(registry, 'ml_serving_prediction_log_sampled_out_total')).toBe(700);
-    const messages = await readTopic(kafka.kafka, kafka.topic, { count: 300 });
-    expect(messages).toHaveLength(300);
+    expect(recordsOf(await allMessages(kafka.kafka, kafka.topic))).toHaveLength(300);
   });
 
   test('keeps trying to connect after a failed start and publishes what it buffered once Kafka answers', async ({
@@ -135,10 +193,15 @@ describe('KafkaPredictionPublisher', () => {
       await expect(publisher.start()).rejects.toThrow();
       for (let i = 0; i < 50; i++) publisher.record(examplePrediction({ request_id: `late-${i}` }));
       await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
-      const messages = await readTopic(kafka.kafka, kafka.topic, { count: 50, timeoutMs: 45_000 });
-      expect(
-        messages.map((m) => (JSON.parse(m.value!.toString()) as PredictionLogRecord).request_id),
-      ).toEqual(Array.from({ length: 50 }, (_, i) => `late-${i}`));
+      await waitFor(
+        async () =>
+          (await metricValue(registry, 'ml_serving_prediction_log_published_total')) === 50,
+        { timeoutMs: 45_000, description: '50 predictions published after the reconnect' },
+      );
+      const messages = await allMessages(kafka.kafka, kafka.topic);
+      expect(recordsOf(messages).map((r) => r.request_id)).toEqual(
+        Array.from({ length: 50 }, (_, i) => `late-${i}`),
+      );
     } finally {
       await publisher.close();
       for (const socket of sockets) socket.destroy();

@@ -1,5 +1,12 @@
-import { TOPICS, type PredictionLogRecord, type PredictionSink } from '@payments-mlops/contracts';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import {
+  PREDICTION_LOG_COUNT_HEADER,
+  PREDICTION_LOG_FORMAT_HEADER,
+  PREDICTION_LOG_NDJSON,
+  TOPICS,
+  type PredictionLogRecord,
+  type PredictionSink,
+} from '@payments-mlops/contracts';
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 const MAX_RECONNECT_DELAY_MS = 30_000;
@@ -16,6 +23,13 @@ export interface KafkaPredictionPublisherOptions {
   maxBatch?: number;
   /** Longest a prediction waits in the buffer before its batch is sent. */
   lingerMs?: number;
+  /**
+   * Most JSON characters in one Kafka message (UTF-8 makes at most three bytes of each, under
+   * the broker's 1 MiB default); a produce request carries as many messages as its batch needs.
+   */
+  maxMessageChars?: number;
+  /** Kafka compression of each batch; none by default (gzip costs more CPU than it saves). */
+  compression?: CompressionTypes;
   registry: Registry;
   /** Metric name prefix of the process that publishes, `ml_serving_` by default. */
   metricPrefix?: string;
@@ -28,6 +42,11 @@ export interface KafkaPredictionPublisherOptions {
  * request path never waits on Kafka and never fails because of it. Batches leave on a timer (or
  * as soon as one is full), one produce request at a time; a failed batch goes back to the front
  * of the buffer as far as the bound allows, the rest is counted as dropped.
+ *
+ * Each message carries many predictions as newline-delimited JSON (PredictionLogMessageHeaders):
+ * kafkajs encodes and checksums each Kafka record in JavaScript, so one record per prediction
+ * cost more than the prediction's JSON itself. Records given as objects are serialized when their
+ * batch is sent, so sampled-out and dropped ones cost nothing more.
  */
 export class KafkaPredictionPublisher implements PredictionSink {
   private readonly producer: Producer;
@@ -36,9 +55,12 @@ export class KafkaPredictionPublisher implements PredictionSink {
   private readonly maxBuffered: number;
   private readonly maxBatch: number;
   private readonly lingerMs: number;
+  private readonly maxMessageChars: number;
+  private readonly compression: CompressionTypes;
   private readonly random: () => number;
   private readonly onError: (error: unknown) => void;
-  private buffer: PredictionLogRecord[] = [];
+  /** JSON text, or the record itself until its batch is sent. */
+  private buffer: (string | PredictionLogRecord)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private connected = false;
@@ -58,6 +80,8 @@ export class KafkaPredictionPublisher implements PredictionSink {
     this.maxBuffered = options.maxBuffered ?? 20_000;
     this.maxBatch = options.maxBatch ?? 500;
     this.lingerMs = options.lingerMs ?? 50;
+    this.maxMessageChars = options.maxMessageChars ?? 256 * 1024;
+    this.compression = options.compression ?? CompressionTypes.None;
     this.random = options.random ?? Math.random;
     this.onError = options.onError ?? (() => undefined);
     const prefix = options.metricPrefix ?? 'ml_serving_';
@@ -119,6 +143,14 @@ export class KafkaPredictionPublisher implements PredictionSink {
   }
 
   record(prediction: PredictionLogRecord): void {
+    this.append(prediction);
+  }
+
+  recordJson(json: string): void {
+    this.append(json);
+  }
+
+  private append(prediction: string | PredictionLogRecord): void {
     if (this.closed) {
       this.dropped.inc({ reason: 'closed' });
       return;
@@ -180,9 +212,13 @@ export class KafkaPredictionPublisher implements PredictionSink {
     if (this.sending !== undefined) return this.sending;
     const batch = this.buffer.splice(0, this.maxBatch);
     if (batch.length === 0) return Promise.resolve();
-    const messages: Message[] = batch.map((p) => ({ key: p.request_id, value: JSON.stringify(p) }));
+    for (let i = 0; i < batch.length; i++) {
+      const item = batch[i]!;
+      if (typeof item !== 'string') batch[i] = JSON.stringify(item);
+    }
+    const messages = this.messagesOf(batch as string[]);
     this.sending = this.producer
-      .send({ topic: this.topic, messages, acks: -1 })
+      .send({ topic: this.topic, messages, acks: -1, compression: this.compression })
       .then(
         () => {
           this.published.inc(batch.length);
@@ -202,5 +238,30 @@ export class KafkaPredictionPublisher implements PredictionSink {
         if (this.buffer.length >= this.maxBatch) this.flushSoon();
       });
     return this.sending;
+  }
+
+  /** The batch as NDJSON messages of at most maxMessageChars each (a longer line goes alone). */
+  private messagesOf(lines: string[]): Message[] {
+    const messages: Message[] = [];
+    let start = 0;
+    let chars = 0;
+    const cut = (end: number): void => {
+      messages.push({
+        value: lines.slice(start, end).join('\n'),
+        headers: {
+          [PREDICTION_LOG_FORMAT_HEADER]: PREDICTION_LOG_NDJSON,
+          [PREDICTION_LOG_COUNT_HEADER]: String(end - start),
+        },
+      });
+      start = end;
+      chars = 0;
+    };
+    for (let i = 0; i < lines.length; i++) {
+      const length = lines[i]!.length + 1;
+      if (chars > 0 && chars + length > this.maxMessageChars) cut(i);
+      chars += length;
+    }
+    cut(lines.length);
+    return messages;
   }
 }

@@ -1,3 +1,8 @@
+import {
+  PREDICTION_LOG_COUNT_HEADER,
+  PREDICTION_LOG_FORMAT_HEADER,
+  PREDICTION_LOG_NDJSON,
+} from '@payments-mlops/contracts';
 import { FAST_CONSUMER_CONFIG, test, uniqueName, waitFor } from '@payments-mlops/test-infra';
 import { KafkaPredictionPublisher, examplePrediction } from '@payments-mlops/monitoring';
 import type pg from 'pg';
@@ -6,6 +11,12 @@ import { describe, expect } from 'vitest';
 import { MonitorMetrics } from '../monitor-metrics.js';
 import { PredictionLogStore } from '../stores/prediction-log-store.js';
 import { PredictionSinkConsumer } from './prediction-sink-consumer.js';
+
+async function migratedLog(pool: pg.Pool): Promise<PredictionLogStore> {
+  const store = new PredictionLogStore(pool, { retentionDays: 30 });
+  await store.migrate();
+  return store;
+}
 
 const count = async (pool: pg.Pool): Promise<number> =>
   Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM prediction_log')).rows[0]!.n);
@@ -16,8 +27,7 @@ describe('PredictionSinkConsumer', () => {
     pg,
   }) => {
     const now = Date.now();
-    const store = new PredictionLogStore(pg.pool, { retentionDays: 30 });
-    await store.migrate();
+    const store = await migratedLog(pg.pool);
     const registry = new Registry();
     const metrics = new MonitorMetrics(registry);
     const groupId = uniqueName('sink', '-');
@@ -101,13 +111,99 @@ describe('PredictionSinkConsumer', () => {
   });
 });
 
+describe('PredictionSinkConsumer reading batched messages', () => {
+  test('writes each valid line of NDJSON messages and single-record messages once, counting malformed lines, short counts and unknown formats as invalid', async ({
+    kafka,
+    pg,
+  }) => {
+    const now = Date.now();
+    const store = await migratedLog(pg.pool);
+    const metrics = new MonitorMetrics(new Registry());
+    const line = (i: number): string =>
+      JSON.stringify(
+        examplePrediction({ request_id: `req-${i}`, timestamp: new Date(now - i).toISOString() }),
+      );
+    const batched = (lines: string[], count = lines.length) => ({
+      value: lines.join('\n'),
+      headers: {
+        [PREDICTION_LOG_FORMAT_HEADER]: PREDICTION_LOG_NDJSON,
+        [PREDICTION_LOG_COUNT_HEADER]: String(count),
+      },
+    });
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+    const producer = kafka.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: kafka.topic,
+      messages: [
+        // 0–99, with one malformed line and one that is JSON but not a record in the middle.
+        batched([
+          ...ids(0, 50).map(line),
+          'not json',
+          '{"request_id":"x"}',
+          ...ids(50, 100).map(line),
+        ]),
+        // 100–149, and 60–99 again (a publisher retry): the log keeps each once.
+        batched([...ids(100, 150), ...ids(60, 100)].map(line)),
+        // A message whose header names three more predictions than it holds.
+        batched(ids(150, 160).map(line), 13),
+        // The single form, as published before batching.
+        { key: 'req-160', value: line(160) },
+        // A form this sink does not know: one malformed message.
+        { value: line(161), headers: { [PREDICTION_LOG_FORMAT_HEADER]: 'avro/9' } },
+      ],
+    });
+    await producer.disconnect();
+
+    const sink = new PredictionSinkConsumer({
+      kafka: kafka.kafka,
+      topic: kafka.topic,
+      groupId: uniqueName('sink', '-'),
+      store,
+      metrics,
+      consumerConfig: FAST_CONSUMER_CONFIG,
+    });
+    await sink.start();
+    const outcome = async (name: string) =>
+      (await metrics.sinkPredictions.get()).values.find((v) => v.labels.outcome === name)?.value ??
+      0;
+    try {
+      await waitFor(
+        async () => (await outcome('inserted')) + (await outcome('duplicate')) === 201,
+        {
+          timeoutMs: 20_000,
+          description: '201 valid predictions read',
+        },
+      );
+      await waitFor(async () => (await metrics.sinkLag.get()).values.every((v) => v.value === 0), {
+        timeoutMs: 5_000,
+        description: 'every message committed',
+      });
+    } finally {
+      await sink.stop();
+    }
+    expect(await count(pg.pool)).toBe(161);
+    const { rows } = await pg.pool.query<{ request_id: string }>(
+      'SELECT request_id FROM prediction_log ORDER BY request_id',
+    );
+    expect(rows.map((r) => r.request_id)).toEqual(
+      ids(0, 161)
+        .map((i) => `req-${i}`)
+        .sort(),
+    );
+    expect(await outcome('inserted')).toBe(161);
+    expect(await outcome('duplicate')).toBe(40);
+    // Two bad lines, three missing from a short message, one message of an unknown format.
+    expect(await outcome('invalid')).toBe(6);
+  });
+});
+
 describe('PredictionSinkConsumer when Postgres rejects writes', () => {
   test('commits nothing while the log cannot be written and writes every prediction once it can', async ({
     kafka,
     pg,
   }) => {
-    const store = new PredictionLogStore(pg.pool, { retentionDays: 30 });
-    await store.migrate();
+    await migratedLog(pg.pool);
     const metrics = new MonitorMetrics(new Registry());
     const publisher = new KafkaPredictionPublisher({
       kafka: kafka.kafka,

@@ -1,6 +1,19 @@
-import { PredictionLogRecord } from '@payments-mlops/contracts';
+import {
+  PREDICTION_LOG_COUNT_HEADER,
+  PREDICTION_LOG_FORMAT_HEADER,
+  PredictionLogMessageHeaders,
+  PredictionLogRecord,
+  predictionLogLines,
+} from '@payments-mlops/contracts';
 import type { Logger } from '@payments-mlops/service-kit';
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type {
+  Consumer,
+  ConsumerConfig,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+} from 'kafkajs';
 import type { MonitorMetrics } from '../monitor-metrics.js';
 import type { InsertResult, PredictionLogStore } from '../stores/prediction-log-store.js';
 import { safeJson } from './safe-json.js';
@@ -22,7 +35,9 @@ const MAX_RETRY_DELAY_MS = 5_000;
 /**
  * The prediction log's sink: reads `ml.predictions` and writes each batch to the partitioned
  * log before committing its offsets, so a crash replays rather than loses (the log's key makes
- * a replay a no-op). A message that is not a PredictionLogRecord is counted and skipped.
+ * a replay a no-op). Messages come in both forms of PredictionLogMessageHeaders (many records as
+ * NDJSON, or one); a record that is not a PredictionLogRecord is counted and skipped, the rest of
+ * its message is written.
  */
 export class PredictionSinkConsumer {
   private readonly consumer: Consumer;
@@ -76,13 +91,7 @@ export class PredictionSinkConsumer {
     const { batch } = payload;
     const records: PredictionLogRecord[] = [];
     let invalid = 0;
-    for (const message of batch.messages) {
-      const parsed = message.value
-        ? PredictionLogRecord.safeParse(safeJson(message.value.toString()))
-        : undefined;
-      if (parsed?.success) records.push(parsed.data);
-      else invalid++;
-    }
+    for (const message of batch.messages) invalid += readMessage(message, records);
     if (invalid > 0) {
       this.o.metrics.sinkPredictions.inc({ outcome: 'invalid' }, invalid);
       this.o.logger?.warn(
@@ -110,4 +119,32 @@ export class PredictionSinkConsumer {
       Math.max(Number(batch.highWatermark) - Number(last) - 1, 0),
     );
   }
+}
+
+function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first?.toString();
+}
+
+/** Appends the message's valid records; answers how many predictions in it were malformed. */
+function readMessage(message: KafkaMessage, records: PredictionLogRecord[]): number {
+  const headers = PredictionLogMessageHeaders.safeParse({
+    format: headerText(message.headers, PREDICTION_LOG_FORMAT_HEADER),
+    count: headerText(message.headers, PREDICTION_LOG_COUNT_HEADER),
+  });
+  const count = headers.success ? headers.data.count : undefined;
+  const lines =
+    headers.success && message.value
+      ? predictionLogLines(message.value.toString(), headers.data.format)
+      : undefined;
+  if (lines === undefined) return count ?? 1;
+  let invalid = 0;
+  for (const line of lines) {
+    const parsed = PredictionLogRecord.safeParse(safeJson(line));
+    if (parsed.success) records.push(parsed.data);
+    else invalid++;
+  }
+  // A message cut short: the predictions its header names but its value lacks.
+  return invalid + Math.max((count ?? lines.length) - lines.length, 0);
 }
