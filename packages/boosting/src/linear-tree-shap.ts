@@ -18,11 +18,12 @@ import { coverOf, goesLeft, type Tree } from './tree.js';
  * The walk is two flat loops over each tree's splits in pre-order (a parent before its
  * children): products down, sums and contributions up. Leaves cost no step of their own: a
  * leaf's S / factor is v times its parent's C (over the earlier factor of a repeated feature),
- * so a split takes both leaf children into its own step, and the leaf factors for the row come
- * down to two numbers, a + b t. What depends only on the tree is computed once per model:
- * merged zero fractions, which earlier edge a feature repeats, where a subtree's sum is left
- * out, and w / factor at the quadrature nodes for both one fractions (so the common path never
- * divides). Each split's constants sit together in one record of a double array and one of an
+ * so a split takes both leaf children into its own step (on the way down when nothing there
+ * repeats), and the leaf factors for the row come down to two numbers, a + b t. The root's
+ * product is the quadrature weight, so no step multiplies by one. What depends only on the tree
+ * is computed once per model: merged zero fractions, which earlier edge a feature repeats,
+ * where a subtree's sum is left out, and 1 / factor at the quadrature nodes for both one
+ * fractions (so the walk never divides). Each split's constants sit together in one record of a double array and one of an
  * integer array, and the row's directions enter as 0/1 arithmetic rather than branches. A call
  * allocates nothing.
  *
@@ -69,12 +70,11 @@ export class LinearTreeShap {
   private readonly upStart: number[];
   /** The sentinel edge: factor 1 (zero fraction 1, taken). */
   private readonly none: number;
-  private readonly weightedInverse: number[];
+  /** 1 / factor of each edge at each node, for o = 0 then o = 1 (0 for a factor of 0, never divided by). */
+  private readonly inverseFactor: number[];
   /** Quadrature rules for q = 1..maxRule, at offset q(q − 1)/2. */
   private readonly rulePoints: number[];
   private readonly ruleWeights: number[];
-  /** 1 / w: an earlier factor is divided out as (w / factor) · (1 / w), two products instead of a division. */
-  private readonly ruleInverseWeights: number[];
 
   /** The row as float32 values, and its contributions, as plain arrays for the walk. */
   private readonly x: number[];
@@ -184,14 +184,12 @@ export class LinearTreeShap {
     const rules = (maxRule * (maxRule + 1)) / 2;
     this.rulePoints = doubles(rules);
     this.ruleWeights = doubles(rules);
-    this.ruleInverseWeights = doubles(rules);
     for (let q = 1; q <= maxRule; q++) {
       const { nodes, weights } = gaussLegendre(q);
       nodes.forEach((x, k) => (this.rulePoints[(q * (q - 1)) / 2 + k] = x));
       weights.forEach((w, k) => (this.ruleWeights[(q * (q - 1)) / 2 + k] = w));
-      weights.forEach((w, k) => (this.ruleInverseWeights[(q * (q - 1)) / 2 + k] = 1 / w));
     }
-    this.weightedInverse = doubles(inverseSize);
+    this.inverseFactor = doubles(inverseSize);
     trees.forEach((_, t) => {
       const q = this.treeRule[t]!;
       const rule = (q * (q - 1)) / 2;
@@ -200,10 +198,9 @@ export class LinearTreeShap {
         const at = ints[s * INTS + INVERSE]!;
         for (let k = 0; k < q; k++) {
           const x = this.rulePoints[rule + k]!;
-          const w = this.ruleWeights[rule + k]!;
           const cold = z * (1 - x);
-          this.weightedInverse[at + k] = cold === 0 ? 0 : w / cold;
-          this.weightedInverse[at + q + k] = w / (z + (1 - z) * x);
+          this.inverseFactor[at + k] = cold === 0 ? 0 : 1 / cold;
+          this.inverseFactor[at + q + k] = 1 / (z + (1 - z) * x);
         }
       }
     });
@@ -235,33 +232,36 @@ export class LinearTreeShap {
 
   /** Adds tree t's Shapley values for the float32 row x into phi; returns the value of the leaf x reaches. */
   private accumulate(t: number, x: number[], phi: number[]): number {
-    const phiOffset = 0;
     const start = this.splitStart[t]!;
     const end = this.splitStart[t + 1]!;
     if (end === start) return this.trees[t]!.leafValue[0]!;
     const q = this.treeRule[t]!;
     const rule = (q * (q - 1)) / 2;
-    const { floats, ints, one, hotSide, none, product, subtreeSum: sum, excluded } = this;
-    const { rulePoints: points, ruleWeights: weights, ruleInverseWeights: inverseWeights, weightedInverse } = this;
+    const { floats, ints, one, hotSide, none, product, subtreeSum: sum, excluded, rulePoints: points, inverseFactor } = this;
 
     // Down: the side the row takes at each split, the one fraction of each edge, and the
     // product C(t) of the factors on the path to each split (a repeated feature's earlier
-    // factor divided out, its merged one multiplied in).
+    // factor divided out, its merged one multiplied in). The root's product is the node's
+    // weight, so every product, sum and integral below carries it. A split with nothing
+    // repeated takes in its leaf children here: their factors weighted by their values are
+    // a + b t, their share b ∫ C, and they start the subtree's sum S(t).
     for (let s = start; s < end; s++) {
       const i = s - start;
       const int = s * INTS;
+      const float = s * FLOATS;
       const flags = ints[int + FLAGS]!;
       const value = x[ints[int + FEATURE]!]!;
-      const threshold = floats[s * FLOATS + THRESHOLD]!;
+      const threshold = floats[float + THRESHOLD]!;
       // goesLeft's rule, inlined for numeric splits as 0/1 arithmetic: right unless x ≤ threshold, or NaN and NaN goes left.
-      hotSide[i] =
+      const hot =
         threshold === threshold
           ? Number(!(value <= threshold)) & (1 ^ (Number(value !== value) & (flags >> 1)))
           : Number(!goesLeft(this.trees[t]!, ints[int + ORIGINAL]!, value));
+      hotSide[i] = hot;
       const at = i * q;
       if (i === 0) {
         for (let k = 0; k < q; k++) {
-          product[k] = 1;
+          product[k] = this.ruleWeights[rule + k]!;
           sum[k] = 0;
         }
         continue;
@@ -270,65 +270,74 @@ export class LinearTreeShap {
       const previous = ints[(p + start) * INTS + ABOVE]!;
       const o = one[previous]! & (1 ^ hotSide[p]! ^ ints[int + SIDE]!);
       one[s] = o;
-      const z = floats[s * FLOATS + ZERO]!;
+      const z = floats[float + ZERO]!;
       const slope = o - z;
       const from = p * q;
       if ((flags & BOTTOM) !== 0) {
-        this.bottomStep(s, i, from, o, q, rule, phi, phiOffset);
+        this.bottomStep(s, i, from, o, q, rule, phi);
         continue;
       }
-      if (previous === none) {
-        for (let k = 0; k < q; k++) {
-          product[at + k] = product[from + k]! * (z + slope * points[rule + k]!);
-          sum[at + k] = 0;
+      // The earlier edge leads to a split, which has cover, so its factor is never 0.
+      const undo = previous === none ? -1 : ints[previous * INTS + INVERSE]! + one[previous]! * q;
+      if ((flags & (HAS_EXCLUDED | REPEATED)) === 0) {
+        const a = floats[float + LEAF_ZERO]!;
+        const b = floats[float + LEFT_VALUE]! + hot * floats[float + VALUE_STEP]! - a;
+        let leafIntegral = 0;
+        if (undo < 0) {
+          for (let k = 0; k < q; k++) {
+            const u = points[rule + k]!;
+            const c = product[from + k]! * (z + slope * u);
+            product[at + k] = c;
+            sum[at + k] = c * (a + b * u);
+            leafIntegral += c;
+          }
+        } else {
+          for (let k = 0; k < q; k++) {
+            const u = points[rule + k]!;
+            const c = product[from + k]! * (z + slope * u) * inverseFactor[undo + k]!;
+            product[at + k] = c;
+            sum[at + k] = c * (a + b * u);
+            leafIntegral += c;
+          }
         }
-      } else {
-        // The earlier edge leads to a split, which has cover, so its factor is never 0.
-        const undo = ints[previous * INTS + INVERSE]! + one[previous]! * q;
-        for (let k = 0; k < q; k++) {
-          const u = points[rule + k]!;
-          product[at + k] = product[from + k]! * (z + slope * u) * weightedInverse[undo + k]! * inverseWeights[rule + k]!;
-          sum[at + k] = 0;
-        }
+        phi[ints[int + FEATURE]!]! += b * leafIntegral;
+        continue;
+      }
+      for (let k = 0; k < q; k++) {
+        const c = product[from + k]! * (z + slope * points[rule + k]!);
+        product[at + k] = undo < 0 ? c : c * inverseFactor[undo + k]!;
+        sum[at + k] = 0;
       }
       // A loop, not fill(): the builtin's call cost more than the q stores.
       if ((flags & HAS_EXCLUDED) !== 0) for (let k = 0; k < q; k++) excluded[at + k] = 0;
     }
 
-    // Up, children before parents: each split takes in its leaf children, whose factors
-    // weighted by their values are a + b t and whose share is b ∫ C / (earlier factor); then it
-    // passes its subtree's sum S(t) to its parent and adds its edge's share
-    // (o − z) ∫ (S − what deeper splits on the feature took) / factor.
+    // Up, children before parents: each split passes its subtree's sum S(t) to its parent and
+    // adds its edge's share (o − z) ∫ (S − what deeper splits on the feature took) / factor.
     const upEnd = this.upStart[t + 1]!;
     for (let j = this.upStart[t]!; j < upEnd; j++) {
       const s = this.upOrder[j]!;
       const i = s - start;
       const int = s * INTS;
-      const float = s * FLOATS;
       const flags = ints[int + FLAGS]!;
-      const at = i * q;
-      const to = ints[int + PARENT]! * q;
       const o = one[s]!;
-      const factor = ints[int + INVERSE]! + o * q;
-      const a = floats[float + LEAF_ZERO]!;
-      let leafIntegral = 0;
       let integral = 0;
       if ((flags & (HAS_EXCLUDED | REPEATED)) === 0) {
-        const b = floats[float + LEFT_VALUE]! + hotSide[i]! * floats[float + VALUE_STEP]! - a;
+        const at = i * q;
+        const to = ints[int + PARENT]! * q;
+        const factor = ints[int + INVERSE]! + o * q;
         for (let k = 0; k < q; k++) {
-          const c = product[at + k]!;
-          leafIntegral += weights[rule + k]! * c;
-          const subtree = sum[at + k]! + c * (a + b * points[rule + k]!);
-          integral += weightedInverse[factor + k]! * subtree;
+          const subtree = sum[at + k]!;
+          integral += inverseFactor[factor + k]! * subtree;
           sum[to + k]! += subtree;
         }
-        phi[phiOffset + ints[int + FEATURE]!]! += b * leafIntegral;
       } else {
-        integral = this.gatherRare(s, start, q, rule, phi, phiOffset);
+        integral = this.gatherRare(s, start, q, rule, phi);
       }
-      phi[phiOffset + ints[int + EDGE_FEATURE]!]! += (o - floats[float + ZERO]!) * integral;
+      phi[ints[int + EDGE_FEATURE]!]! += (o - floats[s * FLOATS + ZERO]!) * integral;
     }
-    this.gatherRoot(start, q, rule, phi, phiOffset);
+    // The root's leaf children: b ∫ C with C = 1.
+    phi[ints[start * INTS + FEATURE]!]! += floats0(floats, start * FLOATS, hotSide[0]!);
     return this.reachedLeaf(start);
   }
 
@@ -347,8 +356,8 @@ export class LinearTreeShap {
    * A split with two leaf children, on a feature not split on above, whole on the way down:
    * C = C_parent · f, S = C (a + b t), and S / f = C_parent (a + b t), so the edge needs no 1 / f.
    */
-  private bottomStep(s: number, i: number, from: number, o: number, q: number, rule: number, phi: number[], phiOffset: number): void {
-    const { floats, ints, product, subtreeSum: sum, rulePoints: points, ruleWeights: weights } = this;
+  private bottomStep(s: number, i: number, from: number, o: number, q: number, rule: number, phi: number[]): void {
+    const { floats, ints, product, subtreeSum: sum, rulePoints: points } = this;
     const float = s * FLOATS;
     const z = floats[float + ZERO]!;
     const slope = o - z;
@@ -358,15 +367,15 @@ export class LinearTreeShap {
     let integral = 0;
     for (let k = 0; k < q; k++) {
       const u = points[rule + k]!;
-      const w = weights[rule + k]!;
       const above = product[from + k]!;
+      const factor = z + slope * u;
       const leaves = above * (a + b * u);
-      leafIntegral += w * above * (z + slope * u);
-      integral += w * leaves;
-      sum[from + k]! += leaves * (z + slope * u);
+      leafIntegral += above * factor;
+      integral += leaves;
+      sum[from + k]! += leaves * factor;
     }
-    phi[phiOffset + ints[s * INTS + FEATURE]!]! += b * leafIntegral;
-    phi[phiOffset + ints[s * INTS + EDGE_FEATURE]!]! += slope * integral;
+    phi[ints[s * INTS + FEATURE]!]! += b * leafIntegral;
+    phi[ints[s * INTS + EDGE_FEATURE]!]! += slope * integral;
   }
 
   /**
@@ -374,9 +383,8 @@ export class LinearTreeShap {
    * factor, and its subtree leaves the earlier edge's sum) or whose edge has a subtree left
    * out. Returns ∫ (S − left out) / factor.
    */
-  private gatherRare(s: number, start: number, q: number, rule: number, phi: number[], phiOffset: number): number {
-    const { floats, ints, one, none, product, subtreeSum: sum, excluded, rulePoints: points, ruleWeights: weights } = this;
-    const { weightedInverse, ruleInverseWeights: inverseWeights } = this;
+  private gatherRare(s: number, start: number, q: number, rule: number, phi: number[]): number {
+    const { floats, ints, one, none, product, subtreeSum: sum, excluded, rulePoints: points, inverseFactor } = this;
     const i = s - start;
     const int = s * INTS;
     const float = s * FLOATS;
@@ -395,24 +403,15 @@ export class LinearTreeShap {
     let integral = 0;
     for (let k = 0; k < q; k++) {
       const u = points[rule + k]!;
-      const c = repeated ? product[at + k]! * weightedInverse[undo + k]! * inverseWeights[rule + k]! : product[at + k]!;
-      leafIntegral += weights[rule + k]! * c;
+      const c = repeated ? product[at + k]! * inverseFactor[undo + k]! : product[at + k]!;
+      leafIntegral += c;
       const subtree = sum[at + k]! + c * (a + b * u);
       if (repeated) excluded[into + k]! += subtree;
-      integral += weightedInverse[factor + k]! * (cut ? subtree - excluded[at + k]! : subtree);
+      integral += inverseFactor[factor + k]! * (cut ? subtree - excluded[at + k]! : subtree);
       sum[to + k]! += subtree;
     }
-    phi[phiOffset + ints[int + FEATURE]!]! += b * leafIntegral;
+    phi[ints[int + FEATURE]!]! += b * leafIntegral;
     return integral;
-  }
-
-  /** The root takes in its leaf children; it has no edge of its own. */
-  private gatherRoot(start: number, q: number, rule: number, phi: number[], phiOffset: number): void {
-    const float = start * FLOATS;
-    const b = floats0(this.floats, float, this.hotSide[0]!);
-    let leafIntegral = 0;
-    for (let k = 0; k < q; k++) leafIntegral += this.ruleWeights[rule + k]! * this.product[k]!;
-    phi[phiOffset + this.ints[start * INTS + FEATURE]!]! += b * leafIntegral;
   }
 }
 
