@@ -17,7 +17,7 @@ import { startRegistryServer, test } from '@payments-mlops/test-infra';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
 import { describe, expect } from 'vitest';
 import { buildApp } from './app.js';
-import { ModelMonitor } from './domain/model-monitor.js';
+import { ModelMonitor, type MonitorSettings } from './domain/model-monitor.js';
 import { RegistryModelCatalog } from './domain/model-version-catalog.js';
 import { MonitorMetrics } from './monitor-metrics.js';
 import { PredictionLogStore } from './stores/prediction-log-store.js';
@@ -126,21 +126,24 @@ describe('model-monitor API', () => {
 
       const metrics = createMetrics('model-monitor', { defaultMetrics: false });
       const monitorMetrics = new MonitorMetrics(metrics.registry, metrics.prefix);
+      const settings: MonitorSettings = {
+        windowMinutes: 60,
+        maxWindowRows: 100_000,
+        thresholds: { distance: 0.1, pValue: 0.05, smallReferenceRows: 1_000 },
+        driftShare: 0.5,
+        performanceWindowDays: 30,
+        fraudMaturityDays: 14,
+        churnHorizonDays: 30,
+        minLabelledRows: 200,
+        minLabelledPerClass: 10,
+      };
       const monitor = new ModelMonitor({
         store,
         pool: pg.pool,
         catalog: new RegistryModelCatalog(client),
         metrics: monitorMetrics,
         clock: () => NOW,
-        settings: {
-          windowMinutes: 60,
-          maxWindowRows: 100_000,
-          thresholds: { distance: 0.1, pValue: 0.05, smallReferenceRows: 1_000 },
-          driftShare: 0.5,
-          performanceWindowDays: 30,
-          fraudMaturityDays: 14,
-          churnHorizonDays: 30,
-        },
+        settings,
       });
       const app = await buildApp({
         logger: createLogger({ service: 'model-monitor', level: 'silent' }),
@@ -205,6 +208,23 @@ describe('model-monitor API', () => {
         ),
       );
 
+      // The same window read by a monitor that wants 41 chargebacks: 40 are too few to judge.
+      const strict = new ModelMonitor({
+        store,
+        pool: pg.pool,
+        catalog: new RegistryModelCatalog(client),
+        metrics: monitorMetrics,
+        clock: () => NOW,
+        settings: { ...settings, minLabelledPerClass: 41 },
+      });
+      const unjudged = await strict.performance('fraud-detector', version);
+      expect(unjudged.realized).toMatchObject({ rows: 400, positives: 40 });
+      expect(unjudged.realized.pr_auc).toBeCloseTo(averagePrecision(labels, scores), 12);
+      expect(unjudged.degradation).toBeNull();
+      expect(await strict.evaluateAll()).toEqual({ evaluated: 1, failed: 0 });
+      const afterStrict = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(afterStrict).not.toContain(`model_monitor_primary_metric_degradation_ratio{model="fraud-detector"`);
+
       const badVersion = await app.inject({
         method: 'GET',
         url: '/models/fraud-detector/versions/latest/drift',
@@ -248,6 +268,8 @@ describe('model-monitor API', () => {
         performanceWindowDays: 30,
         fraudMaturityDays: 14,
         churnHorizonDays: 30,
+        minLabelledRows: 200,
+        minLabelledPerClass: 10,
       },
     });
     const app = await buildApp({

@@ -45,6 +45,10 @@ export const ModelMonitorConfig = BaseServiceConfig.extend({
   FRAUD_LABEL_MATURITY_DAYS: envInteger({ min: 0 }).default(14),
   /** A customer who churns within this horizon after a churn prediction is a positive. */
   CHURN_LABEL_HORIZON_DAYS: envInteger({ min: 1 }).default(30),
+  /** Labelled predictions a window needs before its degradation is reported (and can alert). */
+  MONITOR_MIN_LABELLED_PREDICTIONS: envInteger({ min: 1 }).default(200),
+  /** …and of each class (a fraud window needs this many chargebacks). */
+  MONITOR_MIN_LABELLED_PER_CLASS: envInteger({ min: 1 }).default(10),
   MLFLOW_TRACKING_URI: z.string().default('http://127.0.0.1:5000'),
   MLFLOW_TRACKING_TOKEN: z.string().optional(),
 });

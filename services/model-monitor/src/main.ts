@@ -56,6 +56,8 @@ const monitor = new ModelMonitor({
     performanceWindowDays: config.PERFORMANCE_WINDOW_DAYS,
     fraudMaturityDays: config.FRAUD_LABEL_MATURITY_DAYS,
     churnHorizonDays: config.CHURN_LABEL_HORIZON_DAYS,
+    minLabelledRows: config.MONITOR_MIN_LABELLED_PREDICTIONS,
+    minLabelledPerClass: config.MONITOR_MIN_LABELLED_PER_CLASS,
   },
 });
 

@@ -125,8 +125,10 @@ export class MonitorMetrics {
       if (value !== null) this.estimated.set({ ...v, metric }, value);
     }
     this.labelled.set(v, report.realized.rows);
-    if (report.degradation !== null)
-      this.degradation.set({ ...v, metric: report.primary_metric }, report.degradation);
+    // Too few labels now (or none): the last value must not go on firing the alert.
+    if (report.degradation === null)
+      this.degradation.remove({ ...v, metric: report.primary_metric });
+    else this.degradation.set({ ...v, metric: report.primary_metric }, report.degradation);
     if (report.estimated_degradation != null)
       this.estimatedDegradation.set({ ...v, metric: 'roc_auc' }, report.estimated_degradation);
   }

@@ -148,6 +148,8 @@ describe('drift on simulated traffic', () => {
           performanceWindowDays: 30,
           fraudMaturityDays: 14,
           churnHorizonDays: 30,
+          minLabelledRows: 200,
+          minLabelledPerClass: 10,
         },
       });
       const app = await buildApp({

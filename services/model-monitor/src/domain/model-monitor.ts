@@ -36,6 +36,13 @@ export interface MonitorSettings {
   performanceWindowDays: number;
   fraudMaturityDays: number;
   churnHorizonDays: number;
+  /**
+   * Labelled predictions a window needs, in all and of each class, before its realized metric is
+   * compared with the test metric: a handful of chargebacks says little about PR AUC, and one
+   * noisy window must not start a retraining job.
+   */
+  minLabelledRows: number;
+  minLabelledPerClass: number;
 }
 
 export interface ModelMonitorOptions {
@@ -150,7 +157,12 @@ export class ModelMonitor {
       (r) => r.scores[positiveClass] ?? Number.NaN,
     ).filter(Number.isFinite);
     const estimated = estimatePerformance(probabilities);
-    const current = primary === 'roc_auc' || primary === 'pr_auc' ? realized[primary] : null;
+    const enoughLabels =
+      realized.rows >= this.o.settings.minLabelledRows &&
+      Math.min(realized.positives, realized.rows - realized.positives) >=
+        this.o.settings.minLabelledPerClass;
+    const current =
+      enoughLabels && (primary === 'roc_auc' || primary === 'pr_auc') ? realized[primary] : null;
     const report: PerformanceReport = {
       model: { name: model, version },
       window: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() },
