@@ -17,7 +17,8 @@ import { startRegistryServer, test } from '@payments-mlops/test-infra';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
 import { describe, expect } from 'vitest';
 import { buildApp } from './app.js';
-import { ModelMonitor, type MonitorSettings } from './domain/model-monitor.js';
+import { ModelMonitor } from './domain/model-monitor.js';
+import { DEFAULT_MONITOR_SETTINGS } from './testing/monitor-settings.js';
 import { RegistryModelCatalog } from './domain/model-version-catalog.js';
 import { MonitorMetrics } from './monitor-metrics.js';
 import { PredictionLogStore } from './stores/prediction-log-store.js';
@@ -126,17 +127,7 @@ describe('model-monitor API', () => {
 
       const metrics = createMetrics('model-monitor', { defaultMetrics: false });
       const monitorMetrics = new MonitorMetrics(metrics.registry, metrics.prefix);
-      const settings: MonitorSettings = {
-        windowMinutes: 60,
-        maxWindowRows: 100_000,
-        thresholds: { distance: 0.1, pValue: 0.05, smallReferenceRows: 1_000 },
-        driftShare: 0.5,
-        performanceWindowDays: 30,
-        fraudMaturityDays: 14,
-        churnHorizonDays: 30,
-        minLabelledRows: 200,
-        minLabelledPerClass: 10,
-      };
+      const settings = DEFAULT_MONITOR_SETTINGS;
       const monitor = new ModelMonitor({
         store,
         pool: pg.pool,
@@ -260,17 +251,7 @@ describe('model-monitor API', () => {
         new RegistryClient({ baseUrl: 'http://127.0.0.1:9', readRetries: 0 }),
       ),
       metrics: new MonitorMetrics(metrics.registry, metrics.prefix),
-      settings: {
-        windowMinutes: 60,
-        maxWindowRows: 1_000,
-        thresholds: { distance: 0.1, pValue: 0.05, smallReferenceRows: 1_000 },
-        driftShare: 0.5,
-        performanceWindowDays: 30,
-        fraudMaturityDays: 14,
-        churnHorizonDays: 30,
-        minLabelledRows: 200,
-        minLabelledPerClass: 10,
-      },
+      settings: { ...DEFAULT_MONITOR_SETTINGS, maxWindowRows: 1_000 },
     });
     const app = await buildApp({
       logger: createLogger({ service: 'model-monitor', level: 'silent' }),

@@ -13,6 +13,7 @@ import { Registry } from 'prom-client';
 import { describe, expect } from 'vitest';
 import { buildApp } from './app.js';
 import { ModelMonitor } from './domain/model-monitor.js';
+import { DEFAULT_MONITOR_SETTINGS } from './testing/monitor-settings.js';
 import { RegistryModelCatalog } from './domain/model-version-catalog.js';
 import { PredictionSinkConsumer } from './domain/prediction-sink-consumer.js';
 import { MonitorMetrics } from './monitor-metrics.js';
@@ -140,17 +141,7 @@ describe('drift on simulated traffic', () => {
         pool: pg.pool,
         catalog: new RegistryModelCatalog(client),
         metrics: monitorMetrics,
-        settings: {
-          windowMinutes: 60,
-          maxWindowRows: 100_000,
-          thresholds: { distance: 0.1, pValue: 0.05, smallReferenceRows: 1_000 },
-          driftShare: 0.5,
-          performanceWindowDays: 30,
-          fraudMaturityDays: 14,
-          churnHorizonDays: 30,
-          minLabelledRows: 200,
-          minLabelledPerClass: 10,
-        },
+        settings: DEFAULT_MONITOR_SETTINGS,
       });
       const app = await buildApp({
         logger: createLogger({ service: 'model-monitor', level: 'silent' }),
