@@ -79,4 +79,21 @@ describe('feature row encoding', () => {
   it('refuses bytes of another format', () => {
     expect(decodeFeatureRow(Buffer.from('hello world, not a row'), 1, [0], [])).toBeNull();
   });
+
+  it('decodes the extremes of the four-byte integers and strings of any length, read byte by byte', () => {
+    const fields: FeatureField[] = [
+      { name: 'low', dtype: 'Int64' }, { name: 'high', dtype: 'Int64' }, { name: 'minus_one', dtype: 'Int64' }, { name: 'long', dtype: 'String' },
+    ];
+    const values: FeatureValue[] = [-2_147_483_648, 2_147_483_647, -1, 'x'.repeat(40_000)];
+    const out: FeatureValue[] = [];
+    decodeFeatureRow(encodeFeatureRow(fields, values, 1, 1), fields.length, [0, 1, 2, 3], out);
+    expect(out).toEqual(values);
+  });
+
+  it('refuses a row cut short rather than reading past its end', () => {
+    const encoded = encodeFeatureRow(FIELDS, VALUES, 1, 1);
+    for (const cut of [encoded.length - 1, encoded.length - 9, 20]) {
+      expect(decodeFeatureRow(encoded.subarray(0, cut), FIELDS.length, FIELDS.map((_, i) => i), [])).toBeNull();
+    }
+  });
 });

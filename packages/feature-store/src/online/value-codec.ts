@@ -247,24 +247,27 @@ export function decodeFeatureRow(
   wanted: readonly number[],
   out: FeatureValue[],
 ): DecodedRow | null {
-  if (buffer.length < HEADER_BYTES || buffer.readUInt8(0) !== FORMAT) return null;
+  if (buffer.length < HEADER_BYTES || buffer[0] !== FORMAT) return null;
   const eventMs = buffer.readDoubleLE(1);
   const createdMs = buffer.readDoubleLE(9);
+  // Bytes read by index rather than readUInt8/readInt32LE, whose argument checks cost more than
+  // the reads (50 per row); a row cut short is caught by the length check at the end.
   let offset = HEADER_BYTES;
   let next = 0;
   for (let index = 0; index < fieldCount && next < wanted.length; index++) {
     const keep = wanted[next] === index;
-    const tag = buffer.readUInt8(offset++) as Tag;
+    const tag = buffer[offset++] as Tag;
     let value: FeatureValue = null;
     switch (tag) {
       case Tag.Null:
         break;
       case Tag.Int32:
-        value = buffer.readInt32LE(offset);
+        if (keep) value = buffer[offset]! | (buffer[offset + 1]! << 8) | (buffer[offset + 2]! << 16) | (buffer[offset + 3]! << 24);
         offset += 4;
         break;
       case Tag.Float64:
-        value = buffer.readDoubleLE(offset);
+        if (offset + 8 > buffer.length) return null;
+        if (keep) value = buffer.readDoubleLE(offset);
         offset += 8;
         break;
       case Tag.True:
@@ -272,18 +275,18 @@ export function decodeFeatureRow(
         value = tag === Tag.True;
         break;
       case Tag.String: {
-        const length = buffer.readUInt16LE(offset);
+        const length = buffer[offset]! | (buffer[offset + 1]! << 8);
         offset += 2;
         if (keep) value = buffer.toString('utf8', offset, offset + length);
         offset += length;
         break;
       }
       case Tag.StringList: {
-        const count = buffer.readUInt16LE(offset);
+        const count = buffer[offset]! | (buffer[offset + 1]! << 8);
         offset += 2;
         const list: string[] = [];
         for (let item = 0; item < count; item++) {
-          const length = buffer.readUInt16LE(offset);
+          const length = buffer[offset]! | (buffer[offset + 1]! << 8);
           offset += 2;
           if (keep) list.push(buffer.toString('utf8', offset, offset + length));
           offset += length;
@@ -294,6 +297,7 @@ export function decodeFeatureRow(
       default:
         return null;
     }
+    if (offset > buffer.length) return null;
     if (keep) out[next++] = value;
   }
   return { eventMs, createdMs };
