@@ -5,14 +5,19 @@
  * `--profile <dir>` runs the process under `--cpu-prof` and prints its top self-time functions;
  * `--analyze <dir>` only prints those of a profile already there.
  *
+ * The machine is shared, so a figure alone moves with everyone else's load. `--baseline-patch
+ * <file>` also runs a baseline ml-serving, from a copy of this working tree with the patch
+ * reverse-applied (e.g. `git show <your commits> -- <paths> > p`), the two measured in alternating
+ * rounds so that drift in the machine's load hits both alike.
+ *
  *   node --conditions=source --import tsx bench/serving/cpu-per-request.ts [--rate 1000] [--seconds 10] [--rounds 3] [--profile dir]
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { INFERENCE_EXAMPLES } from '@payments-mlops/contracts';
 import { PostgresRegistryStore, RedisOnlineStore, RegistryCache, applyFeatureRepo } from '@payments-mlops/feature-store';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
@@ -31,6 +36,7 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     /** Only print the profile already in this directory. */
     analyze: { type: 'string' },
+    'baseline-patch': { type: 'string' },
   },
 });
 if (args.analyze !== undefined) {
@@ -93,34 +99,60 @@ try {
   await writeOnlineFeatures(new RedisOnlineStore({ redis: sandbox.redis, keyPrefix: sandbox.keyPrefix }), catalog, IDS);
 
   const profileDir = args.profile === undefined ? undefined : path.resolve(args.profile);
-  const serving = await startServing(profileDir, {
+  const env = {
     REDIS_URL: infra.redisUrl, WAREHOUSE_DATABASE_URL: sandbox.databaseUrl, FEATURE_REGISTRY_SCHEMA: tag, MLFLOW_TRACKING_URI: registry.url,
     MLFLOW_TRACKING_TOKEN: TOKEN, SERVING_ONLINE_KEY_PREFIX: sandbox.keyPrefix, SERVING_REASONS: 'path', SERVING_WORKERS: '1',
     SERVING_PREDICTION_LOG_ENABLED: 'true', LOG_LEVEL: args['log-level'],
-  });
-  processes.push(serving);
+  };
+  const servers: { name: string; process: ServingProcess }[] = [];
+  if (args['baseline-patch'] !== undefined) {
+    const root = await baselineTree(path.resolve(args['baseline-patch']), path.join(scratch, 'baseline'));
+    servers.push({ name: 'baseline', process: await startServing(root, undefined, env) });
+    processes.push(servers[0]!.process);
+  }
+  servers.unshift({ name: 'this tree', process: await startServing(REPO_ROOT, profileDir, env) });
+  processes.push(servers[0]!.process);
 
-  const figures = new Map<string, number[]>(ENDPOINTS.map((endpoint) => [endpoint.path, []]));
-  const load = (endpoint: (typeof ENDPOINTS)[number], rate: number, seconds: number) =>
-    runLoad({ url: `${serving.url}${endpoint.path}`, rate, seconds, connections: 16, ids: IDS, template: JSON.stringify(endpoint.body) });
-  for (const endpoint of ENDPOINTS) await load(endpoint, 500, 3); // warm-up: JIT, connections
+  const figures = new Map<string, number[]>(servers.flatMap((server) => ENDPOINTS.map((endpoint) => [`${server.name} ${endpoint.path}`, []])));
+  // User time alone: the process's own work, without the kernel's share of its I/O, which moves most with the machine's load.
+  const userFigures = new Map<string, number[]>([...figures.keys()].map((key) => [key, []]));
+  const load = (server: RunningProcess, endpoint: (typeof ENDPOINTS)[number], rate: number, seconds: number) =>
+    runLoad({ url: `${server.url}${endpoint.path}`, rate, seconds, connections: 16, ids: IDS, template: JSON.stringify(endpoint.body) });
+  for (const server of servers) for (const endpoint of ENDPOINTS) await load(server.process, endpoint, 500, 3); // warm-up: JIT, connections
   for (let round = 0; round < ROUNDS; round++) {
     for (const endpoint of ENDPOINTS) {
-      const before = await serving.cpuMs();
-      const result = await load(endpoint, RATE, SECONDS);
-      const cpuUs = (((await serving.cpuMs()) - before) * 1000) / result.requests;
-      if (result.errors > 0) throw new Error(`${endpoint.path}: ${result.errors} errors`);
-      figures.get(endpoint.path)!.push(cpuUs);
-      log(`round ${round + 1} ${endpoint.path}: ${cpuUs.toFixed(0)} µs/request, ${result.rps.toFixed(0)} answered/s, p99 ${result.p99.toFixed(2)} ms`);
+      // Alternating which goes first, so neither always follows the other's load.
+      for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
+        const before = await server.process.times();
+        const result = await load(server.process, endpoint, RATE, SECONDS);
+        const after = await server.process.times();
+        const cpuUs = ((after.user + after.system - before.user - before.system) * 1000) / result.requests;
+        const userUs = ((after.user - before.user) * 1000) / result.requests;
+        if (result.errors > 0) throw new Error(`${server.name} ${endpoint.path}: ${result.errors} errors`);
+        figures.get(`${server.name} ${endpoint.path}`)!.push(cpuUs);
+        userFigures.get(`${server.name} ${endpoint.path}`)!.push(userUs);
+        log(`round ${round + 1} ${server.name} ${endpoint.path}: ${cpuUs.toFixed(0)} µs/request (user ${userUs.toFixed(0)}), ${result.rps.toFixed(0)} answered/s, p99 ${result.p99.toFixed(2)} ms, load ${loadavg()[0]!.toFixed(2)}`);
+      }
     }
   }
-  await serving.stop();
-  processes.pop();
+  for (const server of servers) {
+    await server.process.stop();
+    processes.splice(processes.indexOf(server.process), 1);
+  }
 
   console.log(`\ncpu-per-request: one ml-serving process, path reasons, prediction log on, LOG_LEVEL=${args['log-level']}, ${RATE} req/s × ${SECONDS} s × ${ROUNDS} rounds per endpoint`);
-  for (const [endpoint, values] of figures) {
-    const sorted = [...values].sort((a, b) => a - b);
-    console.log(`  ${endpoint.padEnd(20)} median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} µs/request  (rounds: ${values.map((value) => value.toFixed(0)).join(', ')})`);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+  for (const [name, values] of figures) {
+    const user = userFigures.get(name)!;
+    console.log(`  ${name.padEnd(30)} median ${median(values).toFixed(0)} µs/request, user ${median(user).toFixed(0)} µs  (rounds: ${values.map((value) => value.toFixed(0)).join(', ')}; user ${user.map((value) => value.toFixed(0)).join(', ')})`);
+  }
+  if (servers.length === 2) {
+    for (const [kind, table] of [['cpu', figures], ['user', userFigures]] as const) {
+      for (const endpoint of ENDPOINTS) {
+        const ratios = table.get(`this tree ${endpoint.path}`)!.map((value, round) => value / table.get(`baseline ${endpoint.path}`)![round]!);
+        console.log(`  ${endpoint.path.padEnd(20)} ${kind.padEnd(4)} this tree / baseline: median ${median(ratios).toFixed(3)} (rounds: ${ratios.map((ratio) => ratio.toFixed(3)).join(', ')})`);
+      }
+    }
   }
   if (profileDir !== undefined) await printProfile(profileDir);
 } finally {
@@ -133,11 +165,16 @@ try {
  * ml-serving as startService starts it, plus `--cpu-prof` when profiling (Node refuses it in
  * NODE_OPTIONS); one process, so its own /proc stat is all its CPU.
  */
-async function startServing(profileDir: string | undefined, env: Record<string, string>): Promise<RunningProcess> {
+interface ServingProcess extends RunningProcess {
+  /** User and system CPU time used so far, in ms. */
+  times(): Promise<{ user: number; system: number }>;
+}
+
+async function startServing(root: string, profileDir: string | undefined, env: Record<string, string>): Promise<ServingProcess> {
   const port = await freePort();
   const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-  const child = spawn(process.execPath, [...profiling, '--conditions=source', '--import', 'tsx', path.join(REPO_ROOT, 'services/ml-serving/src/main.ts')], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [...profiling, '--conditions=source', '--import', 'tsx', path.join(root, 'services/ml-serving/src/main.ts')], {
+    cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -151,19 +188,45 @@ async function startServing(profileDir: string | undefined, env: Record<string, 
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const exited = once(child, 'exit');
+  const times = async () => {
+    const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_S, system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_S };
+  };
   return {
     url,
     pid: child.pid,
+    times,
     async cpuMs() {
-      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+      const { user, system } = await times();
+      return user + system;
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/**
+ * A copy of this working tree's sources with `patch` reverse-applied. Each package's node_modules
+ * is copied (its workspace links are relative, so they resolve inside the copy); the root one,
+ * which holds the third-party packages, is linked.
+ */
+async function baselineTree(patch: string, directory: string): Promise<string> {
+  await mkdir(directory, { recursive: true });
+  const run = promisify(execFile);
+  await run('sh', ['-c', `tar -C "${REPO_ROOT}" --exclude=node_modules --exclude=dist --exclude=.git -cf - packages services warehouse feature-repo package.json tsconfig.json tsconfig.base.json | tar -C "${directory}" -xf -`]);
+  for (const parent of ['packages', 'services', 'warehouse']) {
+    const names = parent === 'warehouse' ? [''] : await readdir(path.join(REPO_ROOT, parent));
+    for (const name of names) {
+      const modules = path.join(REPO_ROOT, parent, name, 'node_modules');
+      if (await stat(modules).then(() => true, () => false)) await run('cp', ['-a', modules, path.join(directory, parent, name)]);
+    }
+  }
+  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(directory, 'node_modules'));
+  await run('patch', ['-R', '-p1', '-d', directory, '-i', patch]);
+  return directory;
 }
 
 interface ProfileNode {

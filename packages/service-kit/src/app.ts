@@ -14,6 +14,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bindHistogram, type BoundHistogram } from './bound-histogram.js';
 import { errorBody, handleNotFound, handleServiceError } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { lifecycleOf } from './lifecycle.js';
@@ -152,20 +153,24 @@ export function createServiceApp({
   });
 
   const { httpRequestDuration } = metrics;
+  // Bounded like the labels: methods × route patterns × statuses.
+  const durations = new Map<string, BoundHistogram>();
   app.addHook('onResponse', (request, reply, done) => {
     if (isQuietRoute(request) && (reply.statusCode >= 400 || reply.elapsedTime >= slowRequestMs)) {
       // fastify's own completion line, which the quiet route otherwise leaves out.
       reply.log.info({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
     }
-    httpRequestDuration.observe(
-      {
-        method: request.method,
-        // The pattern (/models/:name), never the raw URL: label values must stay a bounded set.
-        route: request.routeOptions.url ?? 'unmatched',
-        status_code: reply.statusCode,
-      },
-      reply.elapsedTime / 1000,
-    );
+    const method = request.method;
+    // The pattern (/models/:name), never the raw URL: label values must stay a bounded set.
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const key = `${method} ${status} ${route}`;
+    let duration = durations.get(key);
+    if (duration === undefined) {
+      duration = bindHistogram(httpRequestDuration, { method, route, status_code: status });
+      durations.set(key, duration);
+    }
+    duration.observe(reply.elapsedTime / 1000);
     done();
   });
 

@@ -6,6 +6,7 @@ export {
   type ServiceApp,
   type ServiceAppOptions,
 } from './app.js';
+export { bindHistogram, type BoundHistogram } from './bound-histogram.js';
 export {
   BaseServiceConfig,
   ConfigError,

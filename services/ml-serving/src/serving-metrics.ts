@@ -1,9 +1,15 @@
-import { LATENCY_BUCKETS_SECONDS, type ServiceMetrics } from '@payments-mlops/service-kit';
+import { LATENCY_BUCKETS_SECONDS, bindHistogram, type BoundHistogram, type ServiceMetrics } from '@payments-mlops/service-kit';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** Finer than the service-kit's buckets at the low end: a whole answer takes about a millisecond. */
 const SERVING_BUCKETS_SECONDS = [0.00005, ...LATENCY_BUCKETS_SECONDS.slice(0, 3), 0.00075, ...LATENCY_BUCKETS_SECONDS.slice(3)];
 const SCORE_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
+
+/** The histograms one answering model version observes on every request, bound to its labels. */
+export interface VersionHistograms {
+  inference: BoundHistogram;
+  scores: BoundHistogram;
+}
 
 export type LoadFailureReason = 'registry_unreachable' | 'checksum_mismatch' | 'invalid_artifact';
 
@@ -22,6 +28,39 @@ export class ServingMetrics {
   readonly modelInfo: Gauge<'endpoint' | 'model' | 'version' | 'alias'>;
   readonly modelLoads: Counter<'model' | 'alias'>;
   readonly modelLoadFailures: Counter<'model' | 'alias' | 'reason'>;
+
+  private readonly byVersion = new Map<string, VersionHistograms>();
+  private readonly fetchByEndpoint = new Map<string, { ok: BoundHistogram; degraded: BoundHistogram }>();
+
+  /**
+   * The per-request histograms of (endpoint, version, alias), bound once: prom-client would
+   * validate and hash a label object per observation.
+   */
+  forVersion(endpoint: string, version: string, alias: string): VersionHistograms {
+    const key = `${endpoint} ${version} ${alias}`;
+    let bound = this.byVersion.get(key);
+    if (bound === undefined) {
+      bound = {
+        inference: bindHistogram(this.inference, { endpoint, model_version: version }),
+        scores: bindHistogram(this.scores, { endpoint, model_version: version, alias }),
+      };
+      this.byVersion.set(key, bound);
+    }
+    return bound;
+  }
+
+  /** The feature-fetch histogram of an endpoint, by outcome, bound once. */
+  featureFetchOf(endpoint: string, degraded: boolean): BoundHistogram {
+    let bound = this.fetchByEndpoint.get(endpoint);
+    if (bound === undefined) {
+      bound = {
+        ok: bindHistogram(this.featureFetch, { endpoint, outcome: 'ok' }),
+        degraded: bindHistogram(this.featureFetch, { endpoint, outcome: 'degraded' }),
+      };
+      this.fetchByEndpoint.set(endpoint, bound);
+    }
+    return degraded ? bound.degraded : bound.ok;
+  }
 
   constructor({ registry, prefix }: Pick<ServiceMetrics, 'registry' | 'prefix'>) {
     const registers = [registry];

@@ -83,7 +83,7 @@ export class Scorer {
       if (plan === undefined) throw new ServiceError('SERVICE_UNAVAILABLE', 'No feature definitions loaded yet: run `make features-apply`');
       const fetchStart = performance.now();
       ({ columns, degraded } = await this.features.read(plan, input.fields, input.nowMs));
-      this.metrics.featureFetch.observe({ endpoint: input.endpoint, outcome: degraded ? 'degraded' : 'ok' }, (performance.now() - fetchStart) / 1000);
+      this.metrics.featureFetchOf(input.endpoint, degraded).observe((performance.now() - fetchStart) / 1000);
       if (degraded && reuse === undefined) this.metrics.degraded.inc({ endpoint: input.endpoint });
       if (reuse === undefined) this.countFeatureQuality(input.endpoint, columns);
     }
@@ -94,7 +94,7 @@ export class Scorer {
     const unknownCategories = (encoded.unknownCategories[0] ?? []).filter((name) => isRequestField(columns, name));
     if (unknownCategories.length > 0) this.metrics.unknownCategories.inc({ endpoint: input.endpoint }, unknownCategories.length);
     const probabilities = await predictRow(model, encoded.values);
-    this.metrics.inference.observe({ endpoint: input.endpoint, model_version: model.version }, (performance.now() - inferStart) / 1000);
+    this.metrics.forVersion(input.endpoint, model.version, model.alias).inference.observe((performance.now() - inferStart) / 1000);
     return { model, probabilities, row: encoded.values, columns, degraded, unknownCategories };
   }
 

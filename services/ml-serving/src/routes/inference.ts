@@ -1,5 +1,5 @@
 import { INFERENCE_ROUTES, MONITORED_ENDPOINTS, fastifyRouteSchema, type ModelTask, type PredictionSink } from '@payments-mlops/contracts';
-import type { FastifyPluginCallbackZod } from '@payments-mlops/service-kit';
+import { QUIET_REQUEST_LOG, bindHistogram, type BoundHistogram, type FastifyPluginCallbackZod } from '@payments-mlops/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { churnAnswer, fraudAnswer, recoveryAnswer, retryAnswer, type Answer, type CommonFields, type DecisionPolicy } from '../domain/answers.js';
 import type { ScoreInput, Scored, Scorer } from '../domain/scorer.js';
@@ -15,8 +15,12 @@ export interface InferenceRouteOptions {
   clock: () => number;
 }
 
-/** The version that answered a request, for the duration metric's label. */
-const servedVersions = new WeakMap<FastifyRequest, string>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The version that answered the request, for the duration metric's label; '' until one has. */
+    servedVersion: string;
+  }
+}
 
 /** The four tasks' endpoints, by the route URL fastify reports, for the pre-bound request counters. */
 const ENDPOINTS = new Set<string>(Object.values(MONITORED_ENDPOINTS));
@@ -27,17 +31,20 @@ const ENDPOINTS = new Set<string>(Object.values(MONITORED_ENDPOINTS));
  * than validated again on the hot path; /docs still publishes the response schemas.
  */
 export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = (app, { scorer, policy, metrics, sink, clock }, done) => {
-  const plainJson = { serializerCompiler: () => (data: unknown) => JSON.stringify(data) };
+  // Each answer is written with JSON.stringify, and logged only when it fails or is slow.
+  const hotRoute = { serializerCompiler: () => (data: unknown) => JSON.stringify(data), ...QUIET_REQUEST_LOG };
+  // A decoration rather than a WeakMap keyed by request: no ephemeron entry per request for GC.
+  app.decorateRequest('servedVersion', '');
   const logPrediction = sink === undefined ? undefined : predictionLogger(sink, clock);
 
   // Label sets resolved once per (endpoint, status) and (endpoint, version): prom-client hashes a
-  // label object on every call otherwise.
+  // label object on every call otherwise (and its labels() children still do).
   const requestCounters = new Map<string, { inc(): void }>();
-  const durations = new Map<string, { observe(value: number): void }>();
+  const durations = new Map<string, BoundHistogram>();
   app.addHook('onResponse', (request, reply, next) => {
     const endpoint = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
-    const version = servedVersions.get(request) ?? 'none';
+    const version = request.servedVersion === '' ? 'none' : request.servedVersion;
     if (!ENDPOINTS.has(endpoint)) {
       metrics.requests.inc({ endpoint, status: String(status) });
       metrics.requestDuration.observe({ endpoint, model_version: version }, reply.elapsedTime / 1000);
@@ -49,7 +56,7 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     counter.inc();
     const durationKey = `${endpoint} ${version}`;
     let duration = durations.get(durationKey);
-    if (duration === undefined) durations.set(durationKey, (duration = metrics.requestDuration.labels({ endpoint, model_version: version })));
+    if (duration === undefined) durations.set(durationKey, (duration = bindHistogram(metrics.requestDuration, { endpoint, model_version: version })));
     duration.observe(reply.elapsedTime / 1000);
     next();
   });
@@ -75,8 +82,8 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     const { scored, shadow } = await scorer.score(scoreInput);
     const answer = build(scored);
     const { model } = scored;
-    servedVersions.set(request, model.version);
-    metrics.scores.observe({ endpoint, model_version: model.version, alias: model.alias }, scoreOf(task, scored));
+    request.servedVersion = model.version;
+    metrics.forVersion(endpoint, model.version, model.alias).scores.observe(scoreOf(task, scored));
     const body = {
       ...answer.body,
       request_id: request.id,
@@ -117,25 +124,25 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     }
   }
 
-  app.post(INFERENCE_ROUTES.fraudScore.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.fraudScore), ...plainJson }, (request) => {
+  app.post(INFERENCE_ROUTES.fraudScore.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.fraudScore), ...hotRoute }, (request) => {
     const body = request.body;
     const nowMs = body.initiated_at ? Date.parse(body.initiated_at) : clock();
     return respond(request, 'fraud', { splitKey: body.customer_id, fields: body, nowMs }, (scored) => fraudAnswer(body, scored, policy));
   });
 
-  app.post(INFERENCE_ROUTES.retryStrategy.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.retryStrategy), ...plainJson }, (request) => {
+  app.post(INFERENCE_ROUTES.retryStrategy.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.retryStrategy), ...hotRoute }, (request) => {
     const body = request.body;
     return respond(request, 'retry', { splitKey: body.customer_id, fields: body, nowMs: clock() }, (scored) => retryAnswer(body, scored, policy));
   });
 
-  app.post(INFERENCE_ROUTES.churnPredict.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.churnPredict), ...plainJson }, (request) => {
+  app.post(INFERENCE_ROUTES.churnPredict.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.churnPredict), ...hotRoute }, (request) => {
     const body = request.body;
     const nowMs = body.as_of ? Date.parse(body.as_of) : clock();
     const fields = { ...body, subscription_id: body.subscription.subscription_id };
     return respond(request, 'churn', { splitKey: body.customer_id, fields, nowMs }, (scored) => churnAnswer(body, scored, policy));
   });
 
-  app.post(INFERENCE_ROUTES.recoveryRecommend.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.recoveryRecommend), ...plainJson }, (request) => {
+  app.post(INFERENCE_ROUTES.recoveryRecommend.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.recoveryRecommend), ...hotRoute }, (request) => {
     const body = request.body;
     return respond(request, 'recovery', { splitKey: body.customer_id, fields: body, nowMs: clock() }, (scored) => recoveryAnswer(body, scored, policy));
   });
