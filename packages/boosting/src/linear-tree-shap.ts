@@ -320,19 +320,20 @@ export class LinearTreeShap {
       const i = s - start;
       const int = s * INTS;
       const flags = ints[int + FLAGS]!;
+      // (The rare step adds its own share: a double returned from a call would be boxed.)
+      if ((flags & (HAS_EXCLUDED | REPEATED)) !== 0) {
+        this.gatherRare(s, start, q, rule, phi);
+        continue;
+      }
       const o = one[s]!;
+      const at = i * q;
+      const to = ints[int + PARENT]! * q;
+      const factor = ints[int + INVERSE]! + o * q;
       let integral = 0;
-      if ((flags & (HAS_EXCLUDED | REPEATED)) === 0) {
-        const at = i * q;
-        const to = ints[int + PARENT]! * q;
-        const factor = ints[int + INVERSE]! + o * q;
-        for (let k = 0; k < q; k++) {
-          const subtree = sum[at + k]!;
-          integral += inverseFactor[factor + k]! * subtree;
-          sum[to + k]! += subtree;
-        }
-      } else {
-        integral = this.gatherRare(s, start, q, rule, phi);
+      for (let k = 0; k < q; k++) {
+        const subtree = sum[at + k]!;
+        integral += inverseFactor[factor + k]! * subtree;
+        sum[to + k]! += subtree;
       }
       phi[ints[int + EDGE_FEATURE]!]! += (o - floats[s * FLOATS + ZERO]!) * integral;
     }
@@ -381,9 +382,9 @@ export class LinearTreeShap {
   /**
    * The up step of a split whose feature repeats (the leaves' products lose the earlier
    * factor, and its subtree leaves the earlier edge's sum) or whose edge has a subtree left
-   * out. Returns ∫ (S − left out) / factor.
+   * out; its edge's share is (o − z) ∫ (S − left out) / factor.
    */
-  private gatherRare(s: number, start: number, q: number, rule: number, phi: number[]): number {
+  private gatherRare(s: number, start: number, q: number, rule: number, phi: number[]): void {
     const { floats, ints, one, none, product, subtreeSum: sum, excluded, rulePoints: points, inverseFactor } = this;
     const i = s - start;
     const int = s * INTS;
@@ -411,7 +412,7 @@ export class LinearTreeShap {
       sum[to + k]! += subtree;
     }
     phi[ints[int + FEATURE]!]! += b * leafIntegral;
-    return integral;
+    phi[ints[int + EDGE_FEATURE]!]! += (one[s]! - floats[float + ZERO]!) * integral;
   }
 }
 
