@@ -35,12 +35,12 @@ import { coverOf, goesLeft, type Tree } from './tree.js';
 // Fields of a split's Float64 record.
 const ZERO = 0; // merged zero fraction of the edge into the split
 const THRESHOLD = 1; // float32 threshold of a numeric split; NaN for categorical (goesLeft decides)
-const LEFT_VALUE = 2; // leaf children's values (0 for a child that is a split)
-const VALUE_STEP = 3; // right leaf value − left leaf value
+const LEFT_VALUE = 2; // leaf children's values as stored (0 for a child that is a split; the raw score adds them exactly)
+const RIGHT_VALUE = 3;
 const LEAF_ZERO = 4; // a = Σ leaf value × its edge's merged zero fraction
-const RIGHT_VALUE = 5; // the right leaf's value as stored (the raw score adds it exactly)
-const FLOATS = 6;
-// Fields of a split's Int32 record.
+const LEAF_SLOPE = 5; // b when the row goes left (left value − a), then when it goes right (right value − a)
+const FLOATS = 7;
+// Fields of a split's integer record.
 const FEATURE = 0;
 const PARENT = 1; // tree-local index of the parent split (the split itself at the root)
 const ABOVE = 2; // nearest edge above on the split's feature (the split it leads to), or NONE
@@ -50,10 +50,14 @@ const INVERSE = 5; // start of the edge's w / factor values: q for o = 0, then q
 const FLAGS = 6;
 const ORIGINAL = 7; // the split's index in its Tree
 const CHILD = 8; // tree-local index of the left child split (−1: a leaf), then of the right one
-const INTS = 10;
+const PREVIOUS = 10; // the parent's ABOVE: the earlier edge on the feature of the edge into the split, or NONE
+const INTS = 11;
 const HAS_EXCLUDED = 1; // a deeper split on the edge's feature takes its subtree out of the edge's sum
 const DEFAULT_LEFT = 2;
 const REPEATED = 4; // the split's feature was split on above
+// FLAGS also holds the split's side (bit 4) and feature (bits 5 and up): one load where the walk needs all three.
+const SIDE_SHIFT = 4;
+const FEATURE_SHIFT = 5;
 const BOTTOM = 8; // not the root, both children leaves, neither its feature nor its edge's repeated: one step, on the way down
 
 export class LinearTreeShap {
@@ -122,6 +126,7 @@ export class LinearTreeShap {
         floats[float + THRESHOLD] = tree.categories[node] === null ? tree.threshold[node]! : NaN;
         ints[int + FEATURE] = f;
         ints[int + PARENT] = parent < 0 ? 0 : parent - start;
+        ints[int + PREVIOUS] = parent < 0 ? none : ints[parent * INTS + ABOVE]!;
         ints[int + ABOVE] = above;
         ints[int + SIDE] = side;
         ints[int + ORIGINAL] = node;
@@ -153,8 +158,9 @@ export class LinearTreeShap {
           ints[int + FLAGS] = ints[int + FLAGS]! | BOTTOM;
         }
         floats[float + LEFT_VALUE] = leafValues[0]!;
-        floats[float + VALUE_STEP] = leafValues[1]! - leafValues[0]!;
         floats[float + RIGHT_VALUE] = leafValues[1]!;
+        floats[float + LEAF_SLOPE] = leafValues[0]! - floats[float + LEAF_ZERO]!;
+        floats[float + LEAF_SLOPE + 1] = leafValues[1]! - floats[float + LEAF_ZERO]!;
         lastEdge[f] = above;
       };
       if (tree.numLeaves > 1) compile(0, -1, 0, 0);
@@ -178,6 +184,9 @@ export class LinearTreeShap {
     });
     this.upStart[trees.length] = upOrder.length;
     this.upOrder = upOrder;
+    for (let s = 0; s < size; s++) {
+      ints[s * INTS + FLAGS] = ints[s * INTS + FLAGS]! | (ints[s * INTS + SIDE]! << SIDE_SHIFT) | (ints[s * INTS + FEATURE]! << FEATURE_SHIFT);
+    }
     this.floats = floats;
     this.ints = ints;
 
@@ -250,7 +259,7 @@ export class LinearTreeShap {
       const int = s * INTS;
       const float = s * FLOATS;
       const flags = ints[int + FLAGS]!;
-      const value = x[ints[int + FEATURE]!]!;
+      const value = x[flags >> FEATURE_SHIFT]!;
       const threshold = floats[float + THRESHOLD]!;
       // goesLeft's rule, inlined for numeric splits as 0/1 arithmetic: right unless x ≤ threshold, or NaN and NaN goes left.
       const hot =
@@ -267,21 +276,21 @@ export class LinearTreeShap {
         continue;
       }
       const p = ints[int + PARENT]!;
-      const previous = ints[(p + start) * INTS + ABOVE]!;
-      const o = one[previous]! & (1 ^ hotSide[p]! ^ ints[int + SIDE]!);
+      const previous = ints[int + PREVIOUS]!;
+      const o = one[previous]! & (1 ^ hotSide[p]! ^ ((flags >> SIDE_SHIFT) & 1));
       one[s] = o;
       const z = floats[float + ZERO]!;
       const slope = o - z;
       const from = p * q;
       if ((flags & BOTTOM) !== 0) {
-        this.bottomStep(s, i, from, o, q, rule, phi);
+        this.bottomStep(s, flags, hot, from, z, slope, q, rule, phi);
         continue;
       }
       // The earlier edge leads to a split, which has cover, so its factor is never 0.
       const undo = previous === none ? -1 : ints[previous * INTS + INVERSE]! + one[previous]! * q;
       if ((flags & (HAS_EXCLUDED | REPEATED)) === 0) {
         const a = floats[float + LEAF_ZERO]!;
-        const b = floats[float + LEFT_VALUE]! + hot * floats[float + VALUE_STEP]! - a;
+        const b = floats[float + LEAF_SLOPE + hot]!;
         let leafIntegral = 0;
         if (undo < 0) {
           for (let k = 0; k < q; k++) {
@@ -300,7 +309,7 @@ export class LinearTreeShap {
             leafIntegral += c;
           }
         }
-        phi[ints[int + FEATURE]!]! += b * leafIntegral;
+        phi[flags >> FEATURE_SHIFT]! += b * leafIntegral;
         continue;
       }
       for (let k = 0; k < q; k++) {
@@ -338,7 +347,7 @@ export class LinearTreeShap {
       phi[ints[int + EDGE_FEATURE]!]! += (o - floats[s * FLOATS + ZERO]!) * integral;
     }
     // The root's leaf children: b ∫ C with C = 1.
-    phi[ints[start * INTS + FEATURE]!]! += floats0(floats, start * FLOATS, hotSide[0]!);
+    phi[ints[start * INTS + FEATURE]!]! += floats[start * FLOATS + LEAF_SLOPE + hotSide[0]!]!;
     return this.reachedLeaf(start);
   }
 
@@ -357,13 +366,11 @@ export class LinearTreeShap {
    * A split with two leaf children, on a feature not split on above, whole on the way down:
    * C = C_parent · f, S = C (a + b t), and S / f = C_parent (a + b t), so the edge needs no 1 / f.
    */
-  private bottomStep(s: number, i: number, from: number, o: number, q: number, rule: number, phi: number[]): void {
+  private bottomStep(s: number, flags: number, hot: number, from: number, z: number, slope: number, q: number, rule: number, phi: number[]): void {
     const { floats, ints, product, subtreeSum: sum, rulePoints: points } = this;
     const float = s * FLOATS;
-    const z = floats[float + ZERO]!;
-    const slope = o - z;
     const a = floats[float + LEAF_ZERO]!;
-    const b = floats[float + LEFT_VALUE]! + this.hotSide[i]! * floats[float + VALUE_STEP]! - a;
+    const b = floats[float + LEAF_SLOPE + hot]!;
     let leafIntegral = 0;
     let integral = 0;
     for (let k = 0; k < q; k++) {
@@ -375,7 +382,7 @@ export class LinearTreeShap {
       integral += leaves;
       sum[from + k]! += leaves * factor;
     }
-    phi[ints[s * INTS + FEATURE]!]! += b * leafIntegral;
+    phi[flags >> FEATURE_SHIFT]! += b * leafIntegral;
     phi[ints[s * INTS + EDGE_FEATURE]!]! += slope * integral;
   }
 
@@ -395,7 +402,7 @@ export class LinearTreeShap {
     const previous = ints[int + ABOVE]!;
     const previousOne = one[previous]!;
     const a = floats[float + LEAF_ZERO]!;
-    const b = previousOne * (floats[float + LEFT_VALUE]! + this.hotSide[i]! * floats[float + VALUE_STEP]!) - a;
+    const b = previousOne === 1 ? floats[float + LEAF_SLOPE + this.hotSide[i]!]! : -a;
     const repeated = previous !== none;
     const undo = repeated ? ints[previous * INTS + INVERSE]! + previousOne * q : 0;
     const cut = (ints[int + FLAGS]! & HAS_EXCLUDED) !== 0;
@@ -416,10 +423,6 @@ export class LinearTreeShap {
   }
 }
 
-/** b of the root: its leaf children's values times their one fractions, less a. */
-function floats0(floats: number[], float: number, hot: number): number {
-  return floats[float + LEFT_VALUE]! + hot * floats[float + VALUE_STEP]! - floats[float + LEAF_ZERO]!;
-}
 
 /** A packed array of doubles (V8 keeps them unboxed): filled with a double first, then zeroed. */
 function doubles(length: number): number[] {
