@@ -14,8 +14,9 @@ const FALSE = Buffer.from('false');
 
 /** Answers this long are handed out in the buffer they were written in, and that buffer comes back once sent. */
 const LEND_FROM_BYTES = 32 * 1024;
-/** Buffers kept for reuse: one per answer in flight, up to this many. */
+/** Buffers kept for reuse: one per answer in flight, up to this many, of up to this size (a rare huge answer's is dropped). */
 const MAX_SPARE = 8;
+const MAX_KEPT_BYTES = 1024 * 1024;
 
 /**
  * JSON text written as bytes into one buffer kept across answers: no string per value and no
@@ -182,7 +183,7 @@ export class JsonBytes {
     }
     const text = this.buffer.subarray(0, length);
     this.lent.add(this.buffer.buffer);
-    this.buffer = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.buffer.length);
+    this.buffer = this.spare.pop() ?? Buffer.allocUnsafeSlow(Math.min(this.buffer.length, MAX_KEPT_BYTES));
     return text;
   }
 
@@ -190,7 +191,7 @@ export class JsonBytes {
   release(text: Buffer): void {
     const backing = text.buffer;
     if (!this.lent.delete(backing)) return;
-    if (this.spare.length < MAX_SPARE) this.spare.push(Buffer.from(backing));
+    if (this.spare.length < MAX_SPARE && backing.byteLength <= MAX_KEPT_BYTES) this.spare.push(Buffer.from(backing));
   }
 
   private reserve(bytes: number): void {
