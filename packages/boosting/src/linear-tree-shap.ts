@@ -74,20 +74,24 @@ export class LinearTreeShap {
   private readonly upStart: number[];
   /** The sentinel edge: factor 1 (zero fraction 1, taken). */
   private readonly none: number;
-  /** 1 / factor of each edge at each node, for o = 0 then o = 1 (0 for a factor of 0, never divided by). */
-  private readonly inverseFactor: number[];
-  /** Quadrature rules for q = 1..maxRule, at offset q(q − 1)/2. */
-  private readonly rulePoints: number[];
-  private readonly ruleWeights: number[];
+  /**
+   * Every double the quadrature loops touch, in one array (one map check per iteration, not one
+   * per array): the rules' points for q = 1..maxRule at offset q(q − 1)/2, their weights from
+   * weightsAt; 1 / factor of each edge at each node, for o = 0 then o = 1 (0 for a factor of 0,
+   * never divided by), at the split's INVERSE; and the walk's q values per split of the tree
+   * being walked: products from productAt, subtree sums from sumAt, sums left out from excludedAt.
+   */
+  private readonly work: number[];
+  private readonly weightsAt: number;
+  private readonly productAt: number;
+  private readonly sumAt: number;
+  private readonly excludedAt: number;
 
   /** The row as float32 values, and its contributions, as plain arrays for the walk. */
   private readonly x: number[];
   private readonly contribution: number[];
 
-  // Walk state: q values per split of the tree being walked.
-  private readonly product: number[];
-  private readonly subtreeSum: number[];
-  private readonly excluded: number[];
+  // Walk state.
   /** Per split of all trees (and the sentinel): merged one fraction (0 or 1) of the edge into it, for the row. */
   private readonly one: number[];
   /** Per split of the tree being walked: the side the row takes (0 left, 1 right). */
@@ -191,14 +195,20 @@ export class LinearTreeShap {
     this.ints = ints;
 
     const rules = (maxRule * (maxRule + 1)) / 2;
-    this.rulePoints = doubles(rules);
-    this.ruleWeights = doubles(rules);
+    const walkSize = maxSplits * maxRule;
+    this.weightsAt = rules;
+    const inverseAt = 2 * rules;
+    this.productAt = inverseAt + inverseSize;
+    this.sumAt = this.productAt + walkSize;
+    this.excludedAt = this.sumAt + walkSize;
+    const work = doubles(this.excludedAt + walkSize);
+    this.work = work;
     for (let q = 1; q <= maxRule; q++) {
       const { nodes, weights } = gaussLegendre(q);
-      nodes.forEach((x, k) => (this.rulePoints[(q * (q - 1)) / 2 + k] = x));
-      weights.forEach((w, k) => (this.ruleWeights[(q * (q - 1)) / 2 + k] = w));
+      nodes.forEach((x, k) => (work[(q * (q - 1)) / 2 + k] = x));
+      weights.forEach((w, k) => (work[rules + (q * (q - 1)) / 2 + k] = w));
     }
-    this.inverseFactor = doubles(inverseSize);
+    for (let s = 0; s < size; s++) ints[s * INTS + INVERSE]! += inverseAt;
     trees.forEach((_, t) => {
       const q = this.treeRule[t]!;
       const rule = (q * (q - 1)) / 2;
@@ -206,17 +216,14 @@ export class LinearTreeShap {
         const z = floats[s * FLOATS + ZERO]!;
         const at = ints[s * INTS + INVERSE]!;
         for (let k = 0; k < q; k++) {
-          const x = this.rulePoints[rule + k]!;
+          const x = work[rule + k]!;
           const cold = z * (1 - x);
-          this.inverseFactor[at + k] = cold === 0 ? 0 : 1 / cold;
-          this.inverseFactor[at + q + k] = 1 / (z + (1 - z) * x);
+          work[at + k] = cold === 0 ? 0 : 1 / cold;
+          work[at + q + k] = 1 / (z + (1 - z) * x);
         }
       }
     });
 
-    this.product = doubles(maxSplits * maxRule);
-    this.subtreeSum = doubles(maxSplits * maxRule);
-    this.excluded = doubles(maxSplits * maxRule);
     this.hotSide = smallInts(maxSplits);
     this.x = doubles(numFeatures);
     this.contribution = doubles(numFeatures);
@@ -246,7 +253,7 @@ export class LinearTreeShap {
     if (end === start) return this.trees[t]!.leafValue[0]!;
     const q = this.treeRule[t]!;
     const rule = (q * (q - 1)) / 2;
-    const { floats, ints, one, hotSide, none, product, subtreeSum: sum, excluded, rulePoints: points, inverseFactor } = this;
+    const { floats, ints, one, hotSide, none, work, productAt, sumAt } = this;
 
     // Down: the side the row takes at each split, the one fraction of each edge, and the
     // product C(t) of the factors on the path to each split (a repeated feature's earlier
@@ -267,11 +274,10 @@ export class LinearTreeShap {
           ? Number(!(value <= threshold)) & (1 ^ (Number(value !== value) & (flags >> 1)))
           : Number(!goesLeft(this.trees[t]!, ints[int + ORIGINAL]!, value));
       hotSide[i] = hot;
-      const at = i * q;
       if (i === 0) {
         for (let k = 0; k < q; k++) {
-          product[k] = this.ruleWeights[rule + k]!;
-          sum[k] = 0;
+          work[productAt + k] = work[this.weightsAt + rule + k]!;
+          work[sumAt + k] = 0;
         }
         continue;
       }
@@ -281,11 +287,13 @@ export class LinearTreeShap {
       one[s] = o;
       const z = floats[float + ZERO]!;
       const slope = o - z;
-      const from = p * q;
+      const from = productAt + p * q;
       if ((flags & BOTTOM) !== 0) {
-        this.bottomStep(s, flags, hot, from, z, slope, q, rule, phi);
+        this.bottomStep(s, flags, hot, from, sumAt + p * q, z, slope, q, rule, phi);
         continue;
       }
+      const at = productAt + i * q;
+      const sumOfSplit = sumAt + i * q;
       // The earlier edge leads to a split, which has cover, so its factor is never 0.
       const undo = previous === none ? -1 : ints[previous * INTS + INVERSE]! + one[previous]! * q;
       if ((flags & (HAS_EXCLUDED | REPEATED)) === 0) {
@@ -294,18 +302,18 @@ export class LinearTreeShap {
         let leafIntegral = 0;
         if (undo < 0) {
           for (let k = 0; k < q; k++) {
-            const u = points[rule + k]!;
-            const c = product[from + k]! * (z + slope * u);
-            product[at + k] = c;
-            sum[at + k] = c * (a + b * u);
+            const u = work[rule + k]!;
+            const c = work[from + k]! * (z + slope * u);
+            work[at + k] = c;
+            work[sumOfSplit + k] = c * (a + b * u);
             leafIntegral += c;
           }
         } else {
           for (let k = 0; k < q; k++) {
-            const u = points[rule + k]!;
-            const c = product[from + k]! * (z + slope * u) * inverseFactor[undo + k]!;
-            product[at + k] = c;
-            sum[at + k] = c * (a + b * u);
+            const u = work[rule + k]!;
+            const c = work[from + k]! * (z + slope * u) * work[undo + k]!;
+            work[at + k] = c;
+            work[sumOfSplit + k] = c * (a + b * u);
             leafIntegral += c;
           }
         }
@@ -313,12 +321,12 @@ export class LinearTreeShap {
         continue;
       }
       for (let k = 0; k < q; k++) {
-        const c = product[from + k]! * (z + slope * points[rule + k]!);
-        product[at + k] = undo < 0 ? c : c * inverseFactor[undo + k]!;
-        sum[at + k] = 0;
+        const c = work[from + k]! * (z + slope * work[rule + k]!);
+        work[at + k] = undo < 0 ? c : c * work[undo + k]!;
+        work[sumOfSplit + k] = 0;
       }
       // A loop, not fill(): the builtin's call cost more than the q stores.
-      if ((flags & HAS_EXCLUDED) !== 0) for (let k = 0; k < q; k++) excluded[at + k] = 0;
+      if ((flags & HAS_EXCLUDED) !== 0) for (let k = 0; k < q; k++) work[this.excludedAt + i * q + k] = 0;
     }
 
     // Up, children before parents: each split passes its subtree's sum S(t) to its parent and
@@ -335,14 +343,14 @@ export class LinearTreeShap {
         continue;
       }
       const o = one[s]!;
-      const at = i * q;
-      const to = ints[int + PARENT]! * q;
+      const at = sumAt + i * q;
+      const to = sumAt + ints[int + PARENT]! * q;
       const factor = ints[int + INVERSE]! + o * q;
       let integral = 0;
       for (let k = 0; k < q; k++) {
-        const subtree = sum[at + k]!;
-        integral += inverseFactor[factor + k]! * subtree;
-        sum[to + k]! += subtree;
+        const subtree = work[at + k]!;
+        integral += work[factor + k]! * subtree;
+        work[to + k]! += subtree;
       }
       phi[ints[int + EDGE_FEATURE]!]! += (o - floats[s * FLOATS + ZERO]!) * integral;
     }
@@ -366,21 +374,21 @@ export class LinearTreeShap {
    * A split with two leaf children, on a feature not split on above, whole on the way down:
    * C = C_parent · f, S = C (a + b t), and S / f = C_parent (a + b t), so the edge needs no 1 / f.
    */
-  private bottomStep(s: number, flags: number, hot: number, from: number, z: number, slope: number, q: number, rule: number, phi: number[]): void {
-    const { floats, ints, product, subtreeSum: sum, rulePoints: points } = this;
+  private bottomStep(s: number, flags: number, hot: number, from: number, sumOfParent: number, z: number, slope: number, q: number, rule: number, phi: number[]): void {
+    const { floats, ints, work } = this;
     const float = s * FLOATS;
     const a = floats[float + LEAF_ZERO]!;
     const b = floats[float + LEAF_SLOPE + hot]!;
     let leafIntegral = 0;
     let integral = 0;
     for (let k = 0; k < q; k++) {
-      const u = points[rule + k]!;
-      const above = product[from + k]!;
+      const u = work[rule + k]!;
+      const above = work[from + k]!;
       const factor = z + slope * u;
       const leaves = above * (a + b * u);
       leafIntegral += above * factor;
       integral += leaves;
-      sum[from + k]! += leaves * factor;
+      work[sumOfParent + k]! += leaves * factor;
     }
     phi[flags >> FEATURE_SHIFT]! += b * leafIntegral;
     phi[ints[s * INTS + EDGE_FEATURE]!]! += slope * integral;
@@ -392,12 +400,12 @@ export class LinearTreeShap {
    * out; its edge's share is (o − z) ∫ (S − left out) / factor.
    */
   private gatherRare(s: number, start: number, q: number, rule: number, phi: number[]): void {
-    const { floats, ints, one, none, product, subtreeSum: sum, excluded, rulePoints: points, inverseFactor } = this;
+    const { floats, ints, one, none, work, productAt, sumAt, excludedAt } = this;
     const i = s - start;
     const int = s * INTS;
     const float = s * FLOATS;
     const at = i * q;
-    const to = ints[int + PARENT]! * q;
+    const to = sumAt + ints[int + PARENT]! * q;
     const factor = ints[int + INVERSE]! + one[s]! * q;
     const previous = ints[int + ABOVE]!;
     const previousOne = one[previous]!;
@@ -406,17 +414,18 @@ export class LinearTreeShap {
     const repeated = previous !== none;
     const undo = repeated ? ints[previous * INTS + INVERSE]! + previousOne * q : 0;
     const cut = (ints[int + FLAGS]! & HAS_EXCLUDED) !== 0;
-    const into = (previous - start) * q;
+    const into = excludedAt + (previous - start) * q;
     let leafIntegral = 0;
     let integral = 0;
     for (let k = 0; k < q; k++) {
-      const u = points[rule + k]!;
-      const c = repeated ? product[at + k]! * inverseFactor[undo + k]! : product[at + k]!;
+      const u = work[rule + k]!;
+      const product = work[productAt + at + k]!;
+      const c = repeated ? product * work[undo + k]! : product;
       leafIntegral += c;
-      const subtree = sum[at + k]! + c * (a + b * u);
-      if (repeated) excluded[into + k]! += subtree;
-      integral += inverseFactor[factor + k]! * (cut ? subtree - excluded[at + k]! : subtree);
-      sum[to + k]! += subtree;
+      const subtree = work[sumAt + at + k]! + c * (a + b * u);
+      if (repeated) work[into + k]! += subtree;
+      integral += work[factor + k]! * (cut ? subtree - work[excludedAt + at + k]! : subtree);
+      work[to + k]! += subtree;
     }
     phi[ints[int + FEATURE]!]! += b * leafIntegral;
     phi[ints[int + EDGE_FEATURE]!]! += (one[s]! - floats[float + ZERO]!) * integral;
