@@ -5,7 +5,7 @@
  * model swap under load while `champion` moves three times; and what the Kafka prediction log
  * costs (server CPU per request and highest rate, log on and off, in the same run). ml-serving runs
  * SERVING_WORKERS processes (`--workers N`, default one per core) and the anchor as many uvicorn
- * workers. `--quick` for a short run.
+ * workers. `--quick` for a short run; `--only-log` for the prediction log's on/off rounds alone.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -22,8 +22,9 @@ import { ensureWrk, highestRate, runLoad, sustained, type LoadResult } from './l
 import { writeAnchorVectors, writeOnlineFeatures } from './online-data.js';
 import { REPO_ROOT, publishSyntheticModels, startAnchor, startService, type RunningProcess } from './processes.js';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, workers: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, workers: { type: 'string' }, 'only-log': { type: 'boolean', default: false } } });
 const quick = args.quick;
+const onlyLog = args['only-log'];
 // Both cores serve by default; the anchor gets as many uvicorn workers, for a like-for-like figure.
 const WORKERS = Number(args.workers ?? process.env.SERVING_WORKERS ?? Math.min(availableParallelism(), 2));
 const IDS = quick ? 2_000 : 10_000;
@@ -129,10 +130,10 @@ try {
     return Number(line?.split(' ').at(-1) ?? 0);
   };
   let serving: RunningProcess | undefined;
-  for (const reasons of ['treeshap', 'path'] as const) {
+  for (const reasons of onlyLog ? (['path'] as const) : (['treeshap', 'path'] as const)) {
     serving = await startServing(reasons);
     processes.push(serving);
-    for (const endpoint of ENDPOINTS) {
+    for (const endpoint of onlyLog ? [] : ENDPOINTS) {
       const options = { url: `${serving.url}${endpoint.path}`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(endpoint.body) };
       await runLoad({ ...options, seconds: 2, rate: 500 }); // warm-up: JIT, connections
       log(`${endpoint.path} (reasons: ${reasons}): ${FIXED_RATE} req/s for ${FIXED_SECONDS} s, then rising rates`);
@@ -158,7 +159,8 @@ try {
   processes.push(logOff);
   const logCpu: { on: number[]; off: number[] } = { on: [], off: [] };
   const fraudOptions = (url: string) => ({ url: `${url}/fraud/score`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) });
-  await runLoad({ ...fraudOptions(logOff.url), seconds: 2, rate: 500 });
+  // Both warmed alike (with --only-log nothing else has run on the first).
+  for (const server of [serving, logOff]) await runLoad({ ...fraudOptions(server.url), seconds: 2, rate: 500 });
   for (let round = 0; round < LOG_ROUNDS; round++) {
     for (const [side, server] of [['on', serving], ['off', logOff]] as const) {
       const cpuBefore = await server.cpuMs();
@@ -166,109 +168,120 @@ try {
       logCpu[side].push(((await server.cpuMs()) - cpuBefore) * 1000 / result.requests);
     }
   }
-  const logLadder = {
-    on: await highestRate({ ...fraudOptions(serving.url), seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS),
-    off: await highestRate({ ...fraudOptions(logOff.url), seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS),
-  };
+  const logLadder = onlyLog
+    ? undefined
+    : {
+        on: await highestRate({ ...fraudOptions(serving.url), seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS),
+        off: await highestRate({ ...fraudOptions(logOff.url), seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS),
+      };
   await logOff.stop();
   processes.splice(processes.indexOf(logOff), 1);
-
-  // What the workers buy: the same /fraud/score figures from a single serving process.
-  if (WORKERS > 1) {
-    log('/fraud/score (reasons: path) on one serving process, for comparison with the workers');
-    const single = await startServing('path', true, 1);
-    processes.push(single);
-    const options = fraudOptions(single.url);
-    await runLoad({ ...options, seconds: 2, rate: 500 });
-    const degradedBefore = await degradedCount(single.url, '/fraud/score');
-    const cpuBefore = await single.cpuMs();
-    const fixed = await runLoad({ ...options, rate: FIXED_RATE });
-    const cpuUsPerRequest = ((await single.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
-    const degraded = (await degradedCount(single.url, '/fraud/score')) - degradedBefore;
-    const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS);
-    results.push({ name: 'ml-serving /fraud/score, reasons by path, 1 worker', fixed, best, steps, degraded, cpuUsPerRequest });
-    await single.stop();
-    processes.splice(processes.indexOf(single), 1);
+  const printLogCost = () => {
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const cpuOn = median(logCpu.on);
+    const cpuOff = median(logCpu.off);
+    // Each round's on and off ran back to back: the median of their ratios is what drift in the machine's load moves least.
+    const throughputRatio = median(logCpu.on.map((on, round) => logCpu.off[round]! / on));
+    const logCost = 1 - throughputRatio;
+    console.log(
+      `\nprediction log (Kafka, every answer) on /fraud/score, path reasons: CPU/request on ${cpuOn.toFixed(0)} µs, off ${cpuOff.toFixed(0)} µs ` +
+        `(rounds on ${logCpu.on.map((v) => v.toFixed(0)).join('/')}, off ${logCpu.off.map((v) => v.toFixed(0)).join('/')}); ` +
+        `throughput with the log = ${throughputRatio.toFixed(3)} × without (median of the rounds' ratios): it costs ${(100 * logCost).toFixed(1)} % [target ≤ ${100 * LOG_BUDGET} %: ${(logCost <= LOG_BUDGET ? 'met' : 'not met')}]`,
+    );
+    if (logLadder !== undefined) console.log(`  highest rate, log on ${logLadder.on.best?.rate ?? 0} req/s, off ${logLadder.off.best?.rate ?? 0} req/s (ladder steps ${LADDER.join(', ')})`);
+  };
+  if (onlyLog) {
+    console.log(`\nbench-serving --only-log${quick ? ' --quick' : ''}: ${LOG_ROUNDS} rounds of ${FIXED_RATE} req/s for ${LOG_SECONDS} s each side, SERVING_WORKERS=${WORKERS}; load average ${loadAtStart} at the start, ${load()} at the end`);
+    printLogCost();
   }
+  if (!onlyLog) {
 
-  log('anchor: FastAPI + onnxruntime + redis-py on the same fraud model and features');
-  const anchor = await startAnchor({ ANCHOR_LAYOUT: path.join(scratch, 'layout.json'), ANCHOR_MODEL: onnxFile, REDIS_URL: infra.redisUrl }, WORKERS);
-  processes.push(anchor);
-  {
-    const options = { url: `${anchor.url}/fraud/score`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) };
-    await runLoad({ ...options, seconds: 2, rate: 500 });
-    const cpuBefore = await anchor.cpuMs();
-    const fixed = await runLoad({ ...options, rate: FIXED_RATE });
-    const cpuUsPerRequest = ((await anchor.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
-    const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS);
-    results.push({ name: 'anchor /fraud/score (FastAPI)', fixed, best, steps, degraded: 0, cpuUsPerRequest });
+    // What the workers buy: the same /fraud/score figures from a single serving process.
+    if (WORKERS > 1) {
+      log('/fraud/score (reasons: path) on one serving process, for comparison with the workers');
+      const single = await startServing('path', true, 1);
+      processes.push(single);
+      const options = fraudOptions(single.url);
+      await runLoad({ ...options, seconds: 2, rate: 500 });
+      const degradedBefore = await degradedCount(single.url, '/fraud/score');
+      const cpuBefore = await single.cpuMs();
+      const fixed = await runLoad({ ...options, rate: FIXED_RATE });
+      const cpuUsPerRequest = ((await single.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
+      const degraded = (await degradedCount(single.url, '/fraud/score')) - degradedBefore;
+      const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS);
+      results.push({ name: 'ml-serving /fraud/score, reasons by path, 1 worker', fixed, best, steps, degraded, cpuUsPerRequest });
+      await single.stop();
+      processes.splice(processes.indexOf(single), 1);
+    }
+
+    log('anchor: FastAPI + onnxruntime + redis-py on the same fraud model and features');
+    const anchor = await startAnchor({ ANCHOR_LAYOUT: path.join(scratch, 'layout.json'), ANCHOR_MODEL: onnxFile, REDIS_URL: infra.redisUrl }, WORKERS);
+    processes.push(anchor);
+    {
+      const options = { url: `${anchor.url}/fraud/score`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) };
+      await runLoad({ ...options, seconds: 2, rate: 500 });
+      const cpuBefore = await anchor.cpuMs();
+      const fixed = await runLoad({ ...options, rate: FIXED_RATE });
+      const cpuUsPerRequest = ((await anchor.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
+      const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS);
+      results.push({ name: 'anchor /fraud/score (FastAPI)', fixed, best, steps, degraded: 0, cpuUsPerRequest });
+    }
+    await anchor.stop();
+    processes.pop();
+
+    log('model swap under load: champion moves three times at 1,000 req/s');
+    const swapSeconds = quick ? 9 : 15;
+    const swapLoad = runLoad({ url: `${serving.url}/fraud/score`, rate: 1_000, seconds: swapSeconds, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) });
+    const moved: string[] = [];
+    for (const target of fraudVersions.slice(1)) {
+      await new Promise((resolve) => setTimeout(resolve, (swapSeconds * 1000) / 4));
+      await client.api.setRegisteredModelAlias({ name: 'fraud-detector', alias: 'champion', version: target.version });
+      moved.push(target.version);
+    }
+    const swap = await swapLoad;
+    const answered = (await (await fetch(`${serving.url}/fraud/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ENDPOINTS[0].body, customer_id: 'cus_0000001', merchant_id: 'mer_0000001', card_id: 'card_0000001', payment_id: 'pay_0000001' }) })).json()) as { model: { version: string } };
+    const metrics = await (await fetch(`${serving.url}/metrics`)).text();
+    const loads = /ml_serving_model_loads_total\{model="fraud-detector",alias="champion"\} (\d+)/.exec(metrics)?.[1];
+
+    // The anchor is compared with the fraud figures of the ml-serving still running (path reasons);
+    // the model swap below runs on it too.
+    const servingFraud = results.find((result) => result.name.includes('/fraud/score, reasons by path'))!;
+    const shapFraud = results.find((result) => result.name.includes('/fraud/score, reasons by treeshap'))!;
+    const anchorFraud = results.at(-1)!;
+    const row = (r: LoadResult | undefined) => (r === undefined ? 'none sustained' : `${r.rate} req/s: ${r.rps.toFixed(0)} answered/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, late ${r.late}`);
+    const met = (ok: boolean) => (ok ? 'met' : 'not met');
+    console.log(`\nbench-serving${quick ? ' (quick)' : ''}: ${IDS} entities per kind in Redis, 200-tree models (fraud/churn binary, retry/recovery 5 classes × 40 rounds), wrk on the same ${availableParallelism()} cores`);
+    console.log(`ml-serving SERVING_WORKERS=${WORKERS}, anchor uvicorn --workers ${WORKERS}; load average ${loadAtStart} at the start, ${load()} at the end; ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
+    for (const result of results) {
+      console.log(`\n${result.name}`);
+      console.log(`  fixed    ${row(result.fixed)}${result.name.startsWith('ml-serving') ? `, degraded ${result.degraded}` : ''}`);
+      console.log(`  cpu      ${result.cpuUsPerRequest.toFixed(0)} µs of server CPU per request (capacity ≈ ${(1e6 / result.cpuUsPerRequest).toFixed(0)} req/s per core)`);
+      console.log(`  highest  ${row(result.best)}   [p99 < ${P99_BOUND_MS} ms, no errors, kept up]`);
+      console.log(`  steps    ${result.steps.map((step) => `${step.rate}:${step.p99.toFixed(1)}ms${step.errors ? `/${step.errors}err` : ''}`).join('  ')}`);
+    }
+
+    const table = [['', `p50 at ${FIXED_RATE}/s`, `p99 at ${FIXED_RATE}/s`, `target p99 ≤ ${P99_TARGET_MS} ms`, 'CPU/request', `highest rate, p99 < ${P99_BOUND_MS} ms`]];
+    for (const result of results) {
+      const name = result.name.replace('ml-serving ', '').replace(', reasons by ', ', ').replace(' (FastAPI)', '');
+      table.push([name, `${result.fixed.p50.toFixed(2)} ms`, `${result.fixed.p99.toFixed(2)} ms`, met(result.fixed.p99 <= P99_TARGET_MS && sustainedFixed(result.fixed)), `${result.cpuUsPerRequest.toFixed(0)} µs`, `${result.best?.rate ?? 0} req/s`]);
+    }
+    console.log(`\nside by side (${WORKERS} worker${WORKERS === 1 ? '' : 's'} each unless named)`);
+    const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
+    for (const line of table) console.log(`  ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}`);
+
+    const fixedServing = servingFraud.fixed;
+    const fixedAnchor = anchorFraud.fixed;
+    console.log(`\nanchor ratio at ${FIXED_RATE} req/s on /fraud/score (ml-serving with path reasons): p99 ${fixedAnchor.p99.toFixed(2)} ms (FastAPI) / ${fixedServing.p99.toFixed(2)} ms (ml-serving) = ${(fixedAnchor.p99 / fixedServing.p99).toFixed(1)}×; p50 ${(fixedAnchor.p50 / fixedServing.p50).toFixed(1)}×`);
+    const bestServing = servingFraud.best?.rate ?? 0;
+    const bestAnchor = anchorFraud.best?.rate ?? 0;
+    console.log(`server CPU per /fraud/score request: FastAPI ${anchorFraud.cpuUsPerRequest.toFixed(0)} µs / ml-serving ${servingFraud.cpuUsPerRequest.toFixed(0)} µs = ${(anchorFraud.cpuUsPerRequest / servingFraud.cpuUsPerRequest).toFixed(2)}× (contention changes this far less than latency)`);
+    console.log(`(with exact TreeSHAP reasons: p99 ${shapFraud.fixed.p99.toFixed(2)} ms at ${FIXED_RATE} req/s, ${shapFraud.cpuUsPerRequest.toFixed(0)} µs CPU/request, highest ${shapFraud.best?.rate ?? 0} req/s)`);
+    console.log(`highest rate under ${P99_BOUND_MS} ms p99 on /fraud/score: ml-serving ${bestServing} req/s, FastAPI ${bestAnchor} req/s (${bestAnchor ? (bestServing / bestAnchor).toFixed(1) : '∞'}×)`);
+
+    printLogCost();
+    console.log(`\nmodel swap under load: champion moved to ${moved.join(' → ')} during ${swap.requests} requests at ${swap.rps.toFixed(0)} req/s: ${swap.errors} failed, p99 ${swap.p99.toFixed(2)} ms, max ${swap.max.toFixed(1)} ms; champion loads ${loads ?? '?'} (summed over ${WORKERS} workers), answering version ${answered.model.version}`);
+    if (swap.errors > 0) process.exitCode = 1;
   }
-  await anchor.stop();
-  processes.pop();
-
-  log('model swap under load: champion moves three times at 1,000 req/s');
-  const swapSeconds = quick ? 9 : 15;
-  const swapLoad = runLoad({ url: `${serving.url}/fraud/score`, rate: 1_000, seconds: swapSeconds, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) });
-  const moved: string[] = [];
-  for (const target of fraudVersions.slice(1)) {
-    await new Promise((resolve) => setTimeout(resolve, (swapSeconds * 1000) / 4));
-    await client.api.setRegisteredModelAlias({ name: 'fraud-detector', alias: 'champion', version: target.version });
-    moved.push(target.version);
-  }
-  const swap = await swapLoad;
-  const answered = (await (await fetch(`${serving.url}/fraud/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ENDPOINTS[0].body, customer_id: 'cus_0000001', merchant_id: 'mer_0000001', card_id: 'card_0000001', payment_id: 'pay_0000001' }) })).json()) as { model: { version: string } };
-  const metrics = await (await fetch(`${serving.url}/metrics`)).text();
-  const loads = /ml_serving_model_loads_total\{model="fraud-detector",alias="champion"\} (\d+)/.exec(metrics)?.[1];
-
-  // The anchor is compared with the fraud figures of the ml-serving still running (path reasons);
-  // the model swap below runs on it too.
-  const servingFraud = results.find((result) => result.name.includes('/fraud/score, reasons by path'))!;
-  const shapFraud = results.find((result) => result.name.includes('/fraud/score, reasons by treeshap'))!;
-  const anchorFraud = results.at(-1)!;
-  const row = (r: LoadResult | undefined) => (r === undefined ? 'none sustained' : `${r.rate} req/s: ${r.rps.toFixed(0)} answered/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, late ${r.late}`);
-  const met = (ok: boolean) => (ok ? 'met' : 'not met');
-  console.log(`\nbench-serving${quick ? ' (quick)' : ''}: ${IDS} entities per kind in Redis, 200-tree models (fraud/churn binary, retry/recovery 5 classes × 40 rounds), wrk on the same ${availableParallelism()} cores`);
-  console.log(`ml-serving SERVING_WORKERS=${WORKERS}, anchor uvicorn --workers ${WORKERS}; load average ${loadAtStart} at the start, ${load()} at the end; ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
-  for (const result of results) {
-    console.log(`\n${result.name}`);
-    console.log(`  fixed    ${row(result.fixed)}${result.name.startsWith('ml-serving') ? `, degraded ${result.degraded}` : ''}`);
-    console.log(`  cpu      ${result.cpuUsPerRequest.toFixed(0)} µs of server CPU per request (capacity ≈ ${(1e6 / result.cpuUsPerRequest).toFixed(0)} req/s per core)`);
-    console.log(`  highest  ${row(result.best)}   [p99 < ${P99_BOUND_MS} ms, no errors, kept up]`);
-    console.log(`  steps    ${result.steps.map((step) => `${step.rate}:${step.p99.toFixed(1)}ms${step.errors ? `/${step.errors}err` : ''}`).join('  ')}`);
-  }
-
-  const table = [['', `p50 at ${FIXED_RATE}/s`, `p99 at ${FIXED_RATE}/s`, `target p99 ≤ ${P99_TARGET_MS} ms`, 'CPU/request', `highest rate, p99 < ${P99_BOUND_MS} ms`]];
-  for (const result of results) {
-    const name = result.name.replace('ml-serving ', '').replace(', reasons by ', ', ').replace(' (FastAPI)', '');
-    table.push([name, `${result.fixed.p50.toFixed(2)} ms`, `${result.fixed.p99.toFixed(2)} ms`, met(result.fixed.p99 <= P99_TARGET_MS && sustainedFixed(result.fixed)), `${result.cpuUsPerRequest.toFixed(0)} µs`, `${result.best?.rate ?? 0} req/s`]);
-  }
-  console.log(`\nside by side (${WORKERS} worker${WORKERS === 1 ? '' : 's'} each unless named)`);
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
-  for (const line of table) console.log(`  ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}`);
-
-  const fixedServing = servingFraud.fixed;
-  const fixedAnchor = anchorFraud.fixed;
-  console.log(`\nanchor ratio at ${FIXED_RATE} req/s on /fraud/score (ml-serving with path reasons): p99 ${fixedAnchor.p99.toFixed(2)} ms (FastAPI) / ${fixedServing.p99.toFixed(2)} ms (ml-serving) = ${(fixedAnchor.p99 / fixedServing.p99).toFixed(1)}×; p50 ${(fixedAnchor.p50 / fixedServing.p50).toFixed(1)}×`);
-  const bestServing = servingFraud.best?.rate ?? 0;
-  const bestAnchor = anchorFraud.best?.rate ?? 0;
-  console.log(`server CPU per /fraud/score request: FastAPI ${anchorFraud.cpuUsPerRequest.toFixed(0)} µs / ml-serving ${servingFraud.cpuUsPerRequest.toFixed(0)} µs = ${(anchorFraud.cpuUsPerRequest / servingFraud.cpuUsPerRequest).toFixed(2)}× (contention changes this far less than latency)`);
-  console.log(`(with exact TreeSHAP reasons: p99 ${shapFraud.fixed.p99.toFixed(2)} ms at ${FIXED_RATE} req/s, ${shapFraud.cpuUsPerRequest.toFixed(0)} µs CPU/request, highest ${shapFraud.best?.rate ?? 0} req/s)`);
-  console.log(`highest rate under ${P99_BOUND_MS} ms p99 on /fraud/score: ml-serving ${bestServing} req/s, FastAPI ${bestAnchor} req/s (${bestAnchor ? (bestServing / bestAnchor).toFixed(1) : '∞'}×)`);
-
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const cpuOn = median(logCpu.on);
-  const cpuOff = median(logCpu.off);
-  // Each round's on and off ran back to back: the median of their ratios is what drift in the machine's load moves least.
-  const throughputRatio = median(logCpu.on.map((on, round) => logCpu.off[round]! / on));
-  const logCost = 1 - throughputRatio;
-  console.log(
-    `\nprediction log (Kafka, every answer) on /fraud/score, path reasons: CPU/request on ${cpuOn.toFixed(0)} µs, off ${cpuOff.toFixed(0)} µs ` +
-      `(rounds on ${logCpu.on.map((v) => v.toFixed(0)).join('/')}, off ${logCpu.off.map((v) => v.toFixed(0)).join('/')}); ` +
-      `throughput with the log = ${throughputRatio.toFixed(3)} × without (median of the rounds' ratios): it costs ${(100 * logCost).toFixed(1)} % [target ≤ ${100 * LOG_BUDGET} %: ${met(logCost <= LOG_BUDGET)}]`,
-  );
-  console.log(`  highest rate, log on ${logLadder.on.best?.rate ?? 0} req/s, off ${logLadder.off.best?.rate ?? 0} req/s (ladder steps ${LADDER.join(', ')})`);
-  console.log(`\nmodel swap under load: champion moved to ${moved.join(' → ')} during ${swap.requests} requests at ${swap.rps.toFixed(0)} req/s: ${swap.errors} failed, p99 ${swap.p99.toFixed(2)} ms, max ${swap.max.toFixed(1)} ms; champion loads ${loads ?? '?'} (summed over ${WORKERS} workers), answering version ${answered.model.version}`);
-  if (swap.errors > 0) process.exitCode = 1;
 } finally {
   for (const running of processes.reverse()) await running.stop().catch(() => undefined);
   await sandbox.drop();

@@ -58,19 +58,25 @@ export type PredictionLogRecord = z.infer<typeof PredictionLogRecord>;
 export const PREDICTION_LOG_FORMAT_HEADER = 'format';
 /** The Kafka header that gives the number of predictions in a batched message. */
 export const PREDICTION_LOG_COUNT_HEADER = 'count';
-/** Batched form: the value is PredictionLogRecord JSON objects, one per line. */
+/** Batched form: the value is newline-delimited JSON (see PredictionLogMessageHeaders). */
 export const PREDICTION_LOG_NDJSON = 'payments-mlops.prediction-log.ndjson/1';
 
 /**
  * The headers of a message on `ml.predictions`. Two forms are published and both must be read:
  * - batched (what ml-serving publishes): `format` is `payments-mlops.prediction-log.ndjson/1`,
- *   `count` the number of predictions, the key is absent and the value is that many
- *   PredictionLogRecord JSON objects separated by `\n` (UTF-8, no trailing newline; JSON text never
- *   holds a raw newline, so each line is one record). One message carries up to a few hundred
- *   predictions, so the producer encodes and checksums one Kafka record per batch.
+ *   `count` the number of predictions, the key is absent, and the value is UTF-8 JSON objects
+ *   separated by `\n` (no trailing newline; JSON text never holds a raw newline). Each line is
+ *   one of:
+ *   - a PredictionLogRecord;
+ *   - a PredictionLogLayout: the feature names of the lines that name it further down the same
+ *     message (it is not a prediction and is not counted);
+ *   - a CompactPredictionLogRecord: a PredictionLogRecord whose `features` are the values alone,
+ *     in the order of the layout its `layout` names.
+ *   One message carries up to a few hundred predictions, so the producer encodes and checksums
+ *   one Kafka record per batch, and each feature name once per message rather than per prediction.
  * - single: no `format` header, the key is the request id and the value one PredictionLogRecord.
- * A consumer treats a line (or a single value) that is not a valid PredictionLogRecord as
- * malformed, and a `count` larger than the lines present as that many malformed predictions.
+ * A consumer treats a line (or a single value) that is not a valid prediction as malformed, and a
+ * `count` larger than the predictions present as that many malformed predictions.
  */
 export const PredictionLogMessageHeaders = z
   .object({
@@ -88,28 +94,89 @@ export const PredictionLogMessageHeaders = z
   .meta({ id: 'PredictionLogMessageHeaders' });
 export type PredictionLogMessageHeaders = z.infer<typeof PredictionLogMessageHeaders>;
 
+/** A line of a batched message naming the features of the compact lines that follow it. */
+export const PredictionLogLayout = z
+  .object({
+    layout: z
+      .string()
+      .min(1)
+      .max(256)
+      .describe('Unique within the message, e.g. `fraud-detector@7`.'),
+    features: z.array(z.string().min(1).max(128)).describe('Feature names, in value order.'),
+  })
+  .meta({ id: 'PredictionLogLayout' });
+export type PredictionLogLayout = z.infer<typeof PredictionLogLayout>;
+
+/** A prediction line of a batched message with its feature values in a layout's order. */
+export const CompactPredictionLogRecord = PredictionLogRecord.omit({ features: true })
+  .extend({
+    layout: z.string().min(1).max(256),
+    features: z.array(LoggedFeatureValue),
+  })
+  .meta({ id: 'CompactPredictionLogRecord' });
+export type CompactPredictionLogRecord = z.infer<typeof CompactPredictionLogRecord>;
+
 /**
- * The records' JSON texts in a message: the lines of a batched value, the whole value of a single
- * one; undefined when `format` names a form this reader does not know.
+ * The predictions of a message, each still to be checked against PredictionLogRecord: compact
+ * lines are given their feature names, a line that is not JSON or names no layout of the message
+ * is undefined, layout lines are left out. Undefined when `format` names a form not known here.
  */
-export function predictionLogLines(
+export function readPredictionLogMessage(
   value: string,
   format: string | undefined,
-): string[] | undefined {
-  if (format === undefined) return [value];
+): unknown[] | undefined {
+  if (format === undefined) return [parseJson(value)];
   if (format !== PREDICTION_LOG_NDJSON) return undefined;
-  return value.length === 0 ? [] : value.split('\n');
+  if (value.length === 0) return [];
+  const layouts = new Map<string, string[]>();
+  const predictions: unknown[] = [];
+  for (const line of value.split('\n')) {
+    const parsed = parseJson(line);
+    if (isObject(parsed) && !('request_id' in parsed) && 'layout' in parsed) {
+      const layout = PredictionLogLayout.safeParse(parsed);
+      // A layout line that is not one is a malformed prediction line.
+      if (layout.success) layouts.set(layout.data.layout, layout.data.features);
+      else predictions.push(undefined);
+    } else if (isObject(parsed) && 'layout' in parsed) {
+      predictions.push(expandCompact(parsed, layouts));
+    } else predictions.push(parsed);
+  }
+  return predictions;
+}
+
+/** Names the values; the whole record is checked against PredictionLogRecord afterwards. */
+function expandCompact(line: Record<string, unknown>, layouts: Map<string, string[]>): unknown {
+  const { layout, features: values, ...rest } = line;
+  const names = typeof layout === 'string' ? layouts.get(layout) : undefined;
+  if (names === undefined || !Array.isArray(values) || values.length !== names.length)
+    return undefined;
+  const features: Record<string, unknown> = {};
+  names.forEach((name, i) => (features[name] = values[i] as unknown));
+  return { ...rest, features };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where predictions go after each response; must never block or throw into the request. */
 export interface PredictionSink {
   record(prediction: PredictionLogRecord): void;
   /**
-   * The same as `record`, given the prediction already written as its PredictionLogRecord JSON
-   * (one line, as `JSON.stringify` writes it): a serializer compiled per model signature is
-   * several times cheaper than building the object. Sinks that do not store JSON leave it out.
+   * The same as `record`, given the prediction already written as JSON (one line): a
+   * PredictionLogRecord, or with `layout` a CompactPredictionLogRecord whose feature names
+   * `layout.features` gives. A serializer compiled per model signature writes it several times
+   * cheaper than building the object. Sinks that do not store JSON leave it out.
    */
-  recordJson?(json: string): void;
+  recordJson?(json: string, layout?: PredictionLogLayout): void;
 }
 
 /** A numeric column's distribution: moments, a quantile sketch and a sorted uniform sample. */

@@ -3,7 +3,7 @@ import {
   PREDICTION_LOG_FORMAT_HEADER,
   PREDICTION_LOG_NDJSON,
   PredictionLogRecord,
-  predictionLogLines,
+  readPredictionLogMessage,
 } from '@payments-mlops/contracts';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { readTopic, test, waitFor, type ReceivedMessage } from '@payments-mlops/test-infra';
@@ -42,9 +42,11 @@ function recordsOf(messages: ReceivedMessage[]): PredictionLogRecord[] {
   return messages.flatMap((message) => {
     const format = message.headers[PREDICTION_LOG_FORMAT_HEADER]?.toString();
     expect(format).toBe(PREDICTION_LOG_NDJSON);
-    const lines = predictionLogLines(message.value!.toString(), format)!;
-    expect(lines).toHaveLength(Number(message.headers[PREDICTION_LOG_COUNT_HEADER]?.toString()));
-    return lines.map((line) => PredictionLogRecord.parse(JSON.parse(line)));
+    const predictions = readPredictionLogMessage(message.value!.toString(), format)!;
+    expect(predictions).toHaveLength(
+      Number(message.headers[PREDICTION_LOG_COUNT_HEADER]?.toString()),
+    );
+    return predictions.map((prediction) => PredictionLogRecord.parse(prediction));
   });
 }
 
@@ -61,11 +63,22 @@ describe('KafkaPredictionPublisher', () => {
     });
     await publisher.start();
     try {
-      // Half as objects, half as the JSON a compiled serializer writes: one log either way.
+      // As objects, as JSON and as compact lines with their layout: one log either way.
+      const { features } = examplePrediction();
+      const layout = { layout: 'fraud-detector@3', features: Object.keys(features) };
       for (let i = 0; i < 1_050; i++) {
         const prediction = examplePrediction({ request_id: `req-${i}` });
-        if (i % 2 === 0) publisher.record(prediction);
-        else publisher.recordJson(JSON.stringify(prediction));
+        if (i % 3 === 0) publisher.record(prediction);
+        else if (i % 3 === 1) publisher.recordJson(JSON.stringify(prediction));
+        else
+          publisher.recordJson(
+            JSON.stringify({
+              ...prediction,
+              features: Object.values(features),
+              layout: 'fraud-detector@3',
+            }),
+            layout,
+          );
       }
       await publisher.drain();
       const messages = await allMessages(kafka.kafka, kafka.topic);
@@ -76,6 +89,16 @@ describe('KafkaPredictionPublisher', () => {
       expect(messages.length).toBeGreaterThanOrEqual(11);
       expect(messages.length).toBeLessThan(100);
       expect(messages[0]!.key).toBeNull();
+      // The layout's line once per message, before its first compact line.
+      for (const message of messages) {
+        const lines = message.value!.toString().split('\n');
+        expect(lines.filter((line) => line.startsWith('{"layout"'))).toEqual([
+          JSON.stringify(layout),
+        ]);
+        expect(lines.findIndex((line) => line.startsWith('{"layout"'))).toBeLessThan(
+          lines.findIndex((line) => line.endsWith('"layout":"fraud-detector@3"}')),
+        );
+      }
       expect(await metricValue(registry, 'ml_serving_prediction_log_published_total')).toBe(1_050);
     } finally {
       await publisher.close();

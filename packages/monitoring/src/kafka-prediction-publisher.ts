@@ -3,6 +3,7 @@ import {
   PREDICTION_LOG_FORMAT_HEADER,
   PREDICTION_LOG_NDJSON,
   TOPICS,
+  type PredictionLogLayout,
   type PredictionLogRecord,
   type PredictionSink,
 } from '@payments-mlops/contracts';
@@ -10,6 +11,25 @@ import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafka
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 const MAX_RECONNECT_DELAY_MS = 30_000;
+
+/** A compact prediction line and the layout naming its features. */
+interface LaidOut {
+  json: string;
+  layout: PredictionLogLayout;
+}
+type Buffered = string | LaidOut | PredictionLogRecord;
+
+/** Each layout's line, written once. */
+const layoutLines = new WeakMap<PredictionLogLayout, string>();
+function layoutLine(layout: PredictionLogLayout): string {
+  let line = layoutLines.get(layout);
+  if (line === undefined)
+    layoutLines.set(
+      layout,
+      (line = JSON.stringify({ layout: layout.layout, features: layout.features })),
+    );
+  return line;
+}
 
 export interface KafkaPredictionPublisherOptions {
   kafka: Kafka;
@@ -44,9 +64,10 @@ export interface KafkaPredictionPublisherOptions {
  * of the buffer as far as the bound allows, the rest is counted as dropped.
  *
  * Each message carries many predictions as newline-delimited JSON (PredictionLogMessageHeaders):
- * kafkajs encodes and checksums each Kafka record in JavaScript, so one record per prediction
- * cost more than the prediction's JSON itself. Records given as objects are serialized when their
- * batch is sent, so sampled-out and dropped ones cost nothing more.
+ * kafkajs encodes and checksums each Kafka record in JavaScript, byte by byte, so one record per
+ * prediction cost more than the prediction's JSON itself; compact lines name their features once
+ * per message, a third of the bytes. Records given as objects are serialized when their batch is
+ * sent, so sampled-out and dropped ones cost nothing more.
  */
 export class KafkaPredictionPublisher implements PredictionSink {
   private readonly producer: Producer;
@@ -60,7 +81,7 @@ export class KafkaPredictionPublisher implements PredictionSink {
   private readonly random: () => number;
   private readonly onError: (error: unknown) => void;
   /** JSON text, or the record itself until its batch is sent. */
-  private buffer: (string | PredictionLogRecord)[] = [];
+  private buffer: Buffered[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private connected = false;
@@ -146,11 +167,11 @@ export class KafkaPredictionPublisher implements PredictionSink {
     this.append(prediction);
   }
 
-  recordJson(json: string): void {
-    this.append(json);
+  recordJson(json: string, layout?: PredictionLogLayout): void {
+    this.append(layout === undefined ? json : { json, layout });
   }
 
-  private append(prediction: string | PredictionLogRecord): void {
+  private append(prediction: Buffered): void {
     if (this.closed) {
       this.dropped.inc({ reason: 'closed' });
       return;
@@ -212,11 +233,7 @@ export class KafkaPredictionPublisher implements PredictionSink {
     if (this.sending !== undefined) return this.sending;
     const batch = this.buffer.splice(0, this.maxBatch);
     if (batch.length === 0) return Promise.resolve();
-    for (let i = 0; i < batch.length; i++) {
-      const item = batch[i]!;
-      if (typeof item !== 'string') batch[i] = JSON.stringify(item);
-    }
-    const messages = this.messagesOf(batch as string[]);
+    const messages = this.messagesOf(batch);
     this.sending = this.producer
       .send({ topic: this.topic, messages, acks: -1, compression: this.compression })
       .then(
@@ -240,28 +257,52 @@ export class KafkaPredictionPublisher implements PredictionSink {
     return this.sending;
   }
 
-  /** The batch as NDJSON messages of at most maxMessageChars each (a longer line goes alone). */
-  private messagesOf(lines: string[]): Message[] {
+  /**
+   * The batch as NDJSON messages of at most maxMessageChars each (a longer line goes alone), each
+   * layout's line before the first line of the message that names it.
+   */
+  private messagesOf(batch: Buffered[]): Message[] {
     const messages: Message[] = [];
-    let start = 0;
+    let lines: string[] = [];
+    let count = 0;
     let chars = 0;
-    const cut = (end: number): void => {
+    let layouts = new Set<PredictionLogLayout>();
+    const cut = (): void => {
       messages.push({
-        value: lines.slice(start, end).join('\n'),
+        value: lines.join('\n'),
         headers: {
           [PREDICTION_LOG_FORMAT_HEADER]: PREDICTION_LOG_NDJSON,
-          [PREDICTION_LOG_COUNT_HEADER]: String(end - start),
+          [PREDICTION_LOG_COUNT_HEADER]: String(count),
         },
       });
-      start = end;
+      lines = [];
+      count = 0;
       chars = 0;
+      layouts = new Set();
     };
-    for (let i = 0; i < lines.length; i++) {
-      const length = lines[i]!.length + 1;
-      if (chars > 0 && chars + length > this.maxMessageChars) cut(i);
-      chars += length;
+    for (const item of batch) {
+      const laidOut = typeof item !== 'string' && 'layout' in item ? item : undefined;
+      const line =
+        typeof item === 'string'
+          ? item
+          : laidOut !== undefined
+            ? laidOut.json
+            : JSON.stringify(item);
+      // The layout's line too, when this message has not named it yet.
+      const withLayout = (): number =>
+        laidOut === undefined || layouts.has(laidOut.layout)
+          ? line.length + 1
+          : line.length + layoutLine(laidOut.layout).length + 2;
+      if (count > 0 && chars + withLayout() > this.maxMessageChars) cut();
+      chars += withLayout();
+      if (laidOut !== undefined && !layouts.has(laidOut.layout)) {
+        layouts.add(laidOut.layout);
+        lines.push(layoutLine(laidOut.layout));
+      }
+      lines.push(line);
+      count++;
     }
-    cut(lines.length);
+    cut();
     return messages;
   }
 }

@@ -2,6 +2,7 @@ import {
   MODEL_CLASSES,
   type LoggedFeatureValue,
   type ModelTask,
+  type PredictionLogLayout,
   type PredictionLogRecord,
   type PredictionSink,
 } from '@payments-mlops/contracts';
@@ -37,13 +38,16 @@ const ENTITY_KEYS = ['payment_id', 'customer_id', 'merchant_id', 'card_id', 'sub
 
 /**
  * The sink's JSON path when it has one (the Kafka publisher), else the record object: the
- * compiled JSON costs a fraction of building ~50 keys by name and JSON.stringify-ing them.
+ * compiled compact JSON costs a fraction of building ~50 keys by name and JSON.stringify-ing them,
+ * and its feature names go once per Kafka message.
  */
 export function predictionLogger(sink: PredictionSink, clock: () => number): PredictionLogger {
   if (sink.recordJson !== undefined) {
     const recordJson = sink.recordJson.bind(sink);
-    return (requestId, input, scored, decision, latencyMs, alias) =>
-      recordJson(predictionJson({ requestId, input, scored, decision, latencyMs, alias, nowMs: clock() }));
+    return (requestId, input, scored, decision, latencyMs, alias) => {
+      const served = { requestId, input, scored, decision, latencyMs, alias, nowMs: clock() };
+      recordJson(predictionJson(served), predictionLayout(scored));
+    };
   }
   return (requestId, input, scored, decision, latencyMs, alias) =>
     sink.record(predictionRecord({ requestId, input, scored, decision, latencyMs, alias, nowMs: clock() }));
@@ -75,19 +79,22 @@ export function predictionRecord(served: ServedPrediction): PredictionLogRecord 
   };
 }
 
-/** A signature's features against a read plan's columns, with their JSON keys written once. */
+/** A signature's features against a read plan's columns. */
 interface FeatureLayout {
   names: string[];
-  /** `"name":`, with the separating comma from the second on. */
-  keys: string[];
   /** Column of each feature; -1 when the read has none of that name. */
   positions: Int32Array;
+  /** The names as the log's compact lines refer to them, and that reference as JSON. */
+  log: PredictionLogLayout;
+  logJson: string;
 }
 
 type ModelInputs = Scored['model']['signature']['inputs'];
 const layouts = new WeakMap<OnlineFeatureColumns['features'], WeakMap<ModelInputs, FeatureLayout>>();
 
-function layoutOf(columns: OnlineFeatureColumns, inputs: ModelInputs): FeatureLayout {
+function layoutOf(scored: Scored): FeatureLayout {
+  const { columns, model } = scored;
+  const inputs = model.signature.inputs;
   let bySignature = layouts.get(columns.features);
   if (bySignature === undefined) layouts.set(columns.features, (bySignature = new WeakMap()));
   let layout = bySignature.get(inputs);
@@ -99,10 +106,13 @@ function layoutOf(columns: OnlineFeatureColumns, inputs: ModelInputs): FeatureLa
   });
   // An object keeps one key per name: so does the JSON.
   const names = [...new Set(inputs.map((modelInput) => modelInput.name))];
+  // A version's inputs never change, so its name and version name them within a message.
+  const log = { layout: `${model.name}@${model.version}`, features: names };
   layout = {
     names,
-    keys: names.map((name, i) => `${i === 0 ? '' : ','}${JSON.stringify(name)}:`),
     positions: Int32Array.from(names, (name) => positionOf.get(name) ?? -1),
+    log,
+    logJson: JSON.stringify(log.layout),
   };
   bySignature.set(inputs, layout);
   return layout;
@@ -115,10 +125,15 @@ const scoreKeys = Object.fromEntries(
   ]),
 ) as Record<ModelTask, string[]>;
 
+/** The layout that names the features of the prediction's compact line. */
+export function predictionLayout(scored: Scored): PredictionLogLayout {
+  return layoutOf(scored).log;
+}
+
 /**
- * The prediction as the JSON text of its PredictionLogRecord, character for character what
- * JSON.stringify(predictionRecord(…)) writes (its test holds it to that), from the read columns
- * directly: no per-prediction object of ~50 keys.
+ * The prediction as a CompactPredictionLogRecord line: PredictionLogRecord's JSON with the feature
+ * values alone, in predictionLayout's order (its test holds the expansion to predictionRecord),
+ * written from the read columns directly: no per-prediction object of ~50 keys.
  */
 export function predictionJson(served: ServedPrediction): string {
   const { requestId, input, scored, decision, latencyMs, alias, nowMs } = served;
@@ -131,11 +146,11 @@ export function predictionJson(served: ServedPrediction): string {
     json += `${first ? '' : ','}"${key}":${JSON.stringify(value)}`;
     first = false;
   }
-  json += '},"features":{';
-  const { names, keys, positions } = layoutOf(columns, model.signature.inputs);
-  for (let i = 0; i < keys.length; i++) {
+  json += '},"features":[';
+  const { names, positions, logJson } = layoutOf(scored);
+  for (let i = 0; i < positions.length; i++) {
     const position = positions[i]!;
-    json += keys[i]!;
+    if (i > 0) json += ',';
     if (position === -1 || columns.statuses[position]![0] !== 'PRESENT') {
       json += 'null';
       continue;
@@ -146,12 +161,12 @@ export function predictionJson(served: ServedPrediction): string {
     // Strings are rare: featureValue's truncation, then JSON's escaping.
     else json += JSON.stringify(featureValue(columns, names[i]!));
   }
-  json += '},"scores":{';
+  json += '],"scores":{';
   const classKeys = scoreKeys[model.task];
   for (let i = 0; i < classKeys.length; i++)
     json += classKeys[i]! + String(clampProbability(scored.probabilities[i] ?? 0));
   json += `},"model":{"name":${JSON.stringify(model.name)},"version":${JSON.stringify(model.version)},"alias":${JSON.stringify(alias)}}`;
   json += `,"decision":${JSON.stringify(decision)},"degraded":${scored.degraded ? 'true' : 'false'}`;
   json += `,"latency_ms":${Number.isFinite(latencyMs) ? String(latencyMs) : 'null'}`;
-  return `${json},"timestamp":"${new Date(nowMs).toISOString()}"}`;
+  return `${json},"timestamp":"${new Date(nowMs).toISOString()}","layout":${logJson}}`;
 }

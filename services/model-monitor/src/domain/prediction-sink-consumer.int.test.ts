@@ -112,7 +112,7 @@ describe('PredictionSinkConsumer', () => {
 });
 
 describe('PredictionSinkConsumer reading batched messages', () => {
-  test('writes each valid line of NDJSON messages and single-record messages once, counting malformed lines, short counts and unknown formats as invalid', async ({
+  test('writes each valid line of NDJSON messages (full and compact records) and single-record messages once, counting malformed lines, short counts and unknown formats as invalid', async ({
     kafka,
     pg,
   }) => {
@@ -123,6 +123,16 @@ describe('PredictionSinkConsumer reading batched messages', () => {
       JSON.stringify(
         examplePrediction({ request_id: `req-${i}`, timestamp: new Date(now - i).toISOString() }),
       );
+    const { features } = examplePrediction();
+    const layout = { layout: 'fraud-detector@3', features: Object.keys(features) };
+    const compact = (i: number): string => {
+      const record = JSON.parse(line(i)) as Record<string, unknown>;
+      return JSON.stringify({
+        ...record,
+        features: Object.values(features),
+        layout: layout.layout,
+      });
+    };
     const batched = (lines: string[], count = lines.length) => ({
       value: lines.join('\n'),
       headers: {
@@ -147,6 +157,17 @@ describe('PredictionSinkConsumer reading batched messages', () => {
         batched([...ids(100, 150), ...ids(60, 100)].map(line)),
         // A message whose header names three more predictions than it holds.
         batched(ids(150, 160).map(line), 13),
+        // Compact lines after their layout's line (162–171); one naming a layout the message
+        // lacks and one with a value too few are malformed.
+        batched(
+          [
+            JSON.stringify(layout),
+            ...ids(162, 172).map(compact),
+            compact(172).replace('"layout":"fraud-detector@3"', '"layout":"fraud-detector@4"'),
+            compact(173).replace('"features":[1250,', '"features":['),
+          ],
+          12,
+        ),
         // The single form, as published before batching.
         { key: 'req-160', value: line(160) },
         // A form this sink does not know: one malformed message.
@@ -169,10 +190,10 @@ describe('PredictionSinkConsumer reading batched messages', () => {
       0;
     try {
       await waitFor(
-        async () => (await outcome('inserted')) + (await outcome('duplicate')) === 201,
+        async () => (await outcome('inserted')) + (await outcome('duplicate')) === 211,
         {
           timeoutMs: 20_000,
-          description: '201 valid predictions read',
+          description: '211 valid predictions read',
         },
       );
       await waitFor(async () => (await metrics.sinkLag.get()).values.every((v) => v.value === 0), {
@@ -182,19 +203,21 @@ describe('PredictionSinkConsumer reading batched messages', () => {
     } finally {
       await sink.stop();
     }
-    expect(await count(pg.pool)).toBe(161);
+    expect(await count(pg.pool)).toBe(171);
     const { rows } = await pg.pool.query<{ request_id: string }>(
       'SELECT request_id FROM prediction_log ORDER BY request_id',
     );
     expect(rows.map((r) => r.request_id)).toEqual(
-      ids(0, 161)
+      ids(0, 172)
+        .filter((i) => i !== 161)
         .map((i) => `req-${i}`)
         .sort(),
     );
-    expect(await outcome('inserted')).toBe(161);
+    expect(await outcome('inserted')).toBe(171);
     expect(await outcome('duplicate')).toBe(40);
-    // Two bad lines, three missing from a short message, one message of an unknown format.
-    expect(await outcome('invalid')).toBe(6);
+    // Two bad lines, three missing from a short message, two bad compact lines, one message of
+    // an unknown format.
+    expect(await outcome('invalid')).toBe(8);
   });
 });
 

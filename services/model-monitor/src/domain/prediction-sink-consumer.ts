@@ -3,7 +3,7 @@ import {
   PREDICTION_LOG_FORMAT_HEADER,
   PredictionLogMessageHeaders,
   PredictionLogRecord,
-  predictionLogLines,
+  readPredictionLogMessage,
 } from '@payments-mlops/contracts';
 import type { Logger } from '@payments-mlops/service-kit';
 import type {
@@ -16,7 +16,6 @@ import type {
 } from 'kafkajs';
 import type { MonitorMetrics } from '../monitor-metrics.js';
 import type { InsertResult, PredictionLogStore } from '../stores/prediction-log-store.js';
-import { safeJson } from './safe-json.js';
 
 export interface PredictionSinkConsumerOptions {
   kafka: Kafka;
@@ -134,17 +133,17 @@ function readMessage(message: KafkaMessage, records: PredictionLogRecord[]): num
     count: headerText(message.headers, PREDICTION_LOG_COUNT_HEADER),
   });
   const count = headers.success ? headers.data.count : undefined;
-  const lines =
+  const predictions =
     headers.success && message.value
-      ? predictionLogLines(message.value.toString(), headers.data.format)
+      ? readPredictionLogMessage(message.value.toString(), headers.data.format)
       : undefined;
-  if (lines === undefined) return count ?? 1;
+  if (predictions === undefined) return count ?? 1;
   let invalid = 0;
-  for (const line of lines) {
-    const parsed = PredictionLogRecord.safeParse(safeJson(line));
+  for (const prediction of predictions) {
+    const parsed = PredictionLogRecord.safeParse(prediction);
     if (parsed.success) records.push(parsed.data);
     else invalid++;
   }
   // A message cut short: the predictions its header names but its value lacks.
-  return invalid + Math.max((count ?? lines.length) - lines.length, 0);
+  return invalid + Math.max((count ?? predictions.length) - predictions.length, 0);
 }
