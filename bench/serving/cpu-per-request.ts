@@ -37,6 +37,8 @@ const { values: args } = parseArgs({
     /** Only print the profile already in this directory. */
     analyze: { type: 'string' },
     'baseline-patch': { type: 'string' },
+    /** Node/V8 flags for this tree's process only (e.g. --max-semi-space-size=16), to try one against the baseline. */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 if (args.analyze !== undefined) {
@@ -110,7 +112,8 @@ try {
     servers.push({ name: 'baseline', process: await startServing(root, undefined, env) });
     processes.push(servers[0]!.process);
   }
-  servers.unshift({ name: 'this tree', process: await startServing(REPO_ROOT, profileDir, env) });
+  const nodeFlags = args['node-flags'].split(' ').filter(Boolean);
+  servers.unshift({ name: 'this tree', process: await startServing(REPO_ROOT, profileDir, env, nodeFlags) });
   processes.push(servers[0]!.process);
 
   const figures = new Map<string, number[]>(servers.flatMap((server) => ENDPOINTS.map((endpoint) => [`${server.name} ${endpoint.path}`, []])));
@@ -170,10 +173,10 @@ interface ServingProcess extends RunningProcess {
   times(): Promise<{ user: number; system: number }>;
 }
 
-async function startServing(root: string, profileDir: string | undefined, env: Record<string, string>): Promise<ServingProcess> {
+async function startServing(root: string, profileDir: string | undefined, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<ServingProcess> {
   const port = await freePort();
   const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-  const child = spawn(process.execPath, [...profiling, '--conditions=source', '--import', 'tsx', path.join(root, 'services/ml-serving/src/main.ts')], {
+  const child = spawn(process.execPath, [...nodeFlags, ...profiling, '--conditions=source', '--import', 'tsx', path.join(root, 'services/ml-serving/src/main.ts')], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -43,6 +43,8 @@ describe('bindHistogram', () => {
   it('counts again from zero after the histogram is reset, and shares the label set with observe()', async () => {
     const registry = new Registry();
     const metric = histogram(registry);
+    // The label set already exists when it is bound.
+    metric.observe({ endpoint: '/fraud/score', model_version: '3' }, 0.001);
     const fraud = bindHistogram(metric, { endpoint: '/fraud/score', model_version: '3' });
     fraud.observe(0.001);
     fraud.observe(0.001);

@@ -8,7 +8,7 @@ export interface BoundHistogram {
 /** The shape of prom-client 15's per-label-set state that a bound histogram adds to. */
 interface LabelSetEntry {
   labels: object;
-  bucketValues: Record<number, number>;
+  bucketValues: Record<string, number>;
   sum: number;
   count: number;
 }
@@ -20,7 +20,7 @@ interface HistogramState {
 /**
  * `histogram.observe(labels, value)` for a fixed label set, without prom-client's per-call work:
  * its `labels()` child still validates the label object, hashes it into a string and looks the
- * string up on every observation (about 0.5 µs, five times per inference request). This finds
+ * string up on every observation (about 1.1 µs; 0.1 µs bound, five times per inference request). This finds
  * the label set's entry once and adds to it as observe() would; whenever the entry is not there
  * (first use, after reset() or remove(), or a prom-client whose state has another shape) it calls
  * observe() itself, so the exposition is the same either way.
@@ -30,18 +30,31 @@ export function bindHistogram<T extends string>(
   labels: LabelValues<T>,
 ): BoundHistogram {
   const state = histogram as unknown as HistogramState;
-  // Its own copy: prom-client keeps the object of the first observe() as the entry's labels.
-  const own = { ...labels };
+  const own: Record<string, string | number> = { ...labels };
+  const names = Object.keys(own);
   let entry: LabelSetEntry | undefined;
   let key: string | undefined;
+  let bounds: readonly number[] = [];
+  // prom-client keys buckets by bound; the number → string conversion is done once here.
+  let bucketKeys: string[] = [];
+  const sameLabels = (candidate: object): boolean => {
+    const values = candidate as Record<string, unknown>;
+    return (
+      Object.keys(values).length === names.length &&
+      names.every((name) => values[name] === own[name])
+    );
+  };
   const find = (): void => {
     entry = undefined;
     const map = state.hashMap;
     if (map === undefined || state.upperBounds === undefined) return;
+    bounds = state.upperBounds;
+    bucketKeys = bounds.map(String);
     for (const candidate of Object.keys(map)) {
-      if (map[candidate]?.labels === own) {
+      const found = map[candidate];
+      if (found !== undefined && sameLabels(found.labels)) {
         key = candidate;
-        entry = map[candidate];
+        entry = found;
         return;
       }
     }
@@ -54,17 +67,15 @@ export function bindHistogram<T extends string>(
         state.hashMap?.[key] !== entry ||
         !Number.isFinite(value)
       ) {
-        histogram.observe(own, value);
+        histogram.observe(own as LabelValues<T>, value);
         find();
         return;
       }
       entry.sum += value;
       entry.count += 1;
-      const bounds = state.upperBounds!;
       for (let i = 0; i < bounds.length; i++) {
-        const bound = bounds[i]!;
-        if (value <= bound) {
-          entry.bucketValues[bound]! += 1;
+        if (value <= bounds[i]!) {
+          entry.bucketValues[bucketKeys[i]!]! += 1;
           return;
         }
       }
