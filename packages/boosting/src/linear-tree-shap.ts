@@ -51,7 +51,11 @@ const FLAGS = 6;
 const ORIGINAL = 7; // the split's index in its Tree
 const CHILD = 8; // tree-local index of the left child split (−1: a leaf), then of the right one
 const PREVIOUS = 10; // the parent's ABOVE: the earlier edge on the feature of the edge into the split, or NONE
-const INTS = 11;
+// The row's, written by the walk: the side it takes (0 left, 1 right), and the merged one
+// fraction (0 or 1) of the edge into the split (1 for the sentinel).
+const HOT = 11;
+const ONE = 12;
+const INTS = 13;
 const HAS_EXCLUDED = 1; // a deeper split on the edge's feature takes its subtree out of the edge's sum
 const DEFAULT_LEFT = 2;
 const REPEATED = 4; // the split's feature was split on above
@@ -68,9 +72,10 @@ export class LinearTreeShap {
   private readonly treeRule: number[];
   private readonly floats: number[];
   private readonly ints: number[];
-  /** The splits that take a step on the way up (all but BOTTOM ones and roots), children before parents. */
-  private readonly upOrder: number[];
-  /** Each tree's upOrder entries are upStart[t] .. upStart[t + 1] − 1. */
+  /**
+   * Each tree's splits that take a step on the way up (all but BOTTOM ones and roots), children
+   * before parents, are ints[upStart[t]] .. ints[upStart[t + 1] − 1], after the records.
+   */
   private readonly upStart: number[];
   /** The sentinel edge: factor 1 (zero fraction 1, taken). */
   private readonly none: number;
@@ -92,10 +97,6 @@ export class LinearTreeShap {
   private readonly contribution: number[];
 
   // Walk state.
-  /** Per split of all trees (and the sentinel): merged one fraction (0 or 1) of the edge into it, for the row. */
-  private readonly one: number[];
-  /** Per split of the tree being walked: the side the row takes (0 left, 1 right). */
-  private readonly hotSide: number[];
 
   constructor(trees: readonly Tree[], numFeatures: number) {
     this.trees = trees;
@@ -105,10 +106,9 @@ export class LinearTreeShap {
     this.splitStart = smallInts(trees.length + 1);
     this.treeRule = smallInts(trees.length);
     const floats = doubles((size + 1) * FLOATS);
-    const ints = smallInts((size + 1) * INTS);
+    let ints = smallInts((size + 1) * INTS);
+    ints[none * INTS + ONE] = 1;
     floats[none * FLOATS + ZERO] = 1;
-    this.one = smallInts(size + 1);
-    this.one[none] = 1;
     let next = 0;
     let maxRule = 1;
     let maxSplits = 1;
@@ -181,13 +181,13 @@ export class LinearTreeShap {
     const upOrder: number[] = [];
     this.upStart = smallInts(trees.length + 1);
     trees.forEach((_, t) => {
-      this.upStart[t] = upOrder.length;
+      this.upStart[t] = ints.length + upOrder.length;
       for (let s = this.splitStart[t + 1]! - 1; s > this.splitStart[t]!; s--) {
         if ((ints[s * INTS + FLAGS]! & BOTTOM) === 0) upOrder.push(s);
       }
     });
-    this.upStart[trees.length] = upOrder.length;
-    this.upOrder = upOrder;
+    this.upStart[trees.length] = ints.length + upOrder.length;
+    ints = ints.concat(upOrder);
     for (let s = 0; s < size; s++) {
       ints[s * INTS + FLAGS] = ints[s * INTS + FLAGS]! | (ints[s * INTS + SIDE]! << SIDE_SHIFT) | (ints[s * INTS + FEATURE]! << FEATURE_SHIFT);
     }
@@ -224,7 +224,6 @@ export class LinearTreeShap {
       }
     });
 
-    this.hotSide = smallInts(maxSplits);
     this.x = doubles(numFeatures);
     this.contribution = doubles(numFeatures);
   }
@@ -253,7 +252,7 @@ export class LinearTreeShap {
     if (end === start) return this.trees[t]!.leafValue[0]!;
     const q = this.treeRule[t]!;
     const rule = (q * (q - 1)) / 2;
-    const { floats, ints, one, hotSide, none, work, productAt, sumAt } = this;
+    const { floats, ints, none, work, productAt, sumAt } = this;
 
     // Down: the side the row takes at each split, the one fraction of each edge, and the
     // product C(t) of the factors on the path to each split (a repeated feature's earlier
@@ -273,7 +272,7 @@ export class LinearTreeShap {
         threshold === threshold
           ? Number(!(value <= threshold)) & (1 ^ (Number(value !== value) & (flags >> 1)))
           : Number(!goesLeft(this.trees[t]!, ints[int + ORIGINAL]!, value));
-      hotSide[i] = hot;
+      ints[int + HOT] = hot;
       if (i === 0) {
         for (let k = 0; k < q; k++) {
           work[productAt + k] = work[this.weightsAt + rule + k]!;
@@ -283,8 +282,9 @@ export class LinearTreeShap {
       }
       const p = ints[int + PARENT]!;
       const previous = ints[int + PREVIOUS]!;
-      const o = one[previous]! & (1 ^ hotSide[p]! ^ ((flags >> SIDE_SHIFT) & 1));
-      one[s] = o;
+      const previousOne = ints[previous * INTS + ONE]!;
+      const o = previousOne & (1 ^ ints[(start + p) * INTS + HOT]! ^ ((flags >> SIDE_SHIFT) & 1));
+      ints[int + ONE] = o;
       const z = floats[float + ZERO]!;
       const slope = o - z;
       const from = productAt + p * q;
@@ -295,7 +295,7 @@ export class LinearTreeShap {
       const at = productAt + i * q;
       const sumOfSplit = sumAt + i * q;
       // The earlier edge leads to a split, which has cover, so its factor is never 0.
-      const undo = previous === none ? -1 : ints[previous * INTS + INVERSE]! + one[previous]! * q;
+      const undo = previous === none ? -1 : ints[previous * INTS + INVERSE]! + previousOne * q;
       if ((flags & (HAS_EXCLUDED | REPEATED)) === 0) {
         const a = floats[float + LEAF_ZERO]!;
         const b = floats[float + LEAF_SLOPE + hot]!;
@@ -333,7 +333,7 @@ export class LinearTreeShap {
     // adds its edge's share (o − z) ∫ (S − what deeper splits on the feature took) / factor.
     const upEnd = this.upStart[t + 1]!;
     for (let j = this.upStart[t]!; j < upEnd; j++) {
-      const s = this.upOrder[j]!;
+      const s = ints[j]!;
       const i = s - start;
       const int = s * INTS;
       const flags = ints[int + FLAGS]!;
@@ -342,7 +342,7 @@ export class LinearTreeShap {
         this.gatherRare(s, start, q, rule, phi);
         continue;
       }
-      const o = one[s]!;
+      const o = ints[int + ONE]!;
       const at = sumAt + i * q;
       const to = sumAt + ints[int + PARENT]! * q;
       const factor = ints[int + INVERSE]! + o * q;
@@ -355,7 +355,7 @@ export class LinearTreeShap {
       phi[ints[int + EDGE_FEATURE]!]! += (o - floats[s * FLOATS + ZERO]!) * integral;
     }
     // The root's leaf children: b ∫ C with C = 1.
-    phi[ints[start * INTS + FEATURE]!]! += floats[start * FLOATS + LEAF_SLOPE + hotSide[0]!]!;
+    phi[ints[start * INTS + FEATURE]!]! += floats[start * FLOATS + LEAF_SLOPE + ints[start * INTS + HOT]!]!;
     return this.reachedLeaf(start);
   }
 
@@ -363,7 +363,7 @@ export class LinearTreeShap {
   private reachedLeaf(start: number): number {
     let i = 0;
     for (;;) {
-      const side = this.hotSide[i]!;
+      const side = this.ints[(start + i) * INTS + HOT]!;
       const child = this.ints[(start + i) * INTS + CHILD + side]!;
       if (child < 0) return this.floats[(start + i) * FLOATS + (side === 0 ? LEFT_VALUE : RIGHT_VALUE)]!;
       i = child;
@@ -400,17 +400,18 @@ export class LinearTreeShap {
    * out; its edge's share is (o − z) ∫ (S − left out) / factor.
    */
   private gatherRare(s: number, start: number, q: number, rule: number, phi: number[]): void {
-    const { floats, ints, one, none, work, productAt, sumAt, excludedAt } = this;
+    const { floats, ints, none, work, productAt, sumAt, excludedAt } = this;
     const i = s - start;
     const int = s * INTS;
     const float = s * FLOATS;
     const at = i * q;
     const to = sumAt + ints[int + PARENT]! * q;
-    const factor = ints[int + INVERSE]! + one[s]! * q;
+    const o = ints[int + ONE]!;
+    const factor = ints[int + INVERSE]! + o * q;
     const previous = ints[int + ABOVE]!;
-    const previousOne = one[previous]!;
+    const previousOne = ints[previous * INTS + ONE]!;
     const a = floats[float + LEAF_ZERO]!;
-    const b = previousOne === 1 ? floats[float + LEAF_SLOPE + this.hotSide[i]!]! : -a;
+    const b = previousOne === 1 ? floats[float + LEAF_SLOPE + ints[int + HOT]!]! : -a;
     const repeated = previous !== none;
     const undo = repeated ? ints[previous * INTS + INVERSE]! + previousOne * q : 0;
     const cut = (ints[int + FLAGS]! & HAS_EXCLUDED) !== 0;
@@ -428,7 +429,7 @@ export class LinearTreeShap {
       work[to + k]! += subtree;
     }
     phi[ints[int + FEATURE]!]! += b * leafIntegral;
-    phi[ints[int + EDGE_FEATURE]!]! += (one[s]! - floats[float + ZERO]!) * integral;
+    phi[ints[int + EDGE_FEATURE]!]! += (o - floats[float + ZERO]!) * integral;
   }
 }
 
