@@ -30,7 +30,7 @@ export function bindHistogram<T extends string>(
   labels: LabelValues<T>,
 ): BoundHistogram {
   const state = histogram as unknown as HistogramState;
-  const own: Record<string, string | number> = { ...labels };
+  const own: Record<string, string | number | undefined> = { ...labels };
   const names = Object.keys(own);
   let entry: LabelSetEntry | undefined;
   let key: string | undefined;
