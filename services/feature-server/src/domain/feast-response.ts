@@ -100,6 +100,11 @@ export class FeastResponseWriter {
     return out.take();
   }
 
+  /** Whether the answer is in a buffer of the writer's, to be given back with `release` once sent (large answers). */
+  isLent(answer: Buffer): boolean {
+    return this.out.isLent(answer);
+  }
+
   /** Gives back an answer's buffer once it has been sent, for the next answer to be written in. */
   release(answer: Buffer): void {
     this.out.release(answer);

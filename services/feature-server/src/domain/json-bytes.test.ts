@@ -45,6 +45,7 @@ describe('JsonBytes', () => {
     const long = (fill: string) => `"${fill.repeat(40_000)}"`;
     out.ascii(long('a'));
     const first = out.take();
+    expect(out.isLent(first)).toBe(true);
     out.ascii(long('b'));
     const second = out.take();
     expect(first.toString() === long('a')).toBe(true);
@@ -62,6 +63,7 @@ describe('JsonBytes', () => {
     // Small answers are copies: releasing one (or releasing twice) changes nothing.
     out.ascii('[1]');
     const small = out.take();
+    expect(out.isLent(small)).toBe(false);
     out.release(small);
     out.release(first);
     out.ascii('[2]');

@@ -30,7 +30,7 @@ export class JsonBytes {
   private buffer: Buffer;
   private at = 0;
   private readonly spare: Buffer[] = [];
-  private readonly lent = new WeakSet<ArrayBufferLike>();
+  private readonly lentBuffers = new WeakSet<ArrayBufferLike>();
   /** The day of the last time written, and its quoted ISO date with the `T`. */
   private day = -1;
   private date = Buffer.alloc(0);
@@ -182,15 +182,20 @@ export class JsonBytes {
       return text;
     }
     const text = this.buffer.subarray(0, length);
-    this.lent.add(this.buffer.buffer);
+    this.lentBuffers.add(this.buffer.buffer);
     this.buffer = this.spare.pop() ?? Buffer.allocUnsafeSlow(Math.min(this.buffer.length, MAX_KEPT_BYTES));
     return text;
+  }
+
+  /** Whether `text` is in a buffer `take` handed out, to be given back with `release` once sent. */
+  isLent(text: Buffer): boolean {
+    return this.lentBuffers.has(text.buffer);
   }
 
   /** Takes back a buffer `take` handed out, for a later answer; anything else is left alone. */
   release(text: Buffer): void {
     const backing = text.buffer;
-    if (!this.lent.delete(backing)) return;
+    if (!this.lentBuffers.delete(backing)) return;
     if (this.spare.length < MAX_SPARE && backing.byteLength <= MAX_KEPT_BYTES) this.spare.push(Buffer.from(backing));
   }
 

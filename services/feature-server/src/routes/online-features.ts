@@ -50,8 +50,9 @@ export const onlineFeatureRoutes: FastifyPluginCallbackZod<OnlineFeatureRouteOpt
       // serializer (hence the cast: the bytes are that type, serialized). Error bodies go through
       // the shared error handler as usual.
       const json = answers.write(entities, joinKeys, columns, fullFeatureNames);
-      // A large answer's buffer is the writer's own: it comes back once the answer has been sent.
-      reply.raw.once('close', () => answers.release(json));
+      // A large answer's buffer is the writer's own: it comes back once the answer has been sent
+      // (the response closes when its last byte has left, or its connection is gone).
+      if (answers.isLent(json)) reply.raw.once('close', () => answers.release(json));
       return reply.type('application/json; charset=utf-8').send(json as unknown as GetOnlineFeaturesResponse);
     },
   );
