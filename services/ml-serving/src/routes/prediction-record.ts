@@ -87,6 +87,8 @@ interface FeatureLayout {
   /** The names as the log's compact lines refer to them, and that reference as JSON. */
   log: PredictionLogLayout;
   logJson: string;
+  /** Filled and written for each prediction in turn (synchronously, so one array serves all). */
+  values: LoggedFeatureValue[];
 }
 
 type ModelInputs = Scored['model']['signature']['inputs'];
@@ -113,6 +115,7 @@ function layoutOf(scored: Scored): FeatureLayout {
     positions: Int32Array.from(names, (name) => positionOf.get(name) ?? -1),
     log,
     logJson: JSON.stringify(log.layout),
+    values: names.map(() => null),
   };
   bySignature.set(inputs, layout);
   return layout;
@@ -146,22 +149,21 @@ export function predictionJson(served: ServedPrediction): string {
     json += `${first ? '' : ','}"${key}":${JSON.stringify(value)}`;
     first = false;
   }
-  json += '},"features":[';
-  const { names, positions, logJson } = layoutOf(scored);
+  // JSON.stringify of a flat array is V8's fast path: far cheaper than a string built piecewise.
+  const { names, positions, logJson, values } = layoutOf(scored);
   for (let i = 0; i < positions.length; i++) {
     const position = positions[i]!;
-    if (i > 0) json += ',';
     if (position === -1 || columns.statuses[position]![0] !== 'PRESENT') {
-      json += 'null';
+      values[i] = null;
       continue;
     }
     const value = columns.values[position]![0];
-    if (typeof value === 'number') json += Number.isFinite(value) ? String(value) : 'null';
-    else if (typeof value === 'boolean') json += value ? 'true' : 'false';
-    // Strings are rare: featureValue's truncation, then JSON's escaping.
-    else json += JSON.stringify(featureValue(columns, names[i]!));
+    // Non-finite numbers are written null, as by JSON.stringify; strings are rare.
+    if (typeof value === 'number' || typeof value === 'boolean') values[i] = value;
+    else values[i] = featureValue(columns, names[i]!);
   }
-  json += '],"scores":{';
+  json += `},"features":${JSON.stringify(values)}`;
+  json += ',"scores":{';
   const classKeys = scoreKeys[model.task];
   for (let i = 0; i < classKeys.length; i++)
     json += classKeys[i]! + String(clampProbability(scored.probabilities[i] ?? 0));
