@@ -91,6 +91,9 @@ export class LinearTreeShap {
   private readonly productAt: number;
   private readonly sumAt: number;
   private readonly excludedAt: number;
+  /** maxRule ones (the factor of no earlier edge), and maxRule slots written and never read (its left-out sum). */
+  private readonly onesAt: number;
+  private readonly scratchAt: number;
 
   /** The row as float32 values, and its contributions, as plain arrays for the walk. */
   private readonly x: number[];
@@ -201,7 +204,10 @@ export class LinearTreeShap {
     this.productAt = inverseAt + inverseSize;
     this.sumAt = this.productAt + walkSize;
     this.excludedAt = this.sumAt + walkSize;
-    const work = doubles(this.excludedAt + walkSize);
+    this.onesAt = this.excludedAt + walkSize;
+    this.scratchAt = this.onesAt + maxRule;
+    const work = doubles(this.scratchAt + maxRule);
+    for (let k = 0; k < maxRule; k++) work[this.onesAt + k] = 1;
     this.work = work;
     for (let q = 1; q <= maxRule; q++) {
       const { nodes, weights } = gaussLegendre(q);
@@ -325,8 +331,9 @@ export class LinearTreeShap {
         work[at + k] = undo < 0 ? c : c * work[undo + k]!;
         work[sumOfSplit + k] = 0;
       }
-      // A loop, not fill(): the builtin's call cost more than the q stores.
-      if ((flags & HAS_EXCLUDED) !== 0) for (let k = 0; k < q; k++) work[this.excludedAt + i * q + k] = 0;
+      // A loop, not fill(): the builtin's call cost more than the q stores. Every rare split's
+      // slots are zeroed (a tree walked earlier may have left a sum in them).
+      for (let k = 0; k < q; k++) work[this.excludedAt + i * q + k] = 0;
     }
 
     // Up, children before parents: each split passes its subtree's sum S(t) to its parent and
@@ -412,20 +419,22 @@ export class LinearTreeShap {
     const previousOne = ints[previous * INTS + ONE]!;
     const a = floats[float + LEAF_ZERO]!;
     const b = previousOne === 1 ? floats[float + LEAF_SLOPE + ints[int + HOT]!]! : -a;
+    // One loop for every case, no branches in it: a feature not repeated divides by ones and
+    // leaves its subtree in scratch; a sum nothing took from is 0 (zeroed on the way down).
     const repeated = previous !== none;
-    const undo = repeated ? ints[previous * INTS + INVERSE]! + previousOne * q : 0;
-    const cut = (ints[int + FLAGS]! & HAS_EXCLUDED) !== 0;
-    const into = excludedAt + (previous - start) * q;
+    const undo = repeated ? ints[previous * INTS + INVERSE]! + previousOne * q : this.onesAt;
+    const into = repeated ? excludedAt + (previous - start) * q : this.scratchAt;
+    const product = productAt + at;
+    const sum = sumAt + at;
+    const excluded = excludedAt + at;
     let leafIntegral = 0;
     let integral = 0;
     for (let k = 0; k < q; k++) {
-      const u = work[rule + k]!;
-      const product = work[productAt + at + k]!;
-      const c = repeated ? product * work[undo + k]! : product;
+      const c = work[product + k]! * work[undo + k]!;
       leafIntegral += c;
-      const subtree = work[sumAt + at + k]! + c * (a + b * u);
-      if (repeated) work[into + k]! += subtree;
-      integral += work[factor + k]! * (cut ? subtree - work[excludedAt + at + k]! : subtree);
+      const subtree = work[sum + k]! + c * (a + b * work[rule + k]!);
+      work[into + k]! += subtree;
+      integral += work[factor + k]! * (subtree - work[excluded + k]!);
       work[to + k]! += subtree;
     }
     phi[ints[int + FEATURE]!]! += b * leafIntegral;
