@@ -23,16 +23,20 @@ import { coverOf, goesLeft, type Tree } from './tree.js';
  * product is the quadrature weight, so no step multiplies by one. What depends only on the tree
  * is computed once per model: merged zero fractions, which earlier edge a feature repeats,
  * where a subtree's sum is left out, and 1 / factor at the quadrature nodes for both one
- * fractions (so the walk never divides). Each split's constants sit together in one record of a double array and one of an
- * integer array, and the row's directions enter as 0/1 arithmetic rather than branches. A call
+ * fractions (so the walk never divides). Each split's constants sit together in one record of a
+ * double array and one of an integer array (which also takes the row's side and one fraction at
+ * each split), and the row's directions enter as 0/1 arithmetic rather than branches. A call
  * allocates nothing.
  *
- * The arrays are plain packed JS arrays, not typed arrays: once any code in the process has
- * detached an ArrayBuffer (tsx's loader does, transferring module sources; so do streams and
- * workers), V8 checks the buffer on every typed-array access, and this walk makes ~100,000 of
- * them per row. Measured on the bench model: 500 µs per row with typed arrays, 340 with these.
+ * What costs here is array access, ~100,000 per row, so the layout is for V8. The arrays are
+ * plain packed JS arrays, not typed arrays: once any code in the process has detached an
+ * ArrayBuffer (tsx's loader does, transferring module sources; so do streams and workers), V8
+ * checks the buffer on every typed-array access (measured on the bench model: 500 µs per row
+ * with typed arrays, 340 with the same walk on plain arrays). V8 checks an array's map once per
+ * loop iteration, so the quadrature loops touch one array only (`work`), and a split's fields
+ * are few loads (side and feature packed beside the flags, b for either side ready).
  */
-// Fields of a split's Float64 record.
+// Fields of a split's double record.
 const ZERO = 0; // merged zero fraction of the edge into the split
 const THRESHOLD = 1; // float32 threshold of a numeric split; NaN for categorical (goesLeft decides)
 const LEFT_VALUE = 2; // leaf children's values as stored (0 for a child that is a split; the raw score adds them exactly)
@@ -46,7 +50,7 @@ const PARENT = 1; // tree-local index of the parent split (the split itself at t
 const ABOVE = 2; // nearest edge above on the split's feature (the split it leads to), or NONE
 const EDGE_FEATURE = 3; // feature of the edge into the split
 const SIDE = 4; // 0: left child of its parent; 1: right
-const INVERSE = 5; // start of the edge's w / factor values: q for o = 0, then q for o = 1
+const INVERSE = 5; // where the edge's 1 / factor values start in work: q for o = 0, then q for o = 1
 const FLAGS = 6;
 const ORIGINAL = 7; // the split's index in its Tree
 const CHILD = 8; // tree-local index of the left child split (−1: a leaf), then of the right one
