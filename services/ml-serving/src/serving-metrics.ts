@@ -11,6 +11,12 @@ export interface VersionHistograms {
   scores: BoundHistogram;
 }
 
+/** A loaded model version as the metrics label it: one object per load. */
+export interface ServedVersion {
+  readonly version: string;
+  readonly alias: string;
+}
+
 export type LoadFailureReason = 'registry_unreachable' | 'checksum_mismatch' | 'invalid_artifact';
 
 /** ml-serving's own metrics, on the service's registry (names as the alert rules use them). */
@@ -29,22 +35,21 @@ export class ServingMetrics {
   readonly modelLoads: Counter<'model' | 'alias'>;
   readonly modelLoadFailures: Counter<'model' | 'alias' | 'reason'>;
 
-  private readonly byVersion = new Map<string, VersionHistograms>();
+  private readonly byVersion = new WeakMap<ServedVersion, VersionHistograms>();
   private readonly fetchByEndpoint = new Map<string, { ok: BoundHistogram; degraded: BoundHistogram }>();
 
   /**
-   * The per-request histograms of (endpoint, version, alias), bound once: prom-client would
-   * validate and hash a label object per observation.
+   * The per-request histograms of a loaded version (whose endpoint and alias do not change),
+   * bound once: prom-client would validate and hash a label object per observation.
    */
-  forVersion(endpoint: string, version: string, alias: string): VersionHistograms {
-    const key = `${endpoint} ${version} ${alias}`;
-    let bound = this.byVersion.get(key);
+  forVersion(endpoint: string, model: ServedVersion): VersionHistograms {
+    let bound = this.byVersion.get(model);
     if (bound === undefined) {
       bound = {
-        inference: bindHistogram(this.inference, { endpoint, model_version: version }),
-        scores: bindHistogram(this.scores, { endpoint, model_version: version, alias }),
+        inference: bindHistogram(this.inference, { endpoint, model_version: model.version }),
+        scores: bindHistogram(this.scores, { endpoint, model_version: model.version, alias: model.alias }),
       };
-      this.byVersion.set(key, bound);
+      this.byVersion.set(model, bound);
     }
     return bound;
   }

@@ -94,7 +94,7 @@ export class Scorer {
     const unknownCategories = (encoded.unknownCategories[0] ?? []).filter((name) => isRequestField(columns, name));
     if (unknownCategories.length > 0) this.metrics.unknownCategories.inc({ endpoint: input.endpoint }, unknownCategories.length);
     const probabilities = await predictRow(model, encoded.values);
-    this.metrics.forVersion(input.endpoint, model.version, model.alias).inference.observe((performance.now() - inferStart) / 1000);
+    this.metrics.forVersion(input.endpoint, model).inference.observe((performance.now() - inferStart) / 1000);
     return { model, probabilities, row: encoded.values, columns, degraded, unknownCategories };
   }
 

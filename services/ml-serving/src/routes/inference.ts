@@ -83,7 +83,7 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     const answer = build(scored);
     const { model } = scored;
     request.servedVersion = model.version;
-    metrics.forVersion(endpoint, model.version, model.alias).scores.observe(scoreOf(task, scored));
+    metrics.forVersion(endpoint, model).scores.observe(scoreOf(task, scored));
     const body = {
       ...answer.body,
       request_id: request.id,
