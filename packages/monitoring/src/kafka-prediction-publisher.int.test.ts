@@ -80,7 +80,12 @@ describe('KafkaPredictionPublisher', () => {
             layout,
           );
       }
-      await publisher.drain();
+      // A send the broker turns down (a topic just created) is retried on the linger timer.
+      await waitFor(
+        async () =>
+          (await metricValue(registry, 'ml_serving_prediction_log_published_total')) === 1_050,
+        { timeoutMs: 15_000, description: '1,050 predictions published' },
+      );
       const messages = await allMessages(kafka.kafka, kafka.topic);
       expect(recordsOf(messages).map((r) => r.request_id)).toEqual(
         Array.from({ length: 1_050 }, (_, i) => `req-${i}`),
