@@ -1,4 +1,4 @@
-import { INFERENCE_EXAMPLES, PredictionLogRecord } from '@payments-mlops/contracts';
+import { INFERENCE_EXAMPLES, PREDICTION_LOG_FORMAT_HEADER, PredictionLogRecord, readPredictionLogMessage } from '@payments-mlops/contracts';
 import { KafkaPredictionPublisher } from '@payments-mlops/monitoring';
 import { readTopic, test } from '@payments-mlops/test-infra';
 import { Registry } from 'prom-client';
@@ -6,8 +6,8 @@ import { describe, expect, onTestFinished } from 'vitest';
 import { startServingHarness } from '../testing/serving-harness.js';
 
 describe('prediction log', () => {
-  test('publishes each answer to Kafka as a PredictionLogRecord naming the version, the features and the decision', async ({ pg, redis, s3, kafka }) => {
-    const publisher = new KafkaPredictionPublisher({ kafka: kafka.kafka, topic: kafka.topic, registry: new Registry(), lingerMs: 10 });
+  test('publishes the answers to Kafka, batched in one message, as PredictionLogRecords naming the version, the features and the decision', async ({ pg, redis, s3, kafka }) => {
+    const publisher = new KafkaPredictionPublisher({ kafka: kafka.kafka, topic: kafka.topic, registry: new Registry(), lingerMs: 1_000 });
     await publisher.start();
     const serving = await startServingHarness({ pg, redis, s3, sink: publisher });
     onTestFinished(async () => {
@@ -18,7 +18,13 @@ describe('prediction log', () => {
     const retry = await serving.app.inject({ method: 'POST', url: '/retry/strategy', payload: INFERENCE_EXAMPLES.retryStrategy.request, headers: { 'x-request-id': 'req-log-retry' } });
     expect([fraud.statusCode, retry.statusCode]).toEqual([200, 200]);
 
-    const records = (await readTopic(kafka.kafka, kafka.topic, { count: 2 })).map((message) => PredictionLogRecord.parse(JSON.parse(message.value?.toString() ?? '')));
+    // Both within the linger: one batched message, its format named in a header.
+    const [message, ...more] = await readTopic(kafka.kafka, kafka.topic, { count: 1 });
+    expect(more).toEqual([]);
+    const format = message?.headers[PREDICTION_LOG_FORMAT_HEADER]?.toString();
+    expect(format).toBeDefined();
+    const records = (readPredictionLogMessage(message?.value?.toString() ?? '', format) ?? []).map((record) => PredictionLogRecord.parse(record));
+    expect(records).toHaveLength(2);
     const byId = new Map(records.map((record) => [record.request_id, record]));
     expect(byId.get('req-log-fraud')).toMatchObject({
       task: 'fraud',
