@@ -1,5 +1,6 @@
 import { ErrorBody, GetOnlineFeaturesRequest, GetOnlineFeaturesResponse } from '@payments-mlops/contracts';
 import { readOnlineFeatures, type OnlineStoreReader, type RegistryCache } from '@payments-mlops/feature-store';
+import { QUIET_REQUEST_LOG } from '@payments-mlops/service-kit';
 import { validatorCompiler, type FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { FeastResponseWriter } from '../domain/feast-response.js';
 import { OnlineRequestCheck } from '../domain/online-request-check.js';
@@ -38,6 +39,8 @@ export const onlineFeatureRoutes: FastifyPluginCallbackZod<OnlineFeatureRouteOpt
           return accepted === undefined ? contract(body) : { value: accepted };
         };
       },
+      // Thousands of reads a second: logged only when they fail or are slow.
+      ...QUIET_REQUEST_LOG,
     },
     async (request, reply) => {
       const catalog = registry.catalog();
