@@ -21,12 +21,14 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}'
 
 ## --- setup -----------------------------------------------------------------
-.PHONY: install build typecheck lint
+.PHONY: install build compile typecheck lint
 install: ## Install the toolchain pieces and the workspace's dependencies
 	@command -v pnpm >/dev/null || npm install -g pnpm@10.34.9
 	pnpm install --frozen-lockfile
 build: ## Compile every package and service (tsc -b)
 	pnpm build
+compile: ## Compile packages and services only (tsc -b, no UI): the dist/ the benches run, as the images do
+	pnpm exec tsc -b
 typecheck: ## Type-check the whole workspace
 	pnpm typecheck
 lint: ## ESLint over the workspace
@@ -77,7 +79,7 @@ BENCH_ROWS ?= 1000000
 .PHONY: bench-boosting bench-features bench-registry bench-ui
 bench-boosting: ## packages/boosting vs LightGBM 4.6, one thread each, 200 rounds: BENCH_ROWS=…
 	$(TSX) bench/boosting/bench.ts --rows $(BENCH_ROWS)
-bench-features: infra-up ## Feature store figures beside Feast's published ones (QUICK=1 for a short run)
+bench-features: infra-up compile ## Feature store figures beside Feast's published ones (QUICK=1 for a short run)
 	$(TSX) bench/features/bench.ts $(if $(QUICK),--quick)
 bench-registry: infra-up ## registry-server beside MLflow's own server on the same Postgres
 	$(TSX) bench/registry/bench.ts
@@ -88,7 +90,7 @@ bench-ui: infra-up browser ## Registry UI in headless Chromium: first runs page 
 .PHONY: ml-serving bench-serving
 ml-serving: ## ml-serving (the four inference endpoints on registry models and online features) on :8002
 	$(SERVICE_ENV) $(TSX) services/ml-serving/src/main.ts
-bench-serving: infra-up ## The four endpoints at 2,000 req/s and their highest rate under 50 ms p99, beside FastAPI + onnxruntime + redis-py; swap under load (QUICK=1 for a short run)
+bench-serving: infra-up compile ## The four endpoints at 2,000 req/s and their highest rate under 50 ms p99, beside FastAPI + onnxruntime + redis-py; swap under load (QUICK=1 for a short run)
 	$(TSX) bench/serving/bench.ts $(if $(QUICK),--quick)
 
 ## --- the main job ----------------------------------------------------------

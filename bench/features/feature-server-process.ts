@@ -4,7 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../services/feature-server/src/main.ts', import.meta.url));
+/**
+ * feature-server as the image runs it, `node dist/main.js` over the compiled workspace (`make
+ * bench-features` runs `tsc -b` first), or with BENCH_FROM_SOURCE=1 from `src/` through tsx.
+ */
+const COMMAND =
+  process.env.BENCH_FROM_SOURCE === '1'
+    ? ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('../../services/feature-server/src/main.ts', import.meta.url))]
+    : [fileURLToPath(new URL('../../services/feature-server/dist/main.js', import.meta.url))];
 
 export interface RunningServer {
   url: string;
@@ -45,7 +52,7 @@ async function freePort(): Promise<number> {
 /** feature-server as deployed (its own process, main.ts), on a free port, ready when /readyz says so. */
 export async function startFeatureServer(env: Record<string, string>, nodeOptions: readonly string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--conditions=source', '--import', 'tsx', MAIN], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, ...COMMAND], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', MATERIALIZE_SCHEDULE_ENABLED: 'false', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -10,7 +10,10 @@
  * reverse-applied (e.g. `git show <your commits> -- <paths> > p`), the two measured in alternating
  * rounds so that drift in the machine's load hits both alike.
  *
- *   node --conditions=source --import tsx bench/serving/cpu-per-request.ts [--rate 1000] [--seconds 10] [--rounds 3] [--profile dir]
+ * "This tree" runs as the image does, from `dist/` (`make compile` first), unless BENCH_FROM_SOURCE=1;
+ * `--compare-source` adds the same tree run from `src/` through tsx.
+ *
+ *   node --conditions=source --import tsx bench/serving/cpu-per-request.ts [--rate 1000] [--seconds 10] [--rounds 3] [--profile dir] [--compare-source]
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,7 +28,7 @@ import pg from 'pg';
 import { BenchSandbox, INFRA as infra } from './bench-infra.js';
 import { ensureWrk, runLoad } from './load.js';
 import { writeOnlineFeatures } from './online-data.js';
-import { REPO_ROOT, freePort, publishSyntheticModels, startService, type RunningProcess } from './processes.js';
+import { REPO_ROOT, freePort, publishSyntheticModels, serviceCommand, startService, type RunningProcess } from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +42,8 @@ const { values: args } = parseArgs({
     'baseline-patch': { type: 'string' },
     /** Node/V8 flags for this tree's process only (e.g. --max-semi-space-size=16), to try one against the baseline. */
     'node-flags': { type: 'string', default: '' },
+    /** Also runs ml-serving from src/ through tsx beside this tree's (from dist/ unless BENCH_FROM_SOURCE=1). */
+    'compare-source': { type: 'boolean', default: false },
   },
 });
 if (args.analyze !== undefined) {
@@ -113,7 +118,11 @@ try {
     processes.push(servers[0]!.process);
   }
   const nodeFlags = args['node-flags'].split(' ').filter(Boolean);
-  servers.unshift({ name: 'this tree', process: await startServing(REPO_ROOT, profileDir, env, nodeFlags) });
+  if (args['compare-source']) {
+    servers.push({ name: 'from src (tsx)', process: await startServing(REPO_ROOT, undefined, env, nodeFlags) });
+    processes.push(servers.at(-1)!.process);
+  }
+  servers.unshift({ name: 'this tree', process: await startServing(REPO_ROOT, profileDir, env, nodeFlags, serviceCommand('services/ml-serving')) });
   processes.push(servers[0]!.process);
 
   const figures = new Map<string, number[]>(servers.flatMap((server) => ENDPOINTS.map((endpoint) => [`${server.name} ${endpoint.path}`, []])));
@@ -149,11 +158,11 @@ try {
     const user = userFigures.get(name)!;
     console.log(`  ${name.padEnd(30)} median ${median(values).toFixed(0)} µs/request, user ${median(user).toFixed(0)} µs  (rounds: ${values.map((value) => value.toFixed(0)).join(', ')}; user ${user.map((value) => value.toFixed(0)).join(', ')})`);
   }
-  if (servers.length === 2) {
+  for (const other of servers.slice(1)) {
     for (const [kind, table] of [['cpu', figures], ['user', userFigures]] as const) {
       for (const endpoint of ENDPOINTS) {
-        const ratios = table.get(`this tree ${endpoint.path}`)!.map((value, round) => value / table.get(`baseline ${endpoint.path}`)![round]!);
-        console.log(`  ${endpoint.path.padEnd(20)} ${kind.padEnd(4)} this tree / baseline: median ${median(ratios).toFixed(3)} (rounds: ${ratios.map((ratio) => ratio.toFixed(3)).join(', ')})`);
+        const ratios = table.get(`this tree ${endpoint.path}`)!.map((value, round) => value / table.get(`${other.name} ${endpoint.path}`)![round]!);
+        console.log(`  ${endpoint.path.padEnd(20)} ${kind.padEnd(4)} this tree / ${other.name}: median ${median(ratios).toFixed(3)} (rounds: ${ratios.map((ratio) => ratio.toFixed(3)).join(', ')})`);
       }
     }
   }
@@ -173,10 +182,10 @@ interface ServingProcess extends RunningProcess {
   times(): Promise<{ user: number; system: number }>;
 }
 
-async function startServing(root: string, profileDir: string | undefined, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<ServingProcess> {
+async function startServing(root: string, profileDir: string | undefined, env: Record<string, string>, nodeFlags: readonly string[] = [], command = ['--conditions=source', '--import', 'tsx', path.join(root, 'services/ml-serving/src/main.ts')]): Promise<ServingProcess> {
   const port = await freePort();
   const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-  const child = spawn(process.execPath, [...nodeFlags, ...profiling, '--conditions=source', '--import', 'tsx', path.join(root, 'services/ml-serving/src/main.ts')], {
+  const child = spawn(process.execPath, [...nodeFlags, ...profiling, ...command], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

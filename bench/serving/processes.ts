@@ -7,9 +7,20 @@ import { promisify } from 'node:util';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY = {
-  'registry-server': `${REPO_ROOT}services/registry-server/src/main.ts`,
-  'ml-serving': `${REPO_ROOT}services/ml-serving/src/main.ts`,
+  'registry-server': 'services/registry-server',
+  'ml-serving': 'services/ml-serving',
 } as const;
+
+/**
+ * How a bench starts a service of ours: as the images run it, `node dist/main.js` over the
+ * compiled workspace (`tsc -b` first: the Makefile's bench targets do), or with
+ * BENCH_FROM_SOURCE=1 from `src/` through tsx. The two are not the same program to V8: tsx's
+ * loader detaches ArrayBuffers, after which every typed-array access pays a detached check.
+ */
+export function serviceCommand(directory: string): string[] {
+  if (process.env.BENCH_FROM_SOURCE === '1') return ['--conditions=source', '--import', 'tsx', `${REPO_ROOT}${directory}/src/main.ts`];
+  return [`${REPO_ROOT}${directory}/dist/main.js`];
+}
 const PUBLISH_CLI = `${REPO_ROOT}services/ml-serving/src/testing/publish-synthetic-models.ts`;
 const ANCHOR_REQUIREMENTS = ['fastapi==0.115.6', 'uvicorn==0.34.0', 'uvloop==0.21.0', 'httptools==0.6.4', 'onnxruntime==1.20.1', 'redis==5.2.1', 'numpy==2.2.6'];
 
@@ -84,7 +95,7 @@ async function started(name: string, child: ChildProcess, url: string, timeoutMs
 /** A service of this repository as deployed: its own process (main.ts), on a free port. */
 export async function startService(name: keyof typeof ENTRY, env: Record<string, string>): Promise<RunningProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ENTRY[name]], {
+  const child = spawn(process.execPath, serviceCommand(ENTRY[name]), {
     cwd: REPO_ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
