@@ -175,9 +175,15 @@ try {
     // Load and the CPU the server spent on it: the second figure holds up on a busy machine.
     const measure = async (server: RunningServer, load: Omit<Parameters<typeof runLoad>[0], 'url' | 'ids'>) => {
       const [cpuBefore, systemBefore] = [await server.cpuMs(), await server.cpuMs('system')];
+      const bucketsBefore = await answerDurationBuckets(server.url);
       const result = await runLoad({ url: server.url, ids: SIZES.entities, ...load });
       const perRequest = (ms: number) => (ms * 1000) / Math.max(1, result.requests);
-      return { ...result, cpuUsPerRequest: perRequest((await server.cpuMs()) - cpuBefore), systemUsPerRequest: perRequest((await server.cpuMs('system')) - systemBefore) };
+      return {
+        ...result,
+        cpuUsPerRequest: perRequest((await server.cpuMs()) - cpuBefore),
+        systemUsPerRequest: perRequest((await server.cpuMs('system')) - systemBefore),
+        serverView: serverView(bucketsBefore, await answerDurationBuckets(server.url)),
+      };
     };
     type Measured = Awaited<ReturnType<typeof measure>>;
     const serverEnv = (workers: number) => ({
@@ -223,7 +229,8 @@ try {
     const latency = (result: LoadResult) => `p99 ${result.p99.toFixed(2)} ms`;
     const detail = (result: Measured) =>
       `${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)}, p99.9 ${result.p999.toFixed(2)}, max ${result.max.toFixed(1)} ms, ${result.errors} errors, ` +
-      `${result.late} sent > 1 ms late, server CPU ${Math.round(result.cpuUsPerRequest)} µs/request (${Math.round(result.systemUsPerRequest)} of it in the kernel)`;
+      `${result.late} sent > 1 ms late, server CPU ${Math.round(result.cpuUsPerRequest)} µs/request (${Math.round(result.systemUsPerRequest)} of it in the kernel)` +
+      (result.serverView === undefined ? '' : `; ${result.serverView}`);
     const workers = (count: number) => (count === 1 ? '1 worker' : `${count} workers`);
     figures.push({ name: `get-online-features 1 entity × 50 @ 5,000/s, ${workers(WORKERS)}`, ours: latency(single), target: 'p99 ≤ 1 ms', anchor: 'Feast p99: Python 7 ms · Go 1.8 ms · Java 0.8 ms', detail: detail(single) });
     if (twoWorkers !== undefined) {
@@ -313,3 +320,36 @@ try {
 }
 
 printReport(figures, { quick: QUICK, loadBefore, loadAfter: loadavg()[0]! });
+
+/**
+ * The server's own request-duration histogram for get-online-features (from its request arriving
+ * to its answer handed to the kernel), cumulative count per bucket bound in seconds; undefined for
+ * a server without it (the bare floor).
+ */
+async function answerDurationBuckets(url: string): Promise<Map<number, number> | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('feature_server_http_request_duration_seconds_bucket{') || !line.includes('route="/get-online-features"') || !line.includes('status_code="200"')) continue;
+    const bound = /le="([^"]+)"/.exec(line)?.[1];
+    if (bound === undefined) continue;
+    const le = bound === '+Inf' ? Infinity : Number(bound);
+    buckets.set(le, (buckets.get(le) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return buckets.size === 0 ? undefined : buckets;
+}
+
+/**
+ * What the server saw of a load run, at its histogram's resolution: beside wrk's figures it tells
+ * time spent in the server from time spent in the kernel and the load generator.
+ */
+function serverView(before: Map<number, number> | undefined, after: Map<number, number> | undefined): string | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const delta = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const total = delta(Infinity);
+  if (total === 0) return undefined;
+  const within = (share: number) => bounds.find((le) => delta(le) >= share * total) ?? Infinity;
+  const ms = (le: number) => (le === Infinity ? '∞' : `${+(le * 1000).toPrecision(3)} ms`);
+  return `in the server (its own histogram): p99 ≤ ${ms(within(0.99))}, all ≤ ${ms(within(1))}`;
+}
