@@ -4,7 +4,10 @@
  *   node --conditions=source --import tsx bench/features/bench.ts [--quick] [--only materialize,retrieval,serving,stream]
  *
  * `--only online` is the narrow serving run for comparing builds: the 1- and 100-entity reads of one
- * worker with the server's CPU per request, without the fraud service, two workers or the bare anchor.
+ * worker with the server's CPU per request, without the fraud service, two workers or the bare
+ * 1-entity anchor. The 100-entity read is measured on the machine's loopback congestion control and,
+ * when that is not CUBIC, again on CUBIC set on the loopback route alone (loopback-congestion.ts
+ * says why), each beside a bare node:http server sending the same answer.
  *
  * FEATURE_SERVER_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the server processes; FEATURE_SERVER_WORKERS
  * (default 1) is the serving figures' worker count (the 1-entity figure is measured with 2 as well).
@@ -14,7 +17,9 @@
  * its own, removed at the end. Bounded: about seven minutes on a busy 2-core machine, under a minute and a
  * half with --quick (CI).
  */
-import { loadavg } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, DeleteBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
   FeatureCatalog,
@@ -33,6 +38,7 @@ import { BENCH_FEATURES, benchFeatureRepo, generateBenchData } from './bench-dat
 import { startFeatureServer, type RunningServer } from './feature-server-process.js';
 import { startBareHttpServer } from './http-floor.js';
 import { ensureWrk, runLoad, type LoadResult } from './http-load.js';
+import { loopbackCongestion, withLoopbackCongestion } from './loopback-congestion.js';
 import { cpuMeter, cpuText } from './process-cpu.js';
 import { printReport, type Figure } from './report.js';
 import { bareConsumerLatency, histogramBuckets, metricValue, percentilesBetween, publishPayments } from './stream-load.js';
@@ -190,21 +196,55 @@ try {
       WAREHOUSE_DATABASE_URL: env.database, REDIS_URL: env.redis, FEATURE_REGISTRY_SCHEMA: SCHEMA, STREAM_ENABLED: 'false', FEATURE_SERVER_WORKERS: String(workers),
     });
     const server = await startFeatureServer(serverEnv(WORKERS), SERVER_NODE_OPTIONS);
+    const scratch = await mkdtemp(path.join(tmpdir(), 'feature-bench-answer-'));
+    const hundredAnswer = path.join(scratch, 'hundred.json');
+    // The 100-entity answer goes out in several 64 KB loopback segments, which the machine's
+    // congestion control may pace (loopback-congestion.ts): measured as the machine is set, and
+    // again with CUBIC on the loopback route when the machine runs something else.
+    const congestion = loopbackCongestion();
+    const hundredLoad = { rate: 200, seconds: SECONDS, connections: 8, template: hundredEntities };
+    const onCubic = async <T>(work: () => Promise<T>) =>
+      congestion.algorithm === 'cubic' ? undefined : withLoopbackCongestion('cubic', work);
     let single: Measured;
     let hundred: Measured;
+    let hundredCubic: Awaited<ReturnType<typeof onCubic<Measured>>>;
     let fraud: Measured | undefined;
     let twoWorkers: Measured | undefined;
     try {
       await measure(server, { rate: 5000, seconds: 2, connections: 32, template: oneEntity }); // warm-up: JIT, connections
       single = await measure(server, { rate: 5000, seconds: SECONDS, connections: 32, template: oneEntity });
       // The 100-entity answer has its own warm-up: its first requests compile the large-answer
-      // path and grow its buffers (a first second with a ~100 ms answer, as a bare node:http
-      // server sending 200 kB also shows on its first requests).
-      await measure(server, { rate: 200, seconds: 2, connections: 8, template: hundredEntities });
-      hundred = await measure(server, { rate: 200, seconds: SECONDS, connections: 8, template: hundredEntities });
+      // path and grow its buffers.
+      await measure(server, { ...hundredLoad, seconds: 2 });
+      hundred = await measure(server, hundredLoad);
+      hundredCubic = await onCubic(async () => {
+        await measure(server, { ...hundredLoad, seconds: 2 });
+        return measure(server, hundredLoad);
+      });
+      // One real 100-entity answer, for the bare server below to send the same bytes.
+      const body = hundredEntities.replaceAll('@ID@', () => String(Math.floor(Math.random() * SIZES.entities)).padStart(7, '0'));
+      const answer = await fetch(`${server.url}/get-online-features`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if (!answer.ok) throw new Error(`100-entity read answered ${answer.status}`);
+      await writeFile(hundredAnswer, Buffer.from(await answer.arrayBuffer()));
       if (!onlineOnly) fraud = await measure(server, { rate: 2000, seconds: SECONDS, connections: 16, template: fraudService });
     } finally {
       await server.stop();
+    }
+    // The same answer from a bare node:http server: what the kernel and the load generator make of
+    // ~200 kB answers, whatever the server.
+    const bareHundred = await startBareHttpServer(Number(new URL(server.url).port), { answerFile: hundredAnswer });
+    let bareHundredFigure: Measured;
+    let bareHundredCubic: Awaited<ReturnType<typeof onCubic<Measured>>>;
+    try {
+      await measure(bareHundred, { ...hundredLoad, seconds: 2 });
+      bareHundredFigure = await measure(bareHundred, hundredLoad);
+      bareHundredCubic = await onCubic(async () => {
+        await measure(bareHundred, { ...hundredLoad, seconds: 2 });
+        return measure(bareHundred, hundredLoad);
+      });
+    } finally {
+      await bareHundred.stop();
+      await rm(scratch, { recursive: true, force: true });
     }
     if (WORKERS === 1 && !onlineOnly) {
       const pair = await startFeatureServer(serverEnv(2), SERVER_NODE_OPTIONS);
@@ -239,7 +279,17 @@ try {
     if (floor !== undefined) {
       figures.push({ name: '  anchor: bare node:http, same load, same run', ours: latency(floor), target: '', anchor: '', detail: `${detail(floor)}; ours ÷ bare = ${(single.p99 / floor.p99).toFixed(1)}× at p99` });
     }
-    figures.push({ name: `get-online-features 100 entities × 50 @ 200/s, ${workers(WORKERS)}`, ours: latency(hundred), target: 'p99 ≤ 10 ms', anchor: '', detail: detail(hundred) });
+    const loopback = `loopback ${congestion.algorithm}${congestion.source === 'sysctl' ? ', the machine\'s' : ', set on the route'}`;
+    figures.push({ name: `get-online-features 100 entities × 50 @ 200/s, ${workers(WORKERS)}, ${loopback}`, ours: latency(hundred), target: 'p99 ≤ 10 ms', anchor: '', detail: detail(hundred) });
+    figures.push({ name: `  anchor: bare node:http sending the same answer, ${loopback}`, ours: latency(bareHundredFigure), target: '', anchor: '', detail: detail(bareHundredFigure) });
+    if (hundredCubic !== undefined) {
+      const name = `get-online-features 100 entities × 50 @ 200/s, ${workers(WORKERS)}, loopback cubic`;
+      if ('skipped' in hundredCubic) figures.push({ name, ours: 'not run', target: 'p99 ≤ 10 ms', anchor: '', detail: hundredCubic.skipped });
+      else figures.push({ name, ours: latency(hundredCubic.result), target: 'p99 ≤ 10 ms', anchor: '', detail: detail(hundredCubic.result) });
+    }
+    if (bareHundredCubic !== undefined && 'result' in bareHundredCubic) {
+      figures.push({ name: '  anchor: bare node:http sending the same answer, loopback cubic', ours: latency(bareHundredCubic.result), target: '', anchor: '', detail: detail(bareHundredCubic.result) });
+    }
     if (fraud !== undefined) {
       figures.push({ name: `fraud service (4 views, 56 features) @ 2,000/s, ${workers(WORKERS)}`, ours: latency(fraud), target: '', anchor: '', detail: detail(fraud) });
     }
