@@ -48,13 +48,16 @@ export async function withLoopbackCongestion<T>(algorithm: string, work: () => P
   const restore = () => ip(['route', 'change', ...route.split(/\s+/), 'table', 'local']);
   // A bench stopped with ^C still leaves the machine as it found it.
   process.once('exit', restore);
+  let result: T;
+  let restoreFailure: string | undefined;
   try {
-    return { result: await work() };
+    result = await work();
   } finally {
     process.removeListener('exit', restore);
-    const failed = restore();
-    if (failed !== undefined) throw new Error(`could not restore the loopback route (${route}): ${failed}`);
+    restoreFailure = restore();
   }
+  if (restoreFailure !== undefined) throw new Error(`could not restore the loopback route (${route}): ${restoreFailure}`);
+  return { result };
 }
 
 function loopbackRoute(): string | undefined {
