@@ -181,9 +181,9 @@ export class RedisOnlineStore {
 
   /**
    * Reads the state of each (view, entity key) in one round trip; null where nothing is stored.
-   * With auto-pipelining (the serving client), the commands of concurrent requests share one
-   * socket write per event-loop turn, and ioredis routes them per node on a cluster. On one node
-   * the batch rows go as one MGET: one command to build and parse instead of one per entity.
+   * Several commands go as one pipeline (one socket write); with auto-pipelining, ioredis groups
+   * them per node on a cluster. On one node the batch rows go as one MGET: one command to build
+   * and parse instead of one per entity.
    */
   async readStates(requests: readonly { view: StoredViewInfo; key: string }[]): Promise<StoredState[]> {
     if (requests.length === 0) return [];
@@ -201,7 +201,9 @@ export class RedisOnlineStore {
       }
     });
     let replies: unknown[];
-    if (this.redis.options.enableAutoPipelining === true) {
+    // One command (a single node's MGET, the common read) needs no pipeline object around it;
+    // with auto-pipelining, ioredis batches the commands itself.
+    if (commands.length === 1 || this.redis.options.enableAutoPipelining === true) {
       try {
         replies = await Promise.all(
           commands.map(({ kind, keys }) =>

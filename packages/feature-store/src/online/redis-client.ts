@@ -8,8 +8,11 @@ export interface OnlineRedisOptions {
    */
   failFast?: boolean;
   /**
-   * Let concurrent requests share socket writes (ioredis auto-pipelining): fewer system calls
-   * per request under load, and per-node routing on Redis Cluster. On for serving.
+   * Let concurrent requests share socket writes (ioredis auto-pipelining). Off by default: on one
+   * node it saves a write only when requests overlap, and ioredis 5's auto-pipelines keep every
+   * command's objects alive across a young-generation GC. Measured on a bare node:http server
+   * doing one MGET per request at 5,000 req/s: 1,403 kB survived each scavenge with it against
+   * 19 kB without, scavenges took 3.3 ms instead of 0.7, and p99 was 5.3 ms instead of 2.6.
    */
   autoPipelining?: boolean;
   /** Longest a command may take before it fails, in ms. */
@@ -17,7 +20,7 @@ export interface OnlineRedisOptions {
   connectionName?: string;
 }
 
-export function createOnlineRedis(url: string, { failFast = false, autoPipelining = failFast, commandTimeoutMs, connectionName }: OnlineRedisOptions = {}): Redis {
+export function createOnlineRedis(url: string, { failFast = false, autoPipelining = false, commandTimeoutMs, connectionName }: OnlineRedisOptions = {}): Redis {
   return new Redis(url, {
     enableAutoPipelining: autoPipelining,
     ...(failFast ? { enableOfflineQueue: false, maxRetriesPerRequest: 0 } : {}),
