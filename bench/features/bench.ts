@@ -4,8 +4,8 @@
  *   node --conditions=source --import tsx bench/features/bench.ts [--quick] [--only materialize,retrieval,serving,stream]
  *
  * `--only online` is the narrow serving run for comparing builds: the 1- and 100-entity reads of one
- * worker with the server's CPU per request, without the fraud service, two workers or the bare
- * 1-entity anchor. The 100-entity read is measured on the machine's loopback congestion control and,
+ * worker with the server's CPU per request and the bare node:http + Redis floor, without the
+ * fraud service, two workers or the bare node:http anchor. The 100-entity read is measured on the machine's loopback congestion control and,
  * when that is not CUBIC, again on CUBIC set on the loopback route alone (loopback-congestion.ts
  * says why), each beside a bare node:http server sending the same answer.
  *
@@ -36,7 +36,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { BENCH_FEATURES, benchFeatureRepo, generateBenchData } from './bench-data.js';
 import { startFeatureServer, type RunningServer } from './feature-server-process.js';
-import { startBareHttpServer } from './http-floor.js';
+import { startBareHttpServer, startBareRedisServer } from './http-floor.js';
 import { ensureWrk, runLoad, type LoadResult } from './http-load.js';
 import { loopbackCongestion, withLoopbackCongestion } from './loopback-congestion.js';
 import { cpuMeter, cpuText } from './process-cpu.js';
@@ -257,6 +257,7 @@ try {
       }
     }
     let floor: Measured | undefined;
+    let redisFloor: Measured | undefined;
     if (!onlineOnly) {
       const bare = await startBareHttpServer(Number(new URL(server.url).port));
       try {
@@ -265,6 +266,14 @@ try {
       } finally {
         await bare.stop();
       }
+    }
+    // The floor of a read that goes to Redis (the 1-entity figure's real anchor), in every mode.
+    const bareRedis = await startBareRedisServer(Number(new URL(server.url).port), { redisUrl: env.redis, keyPattern: 'fsbench:*bench_customer_50*' });
+    try {
+      await measure(bareRedis, { rate: 5000, seconds: 2, connections: 32, template: oneEntity });
+      redisFloor = await measure(bareRedis, { rate: 5000, seconds: SECONDS, connections: 32, template: oneEntity });
+    } finally {
+      await bareRedis.stop();
     }
     const latency = (result: LoadResult) => `p99 ${result.p99.toFixed(2)} ms`;
     const detail = (result: Measured) =>
@@ -279,6 +288,7 @@ try {
     if (floor !== undefined) {
       figures.push({ name: '  anchor: bare node:http, same load, same run', ours: latency(floor), target: '', anchor: '', detail: `${detail(floor)}; ours ÷ bare = ${(single.p99 / floor.p99).toFixed(1)}× at p99` });
     }
+    figures.push({ name: '  anchor: bare node:http + one ioredis MGET, same load', ours: latency(redisFloor), target: '', anchor: '', detail: `${detail(redisFloor)}; ours ÷ this = ${(single.p99 / redisFloor.p99).toFixed(1)}× at p99` });
     const loopback = `loopback ${congestion.algorithm}${congestion.source === 'sysctl' ? ', the machine\'s' : ', set on the route'}`;
     figures.push({ name: `get-online-features 100 entities × 50 @ 200/s, ${workers(WORKERS)}, ${loopback}`, ours: latency(hundred), target: 'p99 ≤ 10 ms', anchor: '', detail: detail(hundred) });
     figures.push({ name: `  anchor: bare node:http sending the same answer, ${loopback}`, ours: latency(bareHundredFigure), target: '', anchor: '', detail: detail(bareHundredFigure) });
