@@ -34,7 +34,7 @@ export function loopbackCongestion(): LoopbackCongestion {
 
 /**
  * Runs `work` with new loopback connections on `algorithm`, then puts the route back. Returns
- * undefined, with the reason, when the route cannot be changed here (not root, no iproute2, the
+ * `{ skipped }` with the reason when the route cannot be changed here (not root, no iproute2, the
  * algorithm not available): the caller reports that instead of a figure.
  */
 export async function withLoopbackCongestion<T>(algorithm: string, work: () => Promise<T>): Promise<{ result: T } | { skipped: string }> {

@@ -181,9 +181,9 @@ export class RedisOnlineStore {
 
   /**
    * Reads the state of each (view, entity key) in one round trip; null where nothing is stored.
-   * Several commands go as one pipeline (one socket write); with auto-pipelining, ioredis groups
-   * them per node on a cluster. On one node the batch rows go as one MGET: one command to build
-   * and parse instead of one per entity.
+   * On one node the batch rows go as one MGET (one command to build and parse instead of one per
+   * entity) and a read's commands leave in one socket write; on a cluster, a pipeline or
+   * auto-pipelining routes them per node.
    */
   async readStates(requests: readonly { view: StoredViewInfo; key: string }[]): Promise<StoredState[]> {
     if (requests.length === 0) return [];
