@@ -5,9 +5,11 @@
  *
  * `--only online` is the narrow serving run for comparing builds: the 1- and 100-entity reads of one
  * worker with the server's CPU per request and the bare node:http + Redis floor, without the
- * fraud service, two workers or the bare node:http anchor. The 100-entity read is measured on the machine's loopback congestion control and,
- * when that is not CUBIC, again on CUBIC set on the loopback route alone (loopback-congestion.ts
- * says why), each beside a bare node:http server sending the same answer.
+ * fraud service, two workers or the bare node:http anchor.
+ *
+ * The 100-entity read is measured on the machine's loopback congestion control and, when that is
+ * not CUBIC, again on CUBIC set on the loopback route alone (loopback-congestion.ts says why), each
+ * beside a bare node:http server sending the same answer.
  *
  * FEATURE_SERVER_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the server processes; FEATURE_SERVER_WORKERS
  * (default 1) is the serving figures' worker count (the 1-entity figure is measured with 2 as well).
@@ -205,6 +207,12 @@ try {
     const hundredLoad = { rate: 200, seconds: SECONDS, connections: 8, template: hundredEntities };
     const onCubic = async <T>(work: () => Promise<T>) =>
       congestion.algorithm === 'cubic' ? undefined : withLoopbackCongestion('cubic', work);
+    // Each 100-entity figure has its own warm-up: the first requests on new connections compile
+    // the large-answer path and grow its buffers.
+    const measureHundred = async (target: RunningServer) => {
+      await measure(target, { ...hundredLoad, seconds: 2 });
+      return measure(target, hundredLoad);
+    };
     let single: Measured;
     let hundred: Measured;
     let hundredCubic: Awaited<ReturnType<typeof onCubic<Measured>>>;
@@ -213,14 +221,8 @@ try {
     try {
       await measure(server, { rate: 5000, seconds: 2, connections: 32, template: oneEntity }); // warm-up: JIT, connections
       single = await measure(server, { rate: 5000, seconds: SECONDS, connections: 32, template: oneEntity });
-      // The 100-entity answer has its own warm-up: its first requests compile the large-answer
-      // path and grow its buffers.
-      await measure(server, { ...hundredLoad, seconds: 2 });
-      hundred = await measure(server, hundredLoad);
-      hundredCubic = await onCubic(async () => {
-        await measure(server, { ...hundredLoad, seconds: 2 });
-        return measure(server, hundredLoad);
-      });
+      hundred = await measureHundred(server);
+      hundredCubic = await onCubic(() => measureHundred(server));
       // One real 100-entity answer, for the bare server below to send the same bytes.
       const body = hundredEntities.replaceAll('@ID@', () => String(Math.floor(Math.random() * SIZES.entities)).padStart(7, '0'));
       const answer = await fetch(`${server.url}/get-online-features`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -236,12 +238,8 @@ try {
     let bareHundredFigure: Measured;
     let bareHundredCubic: Awaited<ReturnType<typeof onCubic<Measured>>>;
     try {
-      await measure(bareHundred, { ...hundredLoad, seconds: 2 });
-      bareHundredFigure = await measure(bareHundred, hundredLoad);
-      bareHundredCubic = await onCubic(async () => {
-        await measure(bareHundred, { ...hundredLoad, seconds: 2 });
-        return measure(bareHundred, hundredLoad);
-      });
+      bareHundredFigure = await measureHundred(bareHundred);
+      bareHundredCubic = await onCubic(() => measureHundred(bareHundred));
     } finally {
       await bareHundred.stop();
       await rm(scratch, { recursive: true, force: true });
@@ -257,7 +255,7 @@ try {
       }
     }
     let floor: Measured | undefined;
-    let redisFloor: Measured | undefined;
+    let redisFloor: Measured;
     if (!onlineOnly) {
       const bare = await startBareHttpServer(Number(new URL(server.url).port));
       try {
