@@ -11,7 +11,8 @@
  * rounds so that drift in the machine's load hits both alike.
  *
  * "This tree" runs as the image does, from `dist/` (`make compile` first), unless BENCH_FROM_SOURCE=1;
- * `--compare-source` adds the same tree run from `src/` through tsx.
+ * `--compare-source` adds the same tree run from `src/` through tsx; `--compare-env KEY=VALUE,…` the
+ * same tree with those variables changed.
  *
  *   node --conditions=source --import tsx bench/serving/cpu-per-request.ts [--rate 1000] [--seconds 10] [--rounds 3] [--profile dir] [--compare-source]
  */
@@ -42,6 +43,8 @@ const { values: args } = parseArgs({
     'baseline-patch': { type: 'string' },
     /** Node/V8 flags for this tree's process only (e.g. --max-semi-space-size=16), to try one against the baseline. */
     'node-flags': { type: 'string', default: '' },
+    /** Also runs this tree with these variables changed (`KEY=VALUE,KEY=VALUE`), e.g. a setting's default against another value. */
+    'compare-env': { type: 'string' },
     /** Also runs ml-serving from src/ through tsx beside this tree's (from dist/ unless BENCH_FROM_SOURCE=1). */
     'compare-source': { type: 'boolean', default: false },
   },
@@ -118,6 +121,11 @@ try {
     processes.push(servers[0]!.process);
   }
   const nodeFlags = args['node-flags'].split(' ').filter(Boolean);
+  if (args['compare-env'] !== undefined) {
+    const changed = Object.fromEntries(args['compare-env'].split(',').map((pair) => pair.split('=', 2) as [string, string]));
+    servers.push({ name: args['compare-env'], process: await startServing(REPO_ROOT, undefined, { ...env, ...changed }, nodeFlags, serviceCommand('services/ml-serving')) });
+    processes.push(servers.at(-1)!.process);
+  }
   if (args['compare-source']) {
     servers.push({ name: 'from src (tsx)', process: await startServing(REPO_ROOT, undefined, env, nodeFlags) });
     processes.push(servers.at(-1)!.process);

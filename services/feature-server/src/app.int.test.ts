@@ -1,6 +1,6 @@
 import type { ErrorBody, GetOnlineFeaturesResponse, PaymentEvent } from '@payments-mlops/contracts';
 import type { BatchViewInfo, StreamViewInfo } from '@payments-mlops/feature-store';
-import { test } from '@payments-mlops/test-infra';
+import { test, waitFor } from '@payments-mlops/test-infra';
 import { describe, expect, onTestFinished } from 'vitest';
 import { startTestServer } from './testing/test-app.js';
 
@@ -140,6 +140,31 @@ describe('feature-server', () => {
     expect(unknownColumn.json<ErrorBody>().details?.fields?.[0]?.field).toBe('df.colour');
     const unknownSource = await app.inject({ method: 'POST', url: '/push', payload: { push_source_name: 'nope', df: { x: [1] } } });
     expect(unknownSource.statusCode).toBe(404);
+  });
+
+  test('with the client-side cache on, answers a repeated read from memory and a pushed value once Redis reports it', async ({ pg, redis }) => {
+    const { app } = await server({ pool: pg.pool, schema: pg.schema, redis: redis.client, prefix: redis.prefix, onlineCacheMaxEntries: 100 });
+    const now = Date.now();
+    const push = (score: number, scoredAt: number) =>
+      app.inject({ method: 'POST', url: '/push', payload: { push_source_name: 'payment_scores_push', df: { payment_id: ['pay_c'], scored_at: [scoredAt], payment_fraud_score: [score] }, to: 'online' } });
+    const score = async () => {
+      const read = await app.inject({ method: 'POST', url: '/get-online-features', payload: { features: ['payment_scores:payment_fraud_score'], entities: { payment_id: ['pay_c'] } } });
+      return read.json<GetOnlineFeaturesResponse>().results[1]!.values[0];
+    };
+    const counter = async (name: string) => {
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      return Number(new RegExp(`^feature_server_online_cache_${name}_total (\\d+)$`, 'm').exec(metrics)?.[1]);
+    };
+
+    expect((await push(0.4, now - 60_000)).statusCode).toBe(200);
+    expect(await score()).toBe(0.4);
+    expect(await score()).toBe(0.4);
+    expect(await counter('misses')).toBe(1);
+    expect(await counter('hits')).toBe(1);
+
+    expect((await push(0.7, now - 1_000)).json()).toMatchObject({ written_online: 1 });
+    await waitFor(async () => (await score()) === 0.7, { timeoutMs: 2_000, description: 'the pushed score' });
+    expect(await counter('invalidations')).toBe(1);
   });
 
   test('materializes over HTTP and reports freshness per view in /metrics', async ({ pg, redis }) => {

@@ -1,5 +1,5 @@
 import { createServiceApp, pgReadiness, type Logger, type ServiceApp, type ServiceMetrics } from '@payments-mlops/service-kit';
-import type { RedisOnlineStore, RegistryCache } from '@payments-mlops/feature-store';
+import type { OnlineStoreReader, RedisOnlineStore, RegistryCache } from '@payments-mlops/feature-store';
 import type pg from 'pg';
 import type { Materializer } from './domain/materialize-scheduler.js';
 import { healthRoutes } from './routes/health.js';
@@ -15,6 +15,8 @@ export interface FeatureServerDeps {
   /** The current feature definitions, refreshed from the registry. */
   registry: RegistryCache;
   store: RedisOnlineStore;
+  /** Where online reads go: the store itself unless a client-side cache is in front of it. */
+  reader?: OnlineStoreReader | undefined;
   pool: pg.Pool;
   materializer: Materializer;
   clock?: () => number;
@@ -26,7 +28,7 @@ export interface FeatureServerDeps {
  * main.ts does, and tests call `app.inject()` with real Redis and Postgres.
  */
 export async function buildApp(deps: FeatureServerDeps): Promise<ServiceApp> {
-  const { registry, store, pool, materializer, clock = Date.now } = deps;
+  const { registry, store, reader = store, pool, materializer, clock = Date.now } = deps;
   const app = createServiceApp({
     service: SERVICE_NAME,
     logger: deps.logger,
@@ -46,7 +48,7 @@ export async function buildApp(deps: FeatureServerDeps): Promise<ServiceApp> {
       description: "Feast's feature server API over the Redis online store and the Postgres offline store, with TTL enforced on read.",
     },
   });
-  await app.register(onlineFeatureRoutes, { registry, store, clock });
+  await app.register(onlineFeatureRoutes, { registry, store: reader, clock });
   await app.register(pushRoutes, { registry, store, pool, clock });
   await app.register(materializeRoutes, { materializer });
   await app.register(healthRoutes, { registry });

@@ -4,6 +4,7 @@ import {
   RedisOnlineStore,
   RegistryCache,
   StreamIngestor,
+  CachedOnlineReader,
   createOnlineRedis,
 } from '@payments-mlops/feature-store';
 import {
@@ -88,7 +89,18 @@ async function serve(): Promise<void> {
   const materializer = new Materializer({ pool, store, registry: registryStore, registryCache: registry, freshness, logger });
   await materializer.primeFreshness().catch((error: unknown) => logger.warn({ err: error }, 'could not read past materializations'));
 
-  const app = await buildApp({ logger, metrics: exposed, registry, store, pool, materializer });
+  const cache =
+    config.ONLINE_CACHE_MAX_ENTRIES > 0
+      ? new CachedOnlineReader({
+          redis,
+          keyPrefix: store.keyPrefix,
+          maxEntries: config.ONLINE_CACHE_MAX_ENTRIES,
+          metrics,
+          onError: (error) => logger.warn({ component: 'online-cache', err: error.message }, 'online cache connection error'),
+        })
+      : undefined;
+
+  const app = await buildApp({ logger, metrics: exposed, registry, store, reader: cache, pool, materializer });
   const running = await runService({
     app,
     host: config.HOST,
@@ -99,6 +111,7 @@ async function serve(): Promise<void> {
       registry.stop();
       await materializer.stop();
       await ingestor?.stop();
+      await cache?.close();
       redis.disconnect();
       await pool.end();
     },

@@ -7,7 +7,7 @@ import {
   RetryStrategyResponse,
 } from '@payments-mlops/contracts';
 import type { BatchViewInfo } from '@payments-mlops/feature-store';
-import { test } from '@payments-mlops/test-infra';
+import { test, waitFor } from '@payments-mlops/test-infra';
 import { describe, expect, onTestFinished } from 'vitest';
 import type { PredictionLogRecord } from '@payments-mlops/contracts';
 import { startServingHarness, type HarnessOptions } from './testing/serving-harness.js';
@@ -60,6 +60,33 @@ describe('ml-serving', () => {
     expect(fraudLog).toMatchObject({ task: 'fraud', endpoint: '/fraud/score', model: { version: '1', alias: 'champion' }, degraded: false });
     expect(fraudLog?.features.merchant_failure_rate_30d).toBe(0.05);
     expect(fraudLog?.features.amount_cents).toBe(fraudRequest.amount_cents);
+  });
+
+  test('with the client-side cache on, scores repeated entities from memory and a changed feature once Redis reports it', async ({ pg, redis, s3 }) => {
+    const recorded: PredictionLogRecord[] = [];
+    const { app, store, catalog } = await harness({ pg, redis, s3, env: { SERVING_ONLINE_CACHE_MAX_ENTRIES: '1000' }, sink: { record: (prediction) => recorded.push(prediction) } });
+    const merchantStats = catalog.view('merchant_stats') as BatchViewInfo;
+    const writeFailureRate = (rate: number, ageMs: number) =>
+      store.writeBatchRows(merchantStats, [{ key: fraudRequest.merchant_id, eventMs: Date.now() - ageMs, createdMs: Date.now(), values: [1200, 3_600_000, rate, 3000, 400, 0.01] }]);
+    const scoredFailureRate = async () => {
+      const response = await app.inject({ method: 'POST', url: '/fraud/score', payload: fraudRequest });
+      expect(response.json<{ degraded: boolean }>().degraded).toBe(false);
+      await new Promise((resolve) => setImmediate(resolve));
+      return recorded.at(-1)?.features.merchant_failure_rate_30d;
+    };
+    const cacheCount = async (name: string) =>
+      Number(new RegExp(`^ml_serving_online_cache_${name}_total (\\d+)$`, 'm').exec((await app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]);
+
+    await writeFailureRate(0.05, HOUR);
+    expect(await scoredFailureRate()).toBe(0.05);
+    const misses = await cacheCount('misses');
+    expect(await scoredFailureRate()).toBe(0.05);
+    expect(await cacheCount('misses')).toBe(misses);
+    expect(await cacheCount('hits')).toBeGreaterThan(0);
+
+    await writeFailureRate(0.5, 60_000);
+    await waitFor(async () => (await scoredFailureRate()) === 0.5, { timeoutMs: 2_000, description: 'the new failure rate to reach the model' });
+    expect(await cacheCount('invalidations')).toBeGreaterThanOrEqual(1);
   });
 
   test('returns 400 naming the field for malformed requests, and scores an unknown payment method as an unknown category', async ({ pg, redis, s3 }) => {

@@ -1,4 +1,5 @@
 import {
+  CachedOnlineReader,
   PostgresRegistryStore,
   RedisOnlineStore,
   RegistryCache,
@@ -84,9 +85,20 @@ async function serve(): Promise<void> {
       definitions.loaded?.repo.config.online_store.key_prefix ??
       'fs:',
   });
+  const cache =
+    config.SERVING_ONLINE_CACHE_MAX_ENTRIES > 0
+      ? new CachedOnlineReader({
+          redis,
+          keyPrefix: store.keyPrefix,
+          maxEntries: config.SERVING_ONLINE_CACHE_MAX_ENTRIES,
+          metrics: { registry: metrics.registry, prefix: metrics.prefix },
+          onError: (error) =>
+            logger.warn({ component: 'online-cache', err: error.message }, 'online cache connection error'),
+        })
+      : undefined;
   const features = new ServingFeatures({
     catalog: () => definitions.loaded,
-    store,
+    store: cache ?? store,
     logger: logger.child({ component: 'features' }),
     deadlineMs: config.SERVING_FEATURE_DEADLINE_MS,
   });
@@ -150,6 +162,7 @@ async function serve(): Promise<void> {
       definitions.stop();
       await sink?.close();
       await slots.stop();
+      await cache?.close();
       redis.disconnect();
       await pool.end();
     },

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import {
+  CachedOnlineReader,
   PostgresRegistryStore,
   RedisOnlineStore,
   RegistryCache,
@@ -8,6 +9,7 @@ import {
 } from '@payments-mlops/feature-store';
 import { createLogger, createMetrics, type ServiceApp } from '@payments-mlops/service-kit';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { SERVICE_NAME, buildApp } from '../app.js';
 import { FreshnessTracker } from '../domain/freshness.js';
@@ -19,6 +21,8 @@ export interface TestServer {
   app: ServiceApp;
   materializer: Materializer;
   store: RedisOnlineStore;
+  /** The client-side cache in front of the store, when `onlineCacheMaxEntries` asked for one. */
+  cache: CachedOnlineReader | undefined;
   registry: RegistryCache;
   metrics: ReturnType<typeof createMetrics>;
   close(): Promise<void>;
@@ -34,12 +38,14 @@ export async function startTestServer({
   redis,
   prefix,
   materializeIntervalMs,
+  onlineCacheMaxEntries = 0,
 }: {
   pool: pg.Pool;
   schema: string;
   redis: RedisClient;
   prefix: string;
   materializeIntervalMs?: number;
+  onlineCacheMaxEntries?: number;
 }): Promise<TestServer> {
   await migrateWarehouse(pool);
   await applyFeatureRepo({ directory: FEATURE_REPO, pool, appliedBy: 'test', registrySchema: schema });
@@ -54,18 +60,25 @@ export async function startTestServer({
     pool, store, registry: registryStore, registryCache: registry, freshness, logger,
     ...(materializeIntervalMs === undefined ? {} : { intervalMs: materializeIntervalMs }),
   });
-  const app = await buildApp({ logger, metrics, registry, store, pool, materializer });
+  const cache =
+    onlineCacheMaxEntries > 0 && !redis.isCluster
+      ? new CachedOnlineReader({ redis: redis as Redis, keyPrefix: prefix, maxEntries: onlineCacheMaxEntries, metrics })
+      : undefined;
+  await cache?.ready();
+  const app = await buildApp({ logger, metrics, registry, store, reader: cache, pool, materializer });
   await app.ready();
   return {
     app,
     materializer,
     store,
+    cache,
     registry,
     metrics,
     async close() {
       registry.stop();
       await materializer.stop();
       await app.close();
+      await cache?.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { MODEL_TASKS, type ModelTask } from '@payments-mlops/contracts';
 import {
+  CachedOnlineReader,
   PostgresRegistryStore,
   RedisOnlineStore,
   RegistryCache,
@@ -84,7 +85,14 @@ export async function startServingHarness(options: HarnessOptions): Promise<Serv
     onlineRedis.on('error', () => undefined);
     cleanups.push(() => onlineRedis.disconnect());
     const store = new RedisOnlineStore({ redis: onlineRedis, keyPrefix: redis.prefix });
-    const features = new ServingFeatures({ catalog: () => definitions.loaded, store, logger, deadlineMs: config.SERVING_FEATURE_DEADLINE_MS });
+    // Tests write features and score at once: the client-side cache only when a test sets its variable.
+    const cacheEntries = options.env?.SERVING_ONLINE_CACHE_MAX_ENTRIES === undefined ? 0 : config.SERVING_ONLINE_CACHE_MAX_ENTRIES;
+    const cache = cacheEntries > 0 ? new CachedOnlineReader({ redis: onlineRedis, keyPrefix: redis.prefix, maxEntries: cacheEntries, metrics }) : undefined;
+    if (cache) {
+      cleanups.push(() => cache.close());
+      await cache.ready();
+    }
+    const features = new ServingFeatures({ catalog: () => definitions.loaded, store: cache ?? store, logger, deadlineMs: config.SERVING_FEATURE_DEADLINE_MS });
     const slots = new ModelSlots({ registry: client, logger, metrics: servingMetrics, pollIntervalMs: options.pollIntervalMs ?? 200, releaseAfterMs: 2_000 });
     await slots.start();
     cleanups.push(() => slots.stop());

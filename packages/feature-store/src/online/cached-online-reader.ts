@@ -1,0 +1,265 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Redis } from 'ioredis';
+import type { StoredViewInfo } from '../definitions/catalog.js';
+import { aggregateStateKey, batchViewKey } from './keys.js';
+import type { OnlineStoreReader } from './online-reader.js';
+import { RedisOnlineStore, type StoredState } from './online-store.js';
+
+/** The channel Redis publishes invalidations on for a client that redirects them (RESP2 tracking). */
+const INVALIDATION_CHANNEL = '__redis__:invalidate';
+
+export interface CachedOnlineReaderOptions {
+  /** A connection to the one Redis node the features are on; the reader opens two of its own beside it. */
+  redis: Redis;
+  /** Prefix of every key, as the store writing them uses it. */
+  keyPrefix: string;
+  /** Most (view, entity) states kept; the least recently read go first. */
+  maxEntries: number;
+  metrics?: { registry: Registry; prefix: string };
+  onError?: (error: Error) => void;
+}
+
+export interface CachedOnlineReaderStats {
+  hits: number;
+  misses: number;
+  /** Keys Redis reported changed, cached or still being read (a flush counts what it dropped). */
+  invalidations: number;
+  entries: number;
+  /** True while Redis tracks what this reader reads: only then is anything cached. */
+  tracking: boolean;
+}
+
+/** A key being read from Redis by one or more reads, and whether Redis invalidated it meanwhile. */
+interface InFlight {
+  reads: number;
+  invalidated: boolean;
+}
+
+/**
+ * The online store's client-side cache (Redis server-assisted client-side caching): states read
+ * once are answered from process memory until Redis says they changed. A hit costs no Redis round
+ * trip: no command to write, no wake-up of Redis, no reply to parse.
+ *
+ * Redis tracks every key this reader's own connection reads (`CLIENT TRACKING ON REDIRECT`) and,
+ * when any client modifies, deletes or expires one, publishes the key on a second connection; the
+ * entry is dropped there. Values may lag a write by the time that message takes (well under a
+ * millisecond on one host); TTLs and windows are still judged at read time from the cached state.
+ *
+ * Correctness rests on three rules:
+ * - nothing is cached unless tracking was on before the read was sent (a read sent earlier may
+ *   be untracked: Redis would never invalidate it);
+ * - a reply is not cached when its key was invalidated while it was in flight (the two arrive on
+ *   different connections, so the invalidation may come first);
+ * - when either connection drops, tracking ends: everything is forgotten until it is on again.
+ *
+ * One Redis node only: on a cluster each node tracks its own keys, which this reader does not follow.
+ */
+export class CachedOnlineReader implements OnlineStoreReader {
+  private readonly reader: Redis;
+  private readonly invalidations: Redis;
+  private readonly store: RedisOnlineStore;
+  private readonly keyPrefix: string;
+  private readonly maxEntries: number;
+  private readonly onError: (error: Error) => void;
+  private readonly entries = new Map<string, StoredState>();
+  private readonly inFlight = new Map<string, InFlight>();
+  /** Bumped whenever tracking ends or starts: a read's replies are cached only under the generation it was sent in. */
+  private generation = 0;
+  private tracking = false;
+  private subscriberId: number | undefined;
+  private closed = false;
+  private readonly counts = { hits: 0, misses: 0, invalidations: 0 };
+
+  constructor({ redis, keyPrefix, maxEntries, metrics, onError = () => {} }: CachedOnlineReaderOptions) {
+    if (redis.isCluster) throw new Error('the online cache follows one Redis node, not a cluster');
+    this.keyPrefix = keyPrefix;
+    this.maxEntries = Math.max(1, maxEntries);
+    this.onError = onError;
+    const name = redis.options.connectionName;
+    this.reader = redis.duplicate({ lazyConnect: false, ...(name ? { connectionName: `${name}:cached-reads` } : {}) });
+    // Resubscribed by hand after a reconnect: the new connection's id must be known first.
+    this.invalidations = redis.duplicate({
+      lazyConnect: false,
+      autoResubscribe: false,
+      enableOfflineQueue: true,
+      ...(name ? { connectionName: `${name}:invalidations` } : {}),
+    });
+    this.store = new RedisOnlineStore({ redis: this.reader, keyPrefix });
+
+    this.reader.on('ready', () => void this.startTracking());
+    this.invalidations.on('ready', () => void this.subscribe());
+    this.reader.on('close', () => this.stopTracking());
+    this.invalidations.on('close', () => {
+      this.subscriberId = undefined;
+      this.stopTracking();
+    });
+    for (const connection of [this.reader, this.invalidations]) connection.on('error', (error: Error) => this.onError(error));
+    this.invalidations.on('messageBuffer', (channel: Buffer, keys: Buffer[] | null) => {
+      if (channel.toString() === INVALIDATION_CHANNEL) this.invalidate(keys);
+    });
+    if (metrics) this.registerMetrics(metrics);
+  }
+
+  async readStates(requests: readonly { view: StoredViewInfo; key: string }[]): Promise<StoredState[]> {
+    if (!this.tracking) {
+      this.counts.misses += requests.length;
+      return this.store.readStates(requests);
+    }
+    const keys = requests.map(({ view, key }) => this.stateKey(view, key));
+    const states = new Array<StoredState>(requests.length);
+    let missing: number[] | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const state = this.entries.get(key);
+      if (state === undefined) (missing ??= []).push(i);
+      else {
+        // Read again: to the back of the eviction order.
+        this.entries.delete(key);
+        this.entries.set(key, state);
+        states[i] = state;
+      }
+    }
+    this.counts.hits += keys.length - (missing?.length ?? 0);
+    if (missing === undefined) return states;
+    this.counts.misses += missing.length;
+
+    const generation = this.generation;
+    for (const i of missing) {
+      const flight = this.inFlight.get(keys[i]!);
+      if (flight === undefined) this.inFlight.set(keys[i]!, { reads: 1, invalidated: false });
+      else flight.reads++;
+    }
+    let read: StoredState[] | undefined;
+    try {
+      read = await this.store.readStates(missing.map((i) => requests[i]!));
+    } finally {
+      missing.forEach((i, slot) => {
+        const key = keys[i]!;
+        const flight = this.inFlight.get(key)!;
+        if (--flight.reads === 0) this.inFlight.delete(key);
+        if (read === undefined) return;
+        const state = read[slot]!;
+        states[i] = state;
+        if (this.tracking && generation === this.generation && !flight.invalidated) this.remember(key, state);
+      });
+    }
+    return states;
+  }
+
+  stats(): CachedOnlineReaderStats {
+    return { ...this.counts, entries: this.entries.size, tracking: this.tracking };
+  }
+
+  /** Resolves once Redis tracks this reader's reads (or rejects after `timeoutMs`). */
+  async ready(timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.tracking) {
+      if (Date.now() > deadline) throw new Error('the online cache could not turn Redis tracking on');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopTracking();
+    await Promise.allSettled([this.reader.quit(), this.invalidations.quit()]);
+  }
+
+  private stateKey(view: StoredViewInfo, key: string): string {
+    return view.kind === 'batch' ? batchViewKey(this.keyPrefix, view, key) : aggregateStateKey(this.keyPrefix, view.plan, key);
+  }
+
+  private remember(key: string, state: StoredState): void {
+    this.entries.delete(key);
+    this.entries.set(key, state);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** Keys Redis says changed; none means all of them (FLUSHDB, FLUSHALL, or tracking lost). */
+  private invalidate(keys: Buffer[] | null): void {
+    if (keys === null) {
+      this.counts.invalidations += this.entries.size;
+      this.entries.clear();
+      for (const flight of this.inFlight.values()) flight.invalidated = true;
+      return;
+    }
+    for (const raw of keys) {
+      const key = raw.toString();
+      this.counts.invalidations++;
+      this.entries.delete(key);
+      const flight = this.inFlight.get(key);
+      if (flight !== undefined) flight.invalidated = true;
+    }
+  }
+
+  private stopTracking(): void {
+    if (this.tracking || this.entries.size > 0) this.generation++;
+    this.tracking = false;
+    this.entries.clear();
+    for (const flight of this.inFlight.values()) flight.invalidated = true;
+  }
+
+  /** On each (re)connection of the invalidation connection: learn its id, listen, then point tracking at it. */
+  private async subscribe(): Promise<void> {
+    try {
+      const id = Number(await this.invalidations.client('ID'));
+      await this.invalidations.subscribe(INVALIDATION_CHANNEL);
+      this.subscriberId = id;
+      await this.startTracking();
+    } catch (error) {
+      this.onError(error as Error);
+    }
+  }
+
+  /** On each (re)connection of the read connection, or once the invalidations have somewhere to go. */
+  private async startTracking(): Promise<void> {
+    const redirect = this.subscriberId;
+    if (this.closed || redirect === undefined || this.reader.status !== 'ready') return;
+    try {
+      await this.reader.client('TRACKING', 'ON', 'REDIRECT', String(redirect));
+      // Only if neither connection changed while the command was on its way.
+      if (redirect === this.subscriberId && this.reader.status === 'ready' && !this.closed) {
+        this.generation++;
+        this.tracking = true;
+      }
+    } catch (error) {
+      this.onError(error as Error);
+    }
+  }
+
+  private registerMetrics({ registry, prefix }: { registry: Registry; prefix: string }): void {
+    const counts = this.counts;
+    const reported = { hits: 0, misses: 0, invalidations: 0 };
+    const counter = (name: keyof typeof reported, help: string): void =>
+      void new Counter({
+        name: `${prefix}online_cache_${name}_total`,
+        help,
+        registers: [registry],
+        collect() {
+          this.inc(counts[name] - reported[name]);
+          reported[name] = counts[name];
+        },
+      });
+    counter('hits', 'Entity view states answered from the online cache');
+    counter('misses', 'Entity view states read from Redis (not cached, or tracking off)');
+    counter('invalidations', 'Entity view states Redis reported changed, each dropped from the cache or not cached from a read in flight');
+    const entries = this.entries;
+    const isTracking = () => this.tracking;
+    new Gauge({
+      name: `${prefix}online_cache_entries`,
+      help: 'Entity view states held in the online cache',
+      registers: [registry],
+      collect() {
+        this.set(entries.size);
+      },
+    });
+    new Gauge({
+      name: `${prefix}online_cache_tracking`,
+      help: '1 while Redis tracks the cached keys (the cache is in use), 0 otherwise',
+      registers: [registry],
+      collect() {
+        this.set(isTracking() ? 1 : 0);
+      },
+    });
+  }
+}
