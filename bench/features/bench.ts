@@ -5,7 +5,8 @@
  *
  * `--only online` is the narrow serving run for comparing builds: the 1- and 100-entity reads of one
  * worker with the server's CPU per request and the bare node:http + Redis floor, without the
- * fraud service, two workers or the bare node:http anchor.
+ * fraud service, two workers or the bare node:http anchor. The 1-entity read is also measured with
+ * the client-side cache on, over the whole population and over a hot set, with the share of hits.
  *
  * The 100-entity read is measured on the machine's loopback congestion control and, when that is
  * not CUBIC, again on CUBIC set on the loopback route alone (loopback-congestion.ts says why), each
@@ -181,10 +182,10 @@ try {
       },
     });
     // Load and the CPU the server spent on it: the second figure holds up on a busy machine.
-    const measure = async (server: RunningServer, load: Omit<Parameters<typeof runLoad>[0], 'url' | 'ids'>) => {
+    const measure = async (server: RunningServer, load: Omit<Parameters<typeof runLoad>[0], 'url' | 'ids'>, ids = SIZES.entities) => {
       const [cpuBefore, systemBefore] = [await server.cpuMs(), await server.cpuMs('system')];
       const bucketsBefore = await answerDurationBuckets(server.url);
-      const result = await runLoad({ url: server.url, ids: SIZES.entities, ...load });
+      const result = await runLoad({ url: server.url, ids, ...load });
       const perRequest = (ms: number) => (ms * 1000) / Math.max(1, result.requests);
       return {
         ...result,
@@ -244,6 +245,29 @@ try {
       await bareHundred.stop();
       await rm(scratch, { recursive: true, force: true });
     }
+    // The client-side cache (ONLINE_CACHE_MAX_ENTRIES, opt-in): a hit skips Redis altogether. Its
+    // figure depends on how often entities repeat, so two workloads: ids drawn from the whole
+    // population (at 5,000/s over the measurement, most are read for the first time), and from a
+    // hot set of 5,000 (after the warm-up, every read a hit).
+    const cachedEnv = { ...serverEnv(WORKERS), ONLINE_CACHE_MAX_ENTRIES: String(SIZES.entities + 10_000) };
+    const cached = await startFeatureServer(cachedEnv, SERVER_NODE_OPTIONS);
+    let cachedUniform: Measured & { hitRate: number };
+    let cachedHot: Measured & { hitRate: number };
+    const HOT_SET = 5_000;
+    try {
+      const withHitRate = async (load: Parameters<typeof measure>[1], ids?: number) => {
+        const [hits, misses] = await cacheCounts(cached.url);
+        const result = await measure(cached, load, ids);
+        const [hitsAfter, missesAfter] = await cacheCounts(cached.url);
+        return { ...result, hitRate: (hitsAfter - hits) / Math.max(1, hitsAfter - hits + missesAfter - misses) };
+      };
+      await measure(cached, { rate: 5000, seconds: 2, connections: 32, template: oneEntity });
+      cachedUniform = await withHitRate({ rate: 5000, seconds: SECONDS, connections: 32, template: oneEntity });
+      await measure(cached, { rate: 5000, seconds: 2, connections: 32, template: oneEntity }, HOT_SET);
+      cachedHot = await withHitRate({ rate: 5000, seconds: SECONDS, connections: 32, template: oneEntity }, HOT_SET);
+    } finally {
+      await cached.stop();
+    }
     if (WORKERS === 1 && !onlineOnly) {
       const pair = await startFeatureServer(serverEnv(2), SERVER_NODE_OPTIONS);
       try {
@@ -286,6 +310,9 @@ try {
     if (floor !== undefined) {
       figures.push({ name: '  anchor: bare node:http, same load, same run', ours: latency(floor), target: '', anchor: '', detail: `${detail(floor)}; ours ÷ bare = ${(single.p99 / floor.p99).toFixed(1)}× at p99` });
     }
+    const hitRate = (result: { hitRate: number }) => `; ${(100 * result.hitRate).toFixed(1)} % of reads from the cache`;
+    figures.push({ name: `  with the client-side cache, ids from all ${SIZES.entities.toLocaleString()}`, ours: latency(cachedUniform), target: 'p99 ≤ 1 ms', anchor: '', detail: detail(cachedUniform) + hitRate(cachedUniform) });
+    figures.push({ name: `  with the client-side cache, ids from a hot set of ${HOT_SET.toLocaleString()}`, ours: latency(cachedHot), target: 'p99 ≤ 1 ms', anchor: '', detail: detail(cachedHot) + hitRate(cachedHot) });
     figures.push({ name: '  anchor: bare node:http + one ioredis MGET, same load', ours: latency(redisFloor), target: '', anchor: '', detail: `${detail(redisFloor)}; ours ÷ this = ${(single.p99 / redisFloor.p99).toFixed(1)}× at p99` });
     const loopback = `loopback ${congestion.algorithm}${congestion.source === 'sysctl' ? ', the machine\'s' : ', set on the route'}`;
     figures.push({ name: `get-online-features 100 entities × 50 @ 200/s, ${workers(WORKERS)}, ${loopback}`, ours: latency(hundred), target: 'p99 ≤ 10 ms', anchor: '', detail: detail(hundred) });
@@ -384,6 +411,12 @@ printReport(figures, { quick: QUICK, loadBefore, loadAfter: loadavg()[0]! });
  * to its answer handed to the kernel), cumulative count per bucket bound in seconds; undefined for
  * a server without it (the bare floor).
  */
+/** The client-side cache's hits and misses so far (every worker's). */
+async function cacheCounts(url: string): Promise<[number, number]> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [metricValue(text, 'feature_server_online_cache_hits_total'), metricValue(text, 'feature_server_online_cache_misses_total')];
+}
+
 async function answerDurationBuckets(url: string): Promise<Map<number, number> | undefined> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const buckets = new Map<number, number>();
