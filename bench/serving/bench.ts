@@ -100,8 +100,9 @@ try {
   await pool.end();
 
   // Polled every second (5 s in production): the swap below sees each move within a second.
-  const startServing = async (reasons: 'treeshap' | 'path', predictionLog = true, workers = WORKERS) => {
+  const startServing = async (reasons: 'treeshap' | 'path', predictionLog = true, workers = WORKERS, extraEnv: Record<string, string> = {}) => {
     const started = await startService('ml-serving', {
+      ...extraEnv,
       REDIS_URL: infra.redisUrl, WAREHOUSE_DATABASE_URL: databaseUrl, FEATURE_REGISTRY_SCHEMA: tag, MLFLOW_TRACKING_URI: registry.url, MLFLOW_TRACKING_TOKEN: TOKEN,
       SERVING_ONLINE_KEY_PREFIX: sandbox.keyPrefix, SERVING_MODEL_POLL_MS: '1000', SERVING_REASONS: reasons, SERVING_WORKERS: String(workers),
       SERVING_PREDICTION_LOG_ENABLED: String(predictionLog),
@@ -122,7 +123,16 @@ try {
     }
   };
 
-  const results: { name: string; fixed: LoadResult; best: LoadResult | undefined; steps: LoadResult[]; degraded: number; cpuUsPerRequest: number }[] = [];
+  const results: { name: string; fixed: LoadResult; best: LoadResult | undefined; steps: LoadResult[]; degraded: number; cpuUsPerRequest: number; cacheHits?: number }[] = [];
+  // The online cache's share of reads (SERVING_ONLINE_CACHE_MAX_ENTRIES): with every entity's
+  // states fitting in it, nearly all, which a production population need not allow.
+  const cacheCounts = async (url: string) => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^ml_serving_online_cache_${name}_total (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    return { hits: value('hits'), misses: value('misses') };
+  };
+  const hitShare = (before: { hits: number; misses: number }, after: { hits: number; misses: number }) =>
+    (after.hits - before.hits) / Math.max(1, after.hits - before.hits + after.misses - before.misses);
   // Answers given without online features (Redis late past the deadline): a figure is only as good as its share of these.
   const degradedCount = async (url: string, endpoint: string) => {
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -138,12 +148,14 @@ try {
       await runLoad({ ...options, seconds: 2, rate: 500 }); // warm-up: JIT, connections
       log(`${endpoint.path} (reasons: ${reasons}): ${FIXED_RATE} req/s for ${FIXED_SECONDS} s, then rising rates`);
       const degradedBefore = await degradedCount(serving.url, endpoint.path);
+      const cacheBefore = await cacheCounts(serving.url);
       const cpuBefore = await serving.cpuMs();
       const fixed = await runLoad({ ...options, rate: FIXED_RATE });
       const cpuUsPerRequest = ((await serving.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
       const degraded = (await degradedCount(serving.url, endpoint.path)) - degradedBefore;
+      const cacheHits = hitShare(cacheBefore, await cacheCounts(serving.url));
       const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER_FOR[reasons], P99_BOUND_MS);
-      results.push({ name: `ml-serving ${endpoint.path}, reasons by ${reasons}`, fixed, best, steps, degraded, cpuUsPerRequest });
+      results.push({ name: `ml-serving ${endpoint.path}, reasons by ${reasons}`, fixed, best, steps, degraded, cpuUsPerRequest, cacheHits });
     }
     if (reasons === 'path') break;
     await serving.stop();
@@ -197,19 +209,27 @@ try {
   if (!onlyLog) {
 
     // What the workers buy: the same /fraud/score figures from a single serving process.
-    if (WORKERS > 1) {
-      log('/fraud/score (reasons: path) on one serving process, for comparison with the workers');
-      const single = await startServing('path', true, 1);
+    // What the workers buy (the same /fraud/score figures from a single serving process), and what
+    // the online cache buys (the same with every read going to Redis).
+    const variants: { name: string; workers: number; env: Record<string, string> }[] = [
+      ...(WORKERS > 1 ? [{ name: 'ml-serving /fraud/score, reasons by path, 1 worker', workers: 1, env: {} }] : []),
+      { name: 'ml-serving /fraud/score, reasons by path, online cache off', workers: WORKERS, env: { SERVING_ONLINE_CACHE_MAX_ENTRIES: '0' } },
+    ];
+    for (const variant of variants) {
+      log(`${variant.name.replace('ml-serving ', '')}, for comparison`);
+      const single = await startServing('path', true, variant.workers, variant.env);
       processes.push(single);
       const options = fraudOptions(single.url);
       await runLoad({ ...options, seconds: 2, rate: 500 });
       const degradedBefore = await degradedCount(single.url, '/fraud/score');
+      const cacheBefore = await cacheCounts(single.url);
       const cpuBefore = await single.cpuMs();
       const fixed = await runLoad({ ...options, rate: FIXED_RATE });
       const cpuUsPerRequest = ((await single.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
       const degraded = (await degradedCount(single.url, '/fraud/score')) - degradedBefore;
+      const cacheHits = hitShare(cacheBefore, await cacheCounts(single.url));
       const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS);
-      results.push({ name: 'ml-serving /fraud/score, reasons by path, 1 worker', fixed, best, steps, degraded, cpuUsPerRequest });
+      results.push({ name: variant.name, fixed, best, steps, degraded, cpuUsPerRequest, cacheHits });
       await single.stop();
       processes.splice(processes.indexOf(single), 1);
     }
@@ -245,7 +265,7 @@ try {
 
     // The anchor is compared with the fraud figures of the ml-serving still running (path reasons);
     // the model swap below runs on it too.
-    const servingFraud = results.find((result) => result.name.includes('/fraud/score, reasons by path'))!;
+    const servingFraud = results.find((result) => result.name === 'ml-serving /fraud/score, reasons by path')!;
     const shapFraud = results.find((result) => result.name.includes('/fraud/score, reasons by treeshap'))!;
     const anchorFraud = results.at(-1)!;
     const row = (r: LoadResult | undefined) => (r === undefined ? 'none sustained' : `${r.rate} req/s: ${r.rps.toFixed(0)} answered/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, late ${r.late}`);
@@ -254,16 +274,17 @@ try {
     console.log(`ml-serving SERVING_WORKERS=${WORKERS}, anchor uvicorn --workers ${WORKERS}; load average ${loadAtStart} at the start, ${load()} at the end; ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
     for (const result of results) {
       console.log(`\n${result.name}`);
-      console.log(`  fixed    ${row(result.fixed)}${result.name.startsWith('ml-serving') ? `, degraded ${result.degraded}` : ''}`);
+      console.log(`  fixed    ${row(result.fixed)}${result.name.startsWith('ml-serving') ? `, degraded ${result.degraded}` : ''}${result.cacheHits === undefined ? '' : `, ${(100 * result.cacheHits).toFixed(1)} % of feature reads from the online cache`}`);
       console.log(`  cpu      ${result.cpuUsPerRequest.toFixed(0)} µs of server CPU per request (capacity ≈ ${(1e6 / result.cpuUsPerRequest).toFixed(0)} req/s per core)`);
       console.log(`  highest  ${row(result.best)}   [p99 < ${P99_BOUND_MS} ms, no errors, kept up]`);
       console.log(`  steps    ${result.steps.map((step) => `${step.rate}:${step.p99.toFixed(1)}ms${step.errors ? `/${step.errors}err` : ''}`).join('  ')}`);
     }
 
-    const table = [['', `p50 at ${FIXED_RATE}/s`, `p99 at ${FIXED_RATE}/s`, `target p99 ≤ ${P99_TARGET_MS} ms`, 'CPU/request', `highest rate, p99 < ${P99_BOUND_MS} ms`]];
+    const table = [['', `p50 at ${FIXED_RATE}/s`, `p99 at ${FIXED_RATE}/s`, `target p99 ≤ ${P99_TARGET_MS} ms`, 'CPU/request', `highest rate, p99 < ${P99_BOUND_MS} ms`, 'cache hits']];
     for (const result of results) {
       const name = result.name.replace('ml-serving ', '').replace(', reasons by ', ', ').replace(' (FastAPI)', '');
-      table.push([name, `${result.fixed.p50.toFixed(2)} ms`, `${result.fixed.p99.toFixed(2)} ms`, met(result.fixed.p99 <= P99_TARGET_MS && sustainedFixed(result.fixed)), `${result.cpuUsPerRequest.toFixed(0)} µs`, `${result.best?.rate ?? 0} req/s`]);
+      const hits = result.cacheHits === undefined ? '' : `${(100 * result.cacheHits).toFixed(0)} %`;
+      table.push([name, `${result.fixed.p50.toFixed(2)} ms`, `${result.fixed.p99.toFixed(2)} ms`, met(result.fixed.p99 <= P99_TARGET_MS && sustainedFixed(result.fixed)), `${result.cpuUsPerRequest.toFixed(0)} µs`, `${result.best?.rate ?? 0} req/s`, hits]);
     }
     console.log(`\nside by side (${WORKERS} worker${WORKERS === 1 ? '' : 's'} each unless named)`);
     const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));

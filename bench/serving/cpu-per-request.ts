@@ -43,8 +43,8 @@ const { values: args } = parseArgs({
     'baseline-patch': { type: 'string' },
     /** Node/V8 flags for this tree's process only (e.g. --max-semi-space-size=16), to try one against the baseline. */
     'node-flags': { type: 'string', default: '' },
-    /** Also runs this tree with these variables changed (`KEY=VALUE,KEY=VALUE`), e.g. a setting's default against another value. */
-    'compare-env': { type: 'string' },
+    /** Also runs this tree with these variables changed (`KEY=VALUE,KEY=VALUE`), e.g. a setting's default against another value; repeatable. */
+    'compare-env': { type: 'string', multiple: true, default: [] },
     /** Also runs ml-serving from src/ through tsx beside this tree's (from dist/ unless BENCH_FROM_SOURCE=1). */
     'compare-source': { type: 'boolean', default: false },
   },
@@ -121,9 +121,9 @@ try {
     processes.push(servers[0]!.process);
   }
   const nodeFlags = args['node-flags'].split(' ').filter(Boolean);
-  if (args['compare-env'] !== undefined) {
-    const changed = Object.fromEntries(args['compare-env'].split(',').map((pair) => pair.split('=', 2) as [string, string]));
-    servers.push({ name: args['compare-env'], process: await startServing(REPO_ROOT, undefined, { ...env, ...changed }, nodeFlags, serviceCommand('services/ml-serving')) });
+  for (const variant of args['compare-env']) {
+    const changed = Object.fromEntries(variant.split(',').map((pair) => pair.split('=', 2) as [string, string]));
+    servers.push({ name: variant, process: await startServing(REPO_ROOT, undefined, { ...env, ...changed }, nodeFlags, serviceCommand('services/ml-serving')) });
     processes.push(servers.at(-1)!.process);
   }
   if (args['compare-source']) {

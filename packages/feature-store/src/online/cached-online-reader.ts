@@ -1,7 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Redis } from 'ioredis';
 import type { StoredViewInfo } from '../definitions/catalog.js';
-import { aggregateStateKey, batchViewKey } from './keys.js';
 import type { OnlineStoreReader } from './online-reader.js';
 import { RedisOnlineStore, type StoredState } from './online-store.js';
 
@@ -29,11 +28,8 @@ export interface CachedOnlineReaderStats {
   tracking: boolean;
 }
 
-/** A key being read from Redis by one or more reads, and whether Redis invalidated it meanwhile. */
-interface InFlight {
-  reads: number;
-  invalidated: boolean;
-}
+/** Beyond this many keys invalidated during reads in flight, those reads simply cache nothing. */
+const MAX_TRACKED_INVALIDATIONS = 10_000;
 
 /**
  * The online store's client-side cache (Redis server-assisted client-side caching): states read
@@ -58,12 +54,18 @@ export class CachedOnlineReader implements OnlineStoreReader {
   private readonly reader: Redis;
   private readonly invalidations: Redis;
   private readonly store: RedisOnlineStore;
-  private readonly keyPrefix: string;
   private readonly maxEntries: number;
   private readonly onError: (error: Error) => void;
   private readonly entries = new Map<string, StoredState>();
-  private readonly inFlight = new Map<string, InFlight>();
-  /** Bumped whenever tracking ends or starts: a read's replies are cached only under the generation it was sent in. */
+  /** Keys invalidated while reads were in flight, with the invalidation's number; emptied when none is. */
+  private readonly invalidatedAt = new Map<string, number>();
+  /** Invalidated keys so far: a read sent at count N keeps no reply whose key was invalidated after N. */
+  private invalidationCount = 0;
+  private readsInFlight = 0;
+  /**
+   * Bumped whenever tracking ends or starts, everything is flushed, or `invalidatedAt` overflows:
+   * a read's replies are cached only under the generation it was sent in.
+   */
   private generation = 0;
   private tracking = false;
   private subscriberId: number | undefined;
@@ -72,7 +74,6 @@ export class CachedOnlineReader implements OnlineStoreReader {
 
   constructor({ redis, keyPrefix, maxEntries, metrics, onError = () => {} }: CachedOnlineReaderOptions) {
     if (redis.isCluster) throw new Error('the online cache follows one Redis node, not a cluster');
-    this.keyPrefix = keyPrefix;
     this.maxEntries = Math.max(1, maxEntries);
     this.onError = onError;
     const name = redis.options.connectionName;
@@ -101,48 +102,52 @@ export class CachedOnlineReader implements OnlineStoreReader {
   }
 
   async readStates(requests: readonly { view: StoredViewInfo; key: string }[]): Promise<StoredState[]> {
+    const count = requests.length;
     if (!this.tracking) {
-      this.counts.misses += requests.length;
+      this.counts.misses += count;
       return this.store.readStates(requests);
     }
-    const keys = requests.map(({ view, key }) => this.stateKey(view, key));
-    const states = new Array<StoredState>(requests.length);
+    const keys = new Array<string>(count);
+    const states = new Array<StoredState>(count);
     let missing: number[] | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const state = this.entries.get(key);
+    for (let i = 0; i < count; i++) {
+      const { view, key } = requests[i]!;
+      const stateKey = (keys[i] = this.store.stateKey(view, key));
+      const state = this.entries.get(stateKey);
       if (state === undefined) (missing ??= []).push(i);
       else {
         // Read again: to the back of the eviction order.
-        this.entries.delete(key);
-        this.entries.set(key, state);
+        this.entries.delete(stateKey);
+        this.entries.set(stateKey, state);
         states[i] = state;
       }
     }
-    this.counts.hits += keys.length - (missing?.length ?? 0);
+    this.counts.hits += count - (missing?.length ?? 0);
     if (missing === undefined) return states;
     this.counts.misses += missing.length;
 
     const generation = this.generation;
-    for (const i of missing) {
-      const flight = this.inFlight.get(keys[i]!);
-      if (flight === undefined) this.inFlight.set(keys[i]!, { reads: 1, invalidated: false });
-      else flight.reads++;
-    }
-    let read: StoredState[] | undefined;
+    const sentAt = this.invalidationCount;
+    const all = missing.length === count;
+    const missingKeys = all ? keys : missing.map((i) => keys[i]!);
+    this.readsInFlight++;
+    let read: StoredState[];
     try {
-      read = await this.store.readStates(missing.map((i) => requests[i]!));
-    } finally {
-      missing.forEach((i, slot) => {
-        const key = keys[i]!;
-        const flight = this.inFlight.get(key)!;
-        if (--flight.reads === 0) this.inFlight.delete(key);
-        if (read === undefined) return;
-        const state = read[slot]!;
-        states[i] = state;
-        if (this.tracking && generation === this.generation && !flight.invalidated) this.remember(key, state);
-      });
+      read = await this.store.readStates(all ? requests : missing.map((i) => requests[i]!), missingKeys);
+    } catch (error) {
+      this.readDone();
+      throw error;
     }
+    const cacheable = this.tracking && generation === this.generation;
+    // Nothing invalidated while this read was out: every reply may be kept without a lookup.
+    const untouched = this.invalidationCount === sentAt;
+    for (let slot = 0; slot < missing.length; slot++) {
+      const state = read[slot]!;
+      const key = missingKeys[slot]!;
+      states[missing[slot]!] = state;
+      if (cacheable && (untouched || (this.invalidatedAt.get(key) ?? 0) <= sentAt)) this.remember(key, state);
+    }
+    this.readDone();
     return states;
   }
 
@@ -165,8 +170,8 @@ export class CachedOnlineReader implements OnlineStoreReader {
     await Promise.allSettled([this.reader.quit(), this.invalidations.quit()]);
   }
 
-  private stateKey(view: StoredViewInfo, key: string): string {
-    return view.kind === 'batch' ? batchViewKey(this.keyPrefix, view, key) : aggregateStateKey(this.keyPrefix, view.plan, key);
+  private readDone(): void {
+    if (--this.readsInFlight === 0) this.invalidatedAt.clear();
   }
 
   private remember(key: string, state: StoredState): void {
@@ -180,23 +185,27 @@ export class CachedOnlineReader implements OnlineStoreReader {
     if (keys === null) {
       this.counts.invalidations += this.entries.size;
       this.entries.clear();
-      for (const flight of this.inFlight.values()) flight.invalidated = true;
+      this.generation++;
       return;
     }
     for (const raw of keys) {
       const key = raw.toString();
       this.counts.invalidations++;
       this.entries.delete(key);
-      const flight = this.inFlight.get(key);
-      if (flight !== undefined) flight.invalidated = true;
+      const number = ++this.invalidationCount;
+      if (this.readsInFlight === 0) continue;
+      this.invalidatedAt.set(key, number);
+      if (this.invalidatedAt.size > MAX_TRACKED_INVALIDATIONS) {
+        this.generation++;
+        this.invalidatedAt.clear();
+      }
     }
   }
 
   private stopTracking(): void {
-    if (this.tracking || this.entries.size > 0) this.generation++;
+    this.generation++;
     this.tracking = false;
     this.entries.clear();
-    for (const flight of this.inFlight.values()) flight.invalidated = true;
   }
 
   /** On each (re)connection of the invalidation connection: learn its id, listen, then point tracking at it. */

@@ -179,24 +179,31 @@ export class RedisOnlineStore {
     return { applied, duplicates: queued - applied, skipped };
   }
 
+  /** The Redis key holding a view's state for one entity: its encoded row, or its window state hash. */
+  stateKey(view: StoredViewInfo, key: string): string {
+    return view.kind === 'batch' ? batchViewKey(this.keyPrefix, view, key) : aggregateStateKey(this.keyPrefix, view.plan, key);
+  }
+
   /**
    * Reads the state of each (view, entity key) in one round trip; null where nothing is stored.
+   * `keys`, when given, are the requests' Redis keys (`stateKey`), already built by the caller.
    * On one node the batch rows go as one MGET (one command to build and parse instead of one per
    * entity) and a read's commands leave in one socket write; on a cluster, a pipeline or
    * auto-pipelining routes them per node.
    */
-  async readStates(requests: readonly { view: StoredViewInfo; key: string }[]): Promise<StoredState[]> {
+  async readStates(requests: readonly { view: StoredViewInfo; key: string }[], keys?: readonly string[]): Promise<StoredState[]> {
     if (requests.length === 0) return [];
     // Reads in the order they are sent: one per stream state, one per batch row on a cluster
     // (a key per slot), one MGET for every batch row on one node. `slots` maps replies back.
     const commands: { kind: 'get' | 'hgetall' | 'mget'; keys: string[]; slots: number[] }[] = [];
     let mget: { kind: 'mget'; keys: string[]; slots: number[] } | undefined;
     requests.forEach(({ view, key }, slot) => {
-      if (view.kind !== 'batch') commands.push({ kind: 'hgetall', keys: [aggregateStateKey(this.keyPrefix, view.plan, key)], slots: [slot] });
-      else if (this.redis.isCluster) commands.push({ kind: 'get', keys: [batchViewKey(this.keyPrefix, view, key)], slots: [slot] });
+      const redisKey = keys?.[slot] ?? this.stateKey(view, key);
+      if (view.kind !== 'batch') commands.push({ kind: 'hgetall', keys: [redisKey], slots: [slot] });
+      else if (this.redis.isCluster) commands.push({ kind: 'get', keys: [redisKey], slots: [slot] });
       else {
         if (mget === undefined) commands.push((mget = { kind: 'mget', keys: [], slots: [] }));
-        mget.keys.push(batchViewKey(this.keyPrefix, view, key));
+        mget.keys.push(redisKey);
         mget.slots.push(slot);
       }
     });
