@@ -245,11 +245,12 @@ try {
       await bareHundred.stop();
       await rm(scratch, { recursive: true, force: true });
     }
-    // The client-side cache (ONLINE_CACHE_MAX_ENTRIES, opt-in): a hit skips Redis altogether. Its
+    // The client-side cache (ONLINE_CACHE_MB, opt-in): a hit skips Redis altogether. Its
     // figure depends on how often entities repeat, so two workloads: ids drawn from the whole
     // population (at 5,000/s over the measurement, most are read for the first time), and from a
     // hot set of 5,000 (after the warm-up, every read a hit).
-    const cachedEnv = { ...serverEnv(WORKERS), ONLINE_CACHE_MAX_ENTRIES: String(SIZES.entities + 10_000) };
+    // Room for every customer's row of 50 features (~0.7 kB each).
+    const cachedEnv = { ...serverEnv(WORKERS), ONLINE_CACHE_MB: String(Math.ceil((SIZES.entities * 1_000) / 2 ** 20)) };
     const cached = await startFeatureServer(cachedEnv, SERVER_NODE_OPTIONS);
     let cachedUniform: Measured & { hitRate: number };
     let cachedHot: Measured & { hitRate: number };

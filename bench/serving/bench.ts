@@ -124,7 +124,7 @@ try {
   };
 
   const results: { name: string; fixed: LoadResult; best: LoadResult | undefined; steps: LoadResult[]; degraded: number; cpuUsPerRequest: number; cacheHits?: number }[] = [];
-  // The online cache's share of reads (SERVING_ONLINE_CACHE_MAX_ENTRIES): with every entity's
+  // The online cache's share of reads (SERVING_ONLINE_CACHE_MB): with every entity's
   // states fitting in it, nearly all, which a production population need not allow.
   const cacheCounts = async (url: string) => {
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -213,7 +213,7 @@ try {
     // the online cache buys (the same with every read going to Redis).
     const variants: { name: string; workers: number; env: Record<string, string> }[] = [
       ...(WORKERS > 1 ? [{ name: 'ml-serving /fraud/score, reasons by path, 1 worker', workers: 1, env: {} }] : []),
-      { name: 'ml-serving /fraud/score, reasons by path, online cache off', workers: WORKERS, env: { SERVING_ONLINE_CACHE_MAX_ENTRIES: '0' } },
+      { name: 'ml-serving /fraud/score, reasons by path, online cache off', workers: WORKERS, env: { SERVING_ONLINE_CACHE_MB: '0' } },
     ];
     for (const variant of variants) {
       log(`${variant.name.replace('ml-serving ', '')}, for comparison`);

@@ -143,7 +143,7 @@ describe('feature-server', () => {
   });
 
   test('with the client-side cache on, answers a repeated read from memory and a pushed value once Redis reports it', async ({ pg, redis }) => {
-    const { app } = await server({ pool: pg.pool, schema: pg.schema, redis: redis.client, prefix: redis.prefix, onlineCacheMaxEntries: 100 });
+    const { app } = await server({ pool: pg.pool, schema: pg.schema, redis: redis.client, prefix: redis.prefix, onlineCacheMb: 1 });
     const now = Date.now();
     const push = (score: number, scoredAt: number) =>
       app.inject({ method: 'POST', url: '/push', payload: { push_source_name: 'payment_scores_push', df: { payment_id: ['pay_c'], scored_at: [scoredAt], payment_fraud_score: [score] }, to: 'online' } });

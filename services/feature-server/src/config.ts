@@ -25,13 +25,13 @@ export const FeatureServerConfig = BaseServiceConfig.extend({
   /** A feature read fails (503) rather than wait longer than this for Redis. */
   REDIS_COMMAND_TIMEOUT_MS: envInteger({ min: 1 }).default(1_000),
   /**
-   * Entity view states kept in process memory and answered without a Redis round trip until Redis
-   * reports them changed (server-assisted client-side caching, one Redis node only). Off (0) by
-   * default: a write is then seen by the very next read from any worker, as Feast's clients expect;
-   * with the cache, a read in another worker may lag a write by the invalidation's way (well under
-   * a millisecond on one host).
+   * Memory for entity view states kept in each serving process and answered without a Redis round
+   * trip until Redis reports them changed (server-assisted client-side caching, one Redis node
+   * only), in MiB. Off (0) by default: a write is then seen by the very next read from any
+   * worker, as Feast's clients expect; with the cache, a read in another worker may lag a write by
+   * the invalidation's way (well under a millisecond on one host).
    */
-  ONLINE_CACHE_MAX_ENTRIES: envInteger({ min: 0 }).default(0),
+  ONLINE_CACHE_MB: envInteger({ min: 0, max: 65_536 }).default(0),
   /** Consume payments.normalized into the window aggregates. */
   STREAM_ENABLED: envBoolean.default(true),
   STREAM_TOPIC: z.string().default(TOPICS.paymentsNormalized),

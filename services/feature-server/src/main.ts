@@ -90,11 +90,11 @@ async function serve(): Promise<void> {
   await materializer.primeFreshness().catch((error: unknown) => logger.warn({ err: error }, 'could not read past materializations'));
 
   const cache =
-    config.ONLINE_CACHE_MAX_ENTRIES > 0
+    config.ONLINE_CACHE_MB > 0
       ? new CachedOnlineReader({
           redis,
           keyPrefix: store.keyPrefix,
-          maxEntries: config.ONLINE_CACHE_MAX_ENTRIES,
+          maxBytes: config.ONLINE_CACHE_MB * 1024 * 1024,
           metrics,
           onError: (error) => logger.warn({ component: 'online-cache', err: error.message }, 'online cache connection error'),
         })

@@ -19,9 +19,9 @@ async function stopRedis(child: ChildProcess): Promise<void> {
 
 describe('feature-server with Redis down', () => {
   test.for([
-    { cache: 'off', onlineCacheMaxEntries: 0 },
-    { cache: 'on', onlineCacheMaxEntries: 100 },
-  ])('answers 503 naming the online store, and recovers without a restart when Redis returns (client-side cache $cache)', async ({ onlineCacheMaxEntries }, { pg }) => {
+    { cache: 'off', onlineCacheMb: 0 },
+    { cache: 'on', onlineCacheMb: 1 },
+  ])('answers 503 naming the online store, and recovers without a restart when Redis returns (client-side cache $cache)', async ({ onlineCacheMb }, { pg }) => {
     const port = 26_000 + Math.floor(Math.random() * 2_000);
     let redisProcess = startRedis(port);
     onTestFinished(() => stopRedis(redisProcess));
@@ -30,7 +30,7 @@ describe('feature-server with Redis down', () => {
     onTestFinished(() => redis.disconnect());
     await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG', { timeoutMs: 5_000, description: 'the test Redis to start' });
 
-    const server = await startTestServer({ pool: pg.pool, schema: pg.schema, redis, prefix: 'outage:', onlineCacheMaxEntries });
+    const server = await startTestServer({ pool: pg.pool, schema: pg.schema, redis, prefix: 'outage:', onlineCacheMb });
     onTestFinished(() => server.close());
     const { app, store, registry, cache } = server;
     const now = Date.now();
@@ -41,7 +41,7 @@ describe('feature-server with Redis down', () => {
 
     expect(await customerCount()).toBe(40);
     expect(await customerCount()).toBe(40);
-    const cached = onlineCacheMaxEntries > 0;
+    const cached = onlineCacheMb > 0;
     expect(cache?.stats().hits ?? 0).toBe(cached ? 1 : 0);
 
     await stopRedis(redisProcess);

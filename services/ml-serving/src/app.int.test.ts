@@ -64,7 +64,7 @@ describe('ml-serving', () => {
 
   test('with the client-side cache on, scores repeated entities from memory and a changed feature once Redis reports it', async ({ pg, redis, s3 }) => {
     const recorded: PredictionLogRecord[] = [];
-    const { app, store, catalog } = await harness({ pg, redis, s3, env: { SERVING_ONLINE_CACHE_MAX_ENTRIES: '1000' }, sink: { record: (prediction) => recorded.push(prediction) } });
+    const { app, store, catalog } = await harness({ pg, redis, s3, env: { SERVING_ONLINE_CACHE_MB: '1' }, sink: { record: (prediction) => recorded.push(prediction) } });
     const merchantStats = catalog.view('merchant_stats') as BatchViewInfo;
     const writeFailureRate = (rate: number, ageMs: number) =>
       store.writeBatchRows(merchantStats, [{ key: fraudRequest.merchant_id, eventMs: Date.now() - ageMs, createdMs: Date.now(), values: [1200, 3_600_000, rate, 3000, 400, 0.01] }]);

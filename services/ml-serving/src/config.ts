@@ -72,11 +72,12 @@ export const MlServingConfig = BaseServiceConfig.extend({
   /** How often the model aliases are checked for a new version. */
   SERVING_MODEL_POLL_MS: envInteger({ min: 100 }).default(5_000),
   /**
-   * Entity view states kept in process memory and answered without a Redis round trip until Redis
-   * reports them changed (server-assisted client-side caching, one Redis node only); 0 turns it
-   * off. About 0.5 to 2 kB each.
+   * Memory for entity view states kept in this process and answered without a Redis round trip
+   * until Redis reports them changed (server-assisted client-side caching, one Redis node only),
+   * in MiB per serving process; 0 turns it off. A state takes about 0.4 kB (a batch row) to a few
+   * kB (a busy entity's window state).
    */
-  SERVING_ONLINE_CACHE_MAX_ENTRIES: envInteger({ min: 0 }).default(50_000),
+  SERVING_ONLINE_CACHE_MB: envInteger({ min: 0, max: 65_536 }).default(64),
   /** Past this, the online features are given up and the request is answered degraded. */
   SERVING_FEATURE_DEADLINE_MS: envInteger({ min: 1, max: 10_000 }).default(25),
   /** Share of each task's traffic routed to `challenger` (by entity hash), e.g. `fraud=0.1`. */

@@ -86,11 +86,11 @@ async function serve(): Promise<void> {
       'fs:',
   });
   const cache =
-    config.SERVING_ONLINE_CACHE_MAX_ENTRIES > 0
+    config.SERVING_ONLINE_CACHE_MB > 0
       ? new CachedOnlineReader({
           redis,
           keyPrefix: store.keyPrefix,
-          maxEntries: config.SERVING_ONLINE_CACHE_MAX_ENTRIES,
+          maxBytes: config.SERVING_ONLINE_CACHE_MB * 1024 * 1024,
           metrics: { registry: metrics.registry, prefix: metrics.prefix },
           onError: (error) =>
             logger.warn({ component: 'online-cache', err: error.message }, 'online cache connection error'),

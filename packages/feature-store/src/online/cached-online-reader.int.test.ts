@@ -7,7 +7,7 @@ import type { BatchViewInfo } from '../definitions/catalog.js';
 import { HOUR_MS, MINUTE_MS } from '../definitions/duration.js';
 import { paymentEvent } from '../testing/payment-events.js';
 import { projectCatalog } from '../testing/project-catalog.js';
-import { CachedOnlineReader } from './cached-online-reader.js';
+import { CachedOnlineReader, cachedStateBytes } from './cached-online-reader.js';
 import { batchViewKey } from './keys.js';
 import { planOnlineRead, readOnlineFeatures } from './online-features.js';
 import { RedisOnlineStore } from './online-store.js';
@@ -77,12 +77,13 @@ class ReplyHoldingRelay {
 }
 
 /** A reader with a connection name of its own, so a test can find and cut its connections. */
-async function openReader(url: string, prefix: string, options: { maxEntries?: number; registry?: Registry } = {}) {
+async function openReader(url: string, prefix: string, options: { maxEntries?: number; maxBytes?: number; registry?: Registry } = {}) {
   const base = new Redis(url, { connectionName: `cache-test-${prefix.replace(/[^a-z0-9]/gi, '')}`, lazyConnect: true });
   const reader = new CachedOnlineReader({
     redis: base,
     keyPrefix: prefix,
-    maxEntries: options.maxEntries ?? 1_000,
+    maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
+    ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
     ...(options.registry ? { metrics: { registry: options.registry, prefix: 'test_' } } : {}),
   });
   await reader.ready();
@@ -233,6 +234,33 @@ describe('CachedOnlineReader', () => {
     }
   });
 
+  test('keeps the cached states within maxBytes, the most recently read first, and never caches one larger than that', async ({ redis }) => {
+    const writer = new RedisOnlineStore({ redis: redis.client, keyPrefix: redis.prefix });
+    const now = Date.now();
+    const merchants = ['mer_b1', 'mer_b2', 'mer_b3', 'mer_b4'];
+    await writer.writeBatchRows(merchantStats, merchants.map((key, i) => statsRow(key, now - HOUR_MS, i)), now);
+    const [state] = await writer.readStates([{ view: merchantStats, key: 'mer_b1' }]);
+    const rowBytes = cachedStateBytes(batchViewKey(redis.prefix, merchantStats, 'mer_b1'), state!);
+    const { reader, close } = await openReader(redis.url, redis.prefix, { maxBytes: Math.floor(2.5 * rowBytes) });
+    try {
+      for (const merchant of merchants) await merchantPayments(reader, [merchant], now);
+      expect(reader.stats()).toMatchObject({ entries: 2, bytes: 2 * rowBytes, misses: 4 });
+      // The two read last are the two kept.
+      await merchantPayments(reader, ['mer_b3', 'mer_b4'], now);
+      expect(reader.stats()).toMatchObject({ hits: 2, misses: 4 });
+    } finally {
+      await close();
+    }
+    const tiny = await openReader(redis.url, redis.prefix, { maxBytes: rowBytes - 1 });
+    try {
+      await merchantPayments(tiny.reader, ['mer_b1'], now);
+      await merchantPayments(tiny.reader, ['mer_b1'], now);
+      expect(tiny.reader.stats()).toMatchObject({ entries: 0, bytes: 0, hits: 0, misses: 2 });
+    } finally {
+      await tiny.close();
+    }
+  });
+
   test('keeps at most maxEntries states, the most recently read, and exports its counts', async ({ redis }) => {
     const registry = new Registry();
     const { reader, close } = await openReader(redis.url, redis.prefix, { maxEntries: 3, registry });
@@ -249,6 +277,7 @@ describe('CachedOnlineReader', () => {
       expect(exposition).toContain('test_online_cache_hits_total 4');
       expect(exposition).toContain('test_online_cache_misses_total 4');
       expect(exposition).toContain('test_online_cache_entries 3');
+      expect(exposition).toContain(`test_online_cache_bytes ${reader.stats().bytes}`);
       expect(exposition).toContain('test_online_cache_tracking 1');
     } finally {
       await close();

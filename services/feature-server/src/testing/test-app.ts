@@ -21,7 +21,7 @@ export interface TestServer {
   app: ServiceApp;
   materializer: Materializer;
   store: RedisOnlineStore;
-  /** The client-side cache in front of the store, when `onlineCacheMaxEntries` asked for one. */
+  /** The client-side cache in front of the store, when `onlineCacheMb` asked for one. */
   cache: CachedOnlineReader | undefined;
   registry: RegistryCache;
   metrics: ReturnType<typeof createMetrics>;
@@ -38,14 +38,15 @@ export async function startTestServer({
   redis,
   prefix,
   materializeIntervalMs,
-  onlineCacheMaxEntries = 0,
+  onlineCacheMb = 0,
 }: {
   pool: pg.Pool;
   schema: string;
   redis: RedisClient;
   prefix: string;
   materializeIntervalMs?: number;
-  onlineCacheMaxEntries?: number;
+  /** MiB for the client-side cache; 0 (default) reads Redis every time, as main.ts by default. */
+  onlineCacheMb?: number;
 }): Promise<TestServer> {
   await migrateWarehouse(pool);
   await applyFeatureRepo({ directory: FEATURE_REPO, pool, appliedBy: 'test', registrySchema: schema });
@@ -61,8 +62,8 @@ export async function startTestServer({
     ...(materializeIntervalMs === undefined ? {} : { intervalMs: materializeIntervalMs }),
   });
   const cache =
-    onlineCacheMaxEntries > 0 && !redis.isCluster
-      ? new CachedOnlineReader({ redis: redis as Redis, keyPrefix: prefix, maxEntries: onlineCacheMaxEntries, metrics })
+    onlineCacheMb > 0 && !redis.isCluster
+      ? new CachedOnlineReader({ redis: redis as Redis, keyPrefix: prefix, maxBytes: onlineCacheMb * 1024 * 1024, metrics })
       : undefined;
   await cache?.ready();
   const app = await buildApp({ logger, metrics, registry, store, reader: cache, pool, materializer });

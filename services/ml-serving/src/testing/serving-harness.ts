@@ -86,8 +86,8 @@ export async function startServingHarness(options: HarnessOptions): Promise<Serv
     cleanups.push(() => onlineRedis.disconnect());
     const store = new RedisOnlineStore({ redis: onlineRedis, keyPrefix: redis.prefix });
     // Tests write features and score at once: the client-side cache only when a test sets its variable.
-    const cacheEntries = options.env?.SERVING_ONLINE_CACHE_MAX_ENTRIES === undefined ? 0 : config.SERVING_ONLINE_CACHE_MAX_ENTRIES;
-    const cache = cacheEntries > 0 ? new CachedOnlineReader({ redis: onlineRedis, keyPrefix: redis.prefix, maxEntries: cacheEntries, metrics }) : undefined;
+    const cacheMb = options.env?.SERVING_ONLINE_CACHE_MB === undefined ? 0 : config.SERVING_ONLINE_CACHE_MB;
+    const cache = cacheMb > 0 ? new CachedOnlineReader({ redis: onlineRedis, keyPrefix: redis.prefix, maxBytes: cacheMb * 1024 * 1024, metrics }) : undefined;
     if (cache) {
       cleanups.push(() => cache.close());
       await cache.ready();
