@@ -262,19 +262,25 @@ export class CachedOnlineReader implements OnlineStoreReader {
   private registerMetrics({ registry, prefix }: { registry: Registry; prefix: string }): void {
     const counts = this.counts;
     const reported = { hits: 0, misses: 0, invalidations: 0 };
-    const counter = (name: keyof typeof reported, help: string): void =>
-      void new Counter({
-        name: `${prefix}online_cache_${name}_total`,
-        help,
-        registers: [registry],
-        collect() {
-          this.inc(counts[name] - reported[name]);
-          reported[name] = counts[name];
-        },
-      });
-    counter('hits', 'Entity view states answered from the online cache');
-    counter('misses', 'Entity view states read from Redis (not cached, or tracking off)');
-    counter('invalidations', 'Entity view states Redis reported changed, each dropped from the cache or not cached from a read in flight');
+    // Counted as plain numbers on the read path, handed to prom-client when scraped.
+    const collect = (count: keyof typeof reported) =>
+      function (this: Counter) {
+        this.inc(counts[count] - reported[count]);
+        reported[count] = counts[count];
+      };
+    new Counter({ name: `${prefix}online_cache_hits_total`, help: 'Entity view states answered from the online cache', registers: [registry], collect: collect('hits') });
+    new Counter({
+      name: `${prefix}online_cache_misses_total`,
+      help: 'Entity view states read from Redis (not cached, or tracking off)',
+      registers: [registry],
+      collect: collect('misses'),
+    });
+    new Counter({
+      name: `${prefix}online_cache_invalidations_total`,
+      help: 'Entity view states Redis reported changed, each dropped from the cache or not cached from a read in flight',
+      registers: [registry],
+      collect: collect('invalidations'),
+    });
     const entries = this.entries;
     const isTracking = () => this.tracking;
     const bytes = () => this.bytes;
