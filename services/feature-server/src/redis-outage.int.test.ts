@@ -39,6 +39,8 @@ describe('feature-server with Redis down', () => {
       app.inject({ method: 'POST', url: '/get-online-features', payload: { features: ['merchant_stats:merchant_customer_count'], entities: { merchant_id: ['mer_1'] } } });
     const customerCount = async () => (await read()).json<GetOnlineFeaturesResponse>().results[1]!.values[0];
 
+    // Cached from its second read on.
+    expect(await customerCount()).toBe(40);
     expect(await customerCount()).toBe(40);
     expect(await customerCount()).toBe(40);
     const cached = onlineCacheMb > 0;
@@ -60,6 +62,7 @@ describe('feature-server with Redis down', () => {
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     // And the cache is in use again.
     await cache?.ready();
+    await customerCount();
     await customerCount();
     const hits = cache?.stats().hits ?? 0;
     expect(await customerCount()).toBeNull();

@@ -78,6 +78,8 @@ describe('ml-serving', () => {
       Number(new RegExp(`^ml_serving_online_cache_${name}_total (\\d+)$`, 'm').exec((await app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]);
 
     await writeFailureRate(0.05, HOUR);
+    // Cached from the second read on.
+    expect(await scoredFailureRate()).toBe(0.05);
     expect(await scoredFailureRate()).toBe(0.05);
     const misses = await cacheCount('misses');
     expect(await scoredFailureRate()).toBe(0.05);

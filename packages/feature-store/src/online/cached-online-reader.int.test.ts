@@ -77,12 +77,14 @@ class ReplyHoldingRelay {
 }
 
 /** A reader with a connection name of its own, so a test can find and cut its connections. */
-async function openReader(url: string, prefix: string, options: { maxEntries?: number; maxBytes?: number; registry?: Registry } = {}) {
+async function openReader(url: string, prefix: string, options: { maxEntries?: number; maxBytes?: number; registry?: Registry; admitOnFirstRead?: boolean } = {}) {
   const base = new Redis(url, { connectionName: `cache-test-${prefix.replace(/[^a-z0-9]/gi, '')}`, lazyConnect: true });
   const reader = new CachedOnlineReader({
     redis: base,
     keyPrefix: prefix,
     maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
+    // Most tests follow one read into the cache; the admission test below sets it false.
+    admitOnFirstRead: options.admitOnFirstRead ?? true,
     ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
     ...(options.registry ? { metrics: { registry: options.registry, prefix: 'test_' } } : {}),
   });
@@ -229,6 +231,21 @@ describe('CachedOnlineReader', () => {
       await writer.writeBatchRows(merchantStats, [statsRow('mer_cut', now - 1_000, 3)], now);
       await waitFor(async () => JSON.stringify(await merchantPayments(reader, ['mer_cut'], now)) === '[3]', { timeoutMs: 2_000 });
       expect(await redis.client.client('LIST')).toContain(`name=${name}:invalidations`);
+    } finally {
+      await close();
+    }
+  });
+
+  test('by default caches a state from its second read on, so entities read once do not churn it', async ({ redis }) => {
+    const { reader, close } = await openReader(redis.url, redis.prefix, { admitOnFirstRead: false });
+    try {
+      const now = Date.now();
+      for (let i = 0; i < 50; i++) await merchantPayments(reader, [`mer_once_${i}`], now);
+      expect(reader.stats()).toMatchObject({ entries: 0, misses: 50, hits: 0 });
+      await merchantPayments(reader, ['mer_often'], now);
+      await merchantPayments(reader, ['mer_often'], now);
+      await merchantPayments(reader, ['mer_often'], now);
+      expect(reader.stats()).toMatchObject({ entries: 1, misses: 52, hits: 1 });
     } finally {
       await close();
     }

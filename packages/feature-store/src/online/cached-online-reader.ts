@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { StoredViewInfo } from '../definitions/catalog.js';
 import type { OnlineStoreReader } from './online-reader.js';
 import { RedisOnlineStore, type StoredState } from './online-store.js';
+import { ReadDoorkeeper } from './read-doorkeeper.js';
 
 /** The channel Redis publishes invalidations on for a client that redirects them (RESP2 tracking). */
 const INVALIDATION_CHANNEL = '__redis__:invalidate';
@@ -20,6 +21,11 @@ export interface CachedOnlineReaderOptions {
   maxBytes: number;
   /** Most states kept, whatever their size; unbounded by default. */
   maxEntries?: number;
+  /**
+   * Cache a state on its first read instead of its second (ReadDoorkeeper). Off by default: a
+   * state read once in a long while would only churn the cache.
+   */
+  admitOnFirstRead?: boolean;
   metrics?: { registry: Registry; prefix: string };
   onError?: (error: Error) => void;
 }
@@ -56,6 +62,8 @@ const MAX_TRACKED_INVALIDATIONS = 10_000;
  *   different connections, so the invalidation may come first);
  * - when either connection drops, tracking ends: everything is forgotten until it is on again.
  *
+ * A state is cached from its second read on (ReadDoorkeeper), unless `admitOnFirstRead`.
+ *
  * One Redis node only: on a cluster each node tracks its own keys, which this reader does not follow.
  */
 export class CachedOnlineReader implements OnlineStoreReader {
@@ -64,6 +72,7 @@ export class CachedOnlineReader implements OnlineStoreReader {
   private readonly store: RedisOnlineStore;
   private readonly maxBytes: number;
   private readonly maxEntries: number;
+  private readonly doorkeeper: ReadDoorkeeper | undefined;
   private bytes = 0;
   private readonly onError: (error: Error) => void;
   private readonly entries = new Map<string, StoredState>();
@@ -82,10 +91,11 @@ export class CachedOnlineReader implements OnlineStoreReader {
   private closed = false;
   private readonly counts = { hits: 0, misses: 0, invalidations: 0 };
 
-  constructor({ redis, keyPrefix, maxBytes, maxEntries = Number.POSITIVE_INFINITY, metrics, onError = () => {} }: CachedOnlineReaderOptions) {
+  constructor({ redis, keyPrefix, maxBytes, maxEntries = Number.POSITIVE_INFINITY, admitOnFirstRead = false, metrics, onError = () => {} }: CachedOnlineReaderOptions) {
     if (redis.isCluster) throw new Error('the online cache follows one Redis node, not a cluster');
     this.maxBytes = maxBytes;
     this.maxEntries = Math.max(1, maxEntries);
+    this.doorkeeper = admitOnFirstRead ? undefined : new ReadDoorkeeper();
     this.onError = onError;
     const name = redis.options.connectionName;
     this.reader = redis.duplicate({ lazyConnect: false, ...(name ? { connectionName: `${name}:cached-reads` } : {}) });
@@ -186,6 +196,7 @@ export class CachedOnlineReader implements OnlineStoreReader {
   }
 
   private remember(key: string, state: StoredState): void {
+    if (this.doorkeeper !== undefined && !this.doorkeeper.seenBefore(key)) return;
     const size = cachedStateBytes(key, state);
     if (size > this.maxBytes) return;
     this.forget(key);
