@@ -28,7 +28,7 @@ export {
   type StreamEvent,
 } from './online/online-store.js';
 export type { OnlineStoreReader } from './online/online-reader.js';
-export { CachedOnlineReader, type CachedOnlineReaderOptions, type CachedOnlineReaderStats } from './online/cached-online-reader.js';
+export { CachedOnlineReader, onlineCacheFor, type CachedOnlineReaderOptions, type CachedOnlineReaderStats } from './online/cached-online-reader.js';
 export {
   planOnlineRead,
   readOnlineFeatures,

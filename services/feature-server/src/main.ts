@@ -4,8 +4,8 @@ import {
   RedisOnlineStore,
   RegistryCache,
   StreamIngestor,
-  CachedOnlineReader,
   createOnlineRedis,
+  onlineCacheFor,
 } from '@payments-mlops/feature-store';
 import {
   clusterMetricsRegistry,
@@ -89,16 +89,10 @@ async function serve(): Promise<void> {
   const materializer = new Materializer({ pool, store, registry: registryStore, registryCache: registry, freshness, logger });
   await materializer.primeFreshness().catch((error: unknown) => logger.warn({ err: error }, 'could not read past materializations'));
 
-  const cache =
-    config.ONLINE_CACHE_MB > 0
-      ? new CachedOnlineReader({
-          redis,
-          keyPrefix: store.keyPrefix,
-          maxBytes: config.ONLINE_CACHE_MB * 1024 * 1024,
-          metrics,
-          onError: (error) => logger.warn({ component: 'online-cache', err: error.message }, 'online cache connection error'),
-        })
-      : undefined;
+  const cache = onlineCacheFor(store, config.ONLINE_CACHE_MB, {
+    metrics,
+    onError: (error) => logger.warn({ component: 'online-cache', err: error.message }, 'online cache connection error'),
+  });
 
   const app = await buildApp({ logger, metrics: exposed, registry, store, reader: cache, pool, materializer });
   const running = await runService({

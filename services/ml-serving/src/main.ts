@@ -1,9 +1,9 @@
 import {
-  CachedOnlineReader,
   PostgresRegistryStore,
   RedisOnlineStore,
   RegistryCache,
   createOnlineRedis,
+  onlineCacheFor,
 } from '@payments-mlops/feature-store';
 import { KafkaPredictionPublisher } from '@payments-mlops/monitoring';
 import { RegistryClient } from '@payments-mlops/registry-client';
@@ -85,17 +85,11 @@ async function serve(): Promise<void> {
       definitions.loaded?.repo.config.online_store.key_prefix ??
       'fs:',
   });
-  const cache =
-    config.SERVING_ONLINE_CACHE_MB > 0
-      ? new CachedOnlineReader({
-          redis,
-          keyPrefix: store.keyPrefix,
-          maxBytes: config.SERVING_ONLINE_CACHE_MB * 1024 * 1024,
-          metrics: { registry: metrics.registry, prefix: metrics.prefix },
-          onError: (error) =>
-            logger.warn({ component: 'online-cache', err: error.message }, 'online cache connection error'),
-        })
-      : undefined;
+  const cache = onlineCacheFor(store, config.SERVING_ONLINE_CACHE_MB, {
+    metrics: { registry: metrics.registry, prefix: metrics.prefix },
+    onError: (error) =>
+      logger.warn({ component: 'online-cache', err: error.message }, 'online cache connection error'),
+  });
   const features = new ServingFeatures({
     catalog: () => definitions.loaded,
     store: cache ?? store,

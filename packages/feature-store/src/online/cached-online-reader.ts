@@ -322,6 +322,19 @@ export class CachedOnlineReader implements OnlineStoreReader {
   }
 }
 
+/**
+ * The cache a service puts in front of its store when given memory for it (MiB, from its
+ * settings); none when that is 0. On a cluster the store is read directly: see CachedOnlineReader.
+ */
+export function onlineCacheFor(
+  store: RedisOnlineStore,
+  megabytes: number,
+  options: Pick<CachedOnlineReaderOptions, 'metrics' | 'onError'> = {},
+): CachedOnlineReader | undefined {
+  if (megabytes <= 0 || store.redis.isCluster) return undefined;
+  return new CachedOnlineReader({ redis: store.redis as Redis, keyPrefix: store.keyPrefix, maxBytes: megabytes * 2 ** 20, ...options });
+}
+
 /** Per entry: the Map's slot and the key string's header (V8, 64-bit, no pointer compression). */
 const ENTRY_BYTES = 112;
 /** Per batch row: the Buffer object and its backing store's record. */

@@ -1,15 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import {
-  CachedOnlineReader,
   PostgresRegistryStore,
   RedisOnlineStore,
   RegistryCache,
   applyFeatureRepo,
+  onlineCacheFor,
   type RedisClient,
 } from '@payments-mlops/feature-store';
 import { createLogger, createMetrics, type ServiceApp } from '@payments-mlops/service-kit';
 import { migrateWarehouse } from '@payments-mlops/warehouse';
-import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { SERVICE_NAME, buildApp } from '../app.js';
 import { FreshnessTracker } from '../domain/freshness.js';
@@ -22,7 +21,7 @@ export interface TestServer {
   materializer: Materializer;
   store: RedisOnlineStore;
   /** The client-side cache in front of the store, when `onlineCacheMb` asked for one. */
-  cache: CachedOnlineReader | undefined;
+  cache: ReturnType<typeof onlineCacheFor>;
   registry: RegistryCache;
   metrics: ReturnType<typeof createMetrics>;
   close(): Promise<void>;
@@ -61,10 +60,7 @@ export async function startTestServer({
     pool, store, registry: registryStore, registryCache: registry, freshness, logger,
     ...(materializeIntervalMs === undefined ? {} : { intervalMs: materializeIntervalMs }),
   });
-  const cache =
-    onlineCacheMb > 0 && !redis.isCluster
-      ? new CachedOnlineReader({ redis: redis as Redis, keyPrefix: prefix, maxBytes: onlineCacheMb * 1024 * 1024, metrics })
-      : undefined;
+  const cache = onlineCacheFor(store, onlineCacheMb, { metrics });
   await cache?.ready();
   const app = await buildApp({ logger, metrics, registry, store, reader: cache, pool, materializer });
   await app.ready();

@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { MODEL_TASKS, type ModelTask } from '@payments-mlops/contracts';
 import {
-  CachedOnlineReader,
   PostgresRegistryStore,
   RedisOnlineStore,
   RegistryCache,
   applyFeatureRepo,
   createOnlineRedis,
+  onlineCacheFor,
   type FeatureCatalog,
 } from '@payments-mlops/feature-store';
 import { RegistryClient } from '@payments-mlops/registry-client';
@@ -87,7 +87,7 @@ export async function startServingHarness(options: HarnessOptions): Promise<Serv
     const store = new RedisOnlineStore({ redis: onlineRedis, keyPrefix: redis.prefix });
     // Tests write features and score at once: the client-side cache only when a test sets its variable.
     const cacheMb = options.env?.SERVING_ONLINE_CACHE_MB === undefined ? 0 : config.SERVING_ONLINE_CACHE_MB;
-    const cache = cacheMb > 0 ? new CachedOnlineReader({ redis: onlineRedis, keyPrefix: redis.prefix, maxBytes: cacheMb * 1024 * 1024, metrics }) : undefined;
+    const cache = onlineCacheFor(store, cacheMb, { metrics });
     if (cache) {
       cleanups.push(() => cache.close());
       await cache.ready();
