@@ -139,23 +139,27 @@ try {
     const line = text.split('\n').find((candidate) => candidate.startsWith(`ml_serving_degraded_responses_total{endpoint="${endpoint}"}`));
     return Number(line?.split(' ').at(-1) ?? 0);
   };
+  /** One ml-serving figure: a fixed rate (with its CPU, degraded answers and cache hits), then the rate ladder. */
+  const measureServing = async (name: string, server: RunningProcess, endpoint: (typeof ENDPOINTS)[number], ladder: readonly number[]) => {
+    const options = { url: `${server.url}${endpoint.path}`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(endpoint.body) };
+    await runLoad({ ...options, seconds: 2, rate: 500 }); // warm-up: JIT, connections
+    log(`${name.replace('ml-serving ', '')}: ${FIXED_RATE} req/s for ${FIXED_SECONDS} s, then rising rates`);
+    const degradedBefore = await degradedCount(server.url, endpoint.path);
+    const cacheBefore = await cacheCounts(server.url);
+    const cpuBefore = await server.cpuMs();
+    const fixed = await runLoad({ ...options, rate: FIXED_RATE });
+    const cpuUsPerRequest = ((await server.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
+    const degraded = (await degradedCount(server.url, endpoint.path)) - degradedBefore;
+    const cacheHits = hitShare(cacheBefore, await cacheCounts(server.url));
+    const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, ladder, P99_BOUND_MS);
+    results.push({ name, fixed, best, steps, degraded, cpuUsPerRequest, cacheHits });
+  };
   let serving: RunningProcess | undefined;
   for (const reasons of onlyLog ? (['path'] as const) : (['treeshap', 'path'] as const)) {
     serving = await startServing(reasons);
     processes.push(serving);
     for (const endpoint of onlyLog ? [] : ENDPOINTS) {
-      const options = { url: `${serving.url}${endpoint.path}`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(endpoint.body) };
-      await runLoad({ ...options, seconds: 2, rate: 500 }); // warm-up: JIT, connections
-      log(`${endpoint.path} (reasons: ${reasons}): ${FIXED_RATE} req/s for ${FIXED_SECONDS} s, then rising rates`);
-      const degradedBefore = await degradedCount(serving.url, endpoint.path);
-      const cacheBefore = await cacheCounts(serving.url);
-      const cpuBefore = await serving.cpuMs();
-      const fixed = await runLoad({ ...options, rate: FIXED_RATE });
-      const cpuUsPerRequest = ((await serving.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
-      const degraded = (await degradedCount(serving.url, endpoint.path)) - degradedBefore;
-      const cacheHits = hitShare(cacheBefore, await cacheCounts(serving.url));
-      const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER_FOR[reasons], P99_BOUND_MS);
-      results.push({ name: `ml-serving ${endpoint.path}, reasons by ${reasons}`, fixed, best, steps, degraded, cpuUsPerRequest, cacheHits });
+      await measureServing(`ml-serving ${endpoint.path}, reasons by ${reasons}`, serving, endpoint, LADDER_FOR[reasons]);
     }
     if (reasons === 'path') break;
     await serving.stop();
@@ -208,7 +212,6 @@ try {
   }
   if (!onlyLog) {
 
-    // What the workers buy: the same /fraud/score figures from a single serving process.
     // What the workers buy (the same /fraud/score figures from a single serving process), and what
     // the online cache buys (the same with every read going to Redis).
     const variants: { name: string; workers: number; env: Record<string, string> }[] = [
@@ -216,22 +219,11 @@ try {
       { name: 'ml-serving /fraud/score, reasons by path, online cache off', workers: WORKERS, env: { SERVING_ONLINE_CACHE_MB: '0' } },
     ];
     for (const variant of variants) {
-      log(`${variant.name.replace('ml-serving ', '')}, for comparison`);
-      const single = await startServing('path', true, variant.workers, variant.env);
-      processes.push(single);
-      const options = fraudOptions(single.url);
-      await runLoad({ ...options, seconds: 2, rate: 500 });
-      const degradedBefore = await degradedCount(single.url, '/fraud/score');
-      const cacheBefore = await cacheCounts(single.url);
-      const cpuBefore = await single.cpuMs();
-      const fixed = await runLoad({ ...options, rate: FIXED_RATE });
-      const cpuUsPerRequest = ((await single.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
-      const degraded = (await degradedCount(single.url, '/fraud/score')) - degradedBefore;
-      const cacheHits = hitShare(cacheBefore, await cacheCounts(single.url));
-      const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS);
-      results.push({ name: variant.name, fixed, best, steps, degraded, cpuUsPerRequest, cacheHits });
-      await single.stop();
-      processes.splice(processes.indexOf(single), 1);
+      const server = await startServing('path', true, variant.workers, variant.env);
+      processes.push(server);
+      await measureServing(variant.name, server, ENDPOINTS[0], LADDER);
+      await server.stop();
+      processes.splice(processes.indexOf(server), 1);
     }
 
     log('anchor: FastAPI + onnxruntime + redis-py on the same fraud model and features');

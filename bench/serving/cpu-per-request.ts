@@ -14,7 +14,7 @@
  * `--compare-source` adds the same tree run from `src/` through tsx; `--compare-env KEY=VALUE,…` the
  * same tree with those variables changed.
  *
- *   node --conditions=source --import tsx bench/serving/cpu-per-request.ts [--rate 1000] [--seconds 10] [--rounds 3] [--profile dir] [--compare-source]
+ *   node --conditions=source --import tsx bench/serving/cpu-per-request.ts [--rate 1000] [--seconds 10] [--rounds 3] [--profile dir] [--compare-source] [--compare-env KEY=VALUE,…]
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';

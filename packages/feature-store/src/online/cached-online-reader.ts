@@ -216,9 +216,7 @@ export class CachedOnlineReader implements OnlineStoreReader {
   private invalidate(keys: Buffer[] | null): void {
     if (keys === null) {
       this.counts.invalidations += this.entries.size;
-      this.entries.clear();
-      this.bytes = 0;
-      this.generation++;
+      this.flush();
       return;
     }
     for (const raw of keys) {
@@ -236,8 +234,13 @@ export class CachedOnlineReader implements OnlineStoreReader {
   }
 
   private stopTracking(): void {
-    this.generation++;
     this.tracking = false;
+    this.flush();
+  }
+
+  /** Forgets every state, and every read in flight keeps nothing it brings back. */
+  private flush(): void {
+    this.generation++;
     this.entries.clear();
     this.bytes = 0;
   }
