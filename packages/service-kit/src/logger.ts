@@ -60,5 +60,8 @@ export function createLogger({
   };
   const usePretty = pretty ?? (destination === undefined && process.stdout.isTTY === true);
   if (usePretty) return pino(options, createPrettyStream(destination ?? process.stdout));
-  return destination ? pino(options, destination) : pino(options);
+  // Synchronous writes to stdout, as Node's own console does on pipes: with pino's default
+  // asynchronous writer, a process that exits while a write is in flight has its last lines
+  // flushed past that write, so a shutdown's log could arrive out of order.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }

@@ -39,7 +39,10 @@ async function startService(env: Record<string, string>): Promise<ServiceProcess
       for (const waiter of waiters.filter((w) => w.message === entry.msg)) waiter.resolve();
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close' rather than 'exit': it comes once stdout is read to its end, so every line is in logs.
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => resolve(code)),
+  );
   const waitForLog = (message: string) =>
     logs.some((entry) => entry.msg === message)
       ? Promise.resolve()
