@@ -50,18 +50,27 @@ function recordsOf(messages: ReceivedMessage[]): PredictionLogRecord[] {
   });
 }
 
+/** A started publisher on the test's topic, with its own metrics registry. */
+async function startPublisher(
+  kafka: { kafka: Kafka; topic: string },
+  options: Partial<ConstructorParameters<typeof KafkaPredictionPublisher>[0]>,
+): Promise<{ publisher: KafkaPredictionPublisher; registry: Registry }> {
+  const registry = new Registry();
+  const publisher = new KafkaPredictionPublisher({
+    kafka: kafka.kafka,
+    topic: kafka.topic,
+    registry,
+    ...options,
+  });
+  await publisher.start();
+  return { publisher, registry };
+}
+
 describe('KafkaPredictionPublisher', () => {
   test('publishes every recorded prediction to the topic as PredictionLogRecord JSON lines, in order, many per message', async ({
     kafka,
   }) => {
-    const registry = new Registry();
-    const publisher = new KafkaPredictionPublisher({
-      kafka: kafka.kafka,
-      topic: kafka.topic,
-      registry,
-      maxBatch: 100,
-    });
-    await publisher.start();
+    const { publisher, registry } = await startPublisher(kafka, { maxBatch: 100 });
     try {
       // As objects, as JSON and as compact lines with their layout: one log either way.
       const { features } = examplePrediction();
@@ -135,6 +144,41 @@ describe('KafkaPredictionPublisher', () => {
     // Greedy filling leaves less than one line unused per message.
     const longest = lineChars + 3;
     expect(messages.length).toBeLessThanOrEqual(Math.ceil((200 * longest) / (2_000 - longest)) + 1);
+  });
+
+  test('sends a batch as soon as maxBatchChars are buffered, each produce request within the bound', async ({
+    kafka,
+  }) => {
+    // A linger longer than the test: only the character bound can send these.
+    const { publisher, registry } = await startPublisher(kafka, {
+      maxBatchChars: 3_000,
+      lingerMs: 600_000,
+    });
+    try {
+      const lines = Array.from({ length: 40 }, (_, i) =>
+        JSON.stringify(examplePrediction({ request_id: `req-${i}` })),
+      );
+      const lineChars = lines[0]!.length + 1;
+      for (const line of lines) publisher.recordJson(line);
+      // Every full batch leaves on its own; the remainder, under the bound, waits for the linger.
+      const perBatch = Math.floor(3_000 / lineChars);
+      const full = Math.floor(40 / perBatch) * perBatch;
+      await waitFor(
+        async () =>
+          (await metricValue(registry, 'ml_serving_prediction_log_published_total')) === full,
+        { timeoutMs: 15_000, description: `${full} predictions published before the linger` },
+      );
+      const messages = await allMessages(kafka.kafka, kafka.topic);
+      expect(messages).toHaveLength(full / perBatch);
+      for (const message of messages)
+        expect(message.value!.toString().length).toBeLessThanOrEqual(3_000);
+      expect(recordsOf(messages).map((r) => r.request_id)).toEqual(
+        lines.slice(0, full).map((_, i) => `req-${i}`),
+      );
+      expect(await metricValue(registry, 'ml_serving_prediction_log_buffered')).toBe(40 - full);
+    } finally {
+      await publisher.close();
+    }
   });
 
   test('holds predictions while not connected, drops beyond the bound while Kafka is not reached, counting the drops', async ({

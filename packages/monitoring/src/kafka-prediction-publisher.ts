@@ -11,6 +11,8 @@ import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafka
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 const MAX_RECONNECT_DELAY_MS = 30_000;
+/** What a record given as an object is taken to weigh before it is serialized (a typical line). */
+const RECORD_CHARS_ESTIMATE = 1_024;
 
 /** A compact prediction line and the layout naming its features. */
 interface LaidOut {
@@ -42,9 +44,16 @@ export interface KafkaPredictionPublisherOptions {
   /** Predictions per produce request. */
   maxBatch?: number;
   /**
-   * Longest a prediction waits in the buffer before its batch is sent: 200 ms by default, so that
-   * at serving rates a produce request carries hundreds of predictions (each request costs kafkajs
-   * as much CPU as tens of predictions).
+   * Most JSON characters in one produce request (64 Ki by default; a longer line goes alone), and
+   * the amount buffered that sends a batch before its linger is over. kafkajs encodes and
+   * checksums a request in one synchronous stretch of about 7 ms per MB here, which the serving
+   * process's requests wait behind, so a batch is kept to a fraction of a millisecond of it.
+   */
+  maxBatchChars?: number;
+  /**
+   * Longest a prediction waits in the buffer before its batch is sent: 200 ms by default. At
+   * serving rates maxBatchChars fills first, with tens of predictions (each produce request costs
+   * kafkajs as much CPU as a few predictions).
    */
   lingerMs?: number;
   /**
@@ -79,6 +88,7 @@ export class KafkaPredictionPublisher implements PredictionSink {
   private readonly sampleRate: number;
   private readonly maxBuffered: number;
   private readonly maxBatch: number;
+  private readonly maxBatchChars: number;
   private readonly lingerMs: number;
   private readonly maxMessageChars: number;
   private readonly compression: CompressionTypes;
@@ -86,8 +96,12 @@ export class KafkaPredictionPublisher implements PredictionSink {
   private readonly onError: (error: unknown) => void;
   /** JSON text, or the record itself until its batch is sent. */
   private buffer: Buffered[] = [];
+  /** The buffer's characters, by charsOf. */
+  private bufferedChars = 0;
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
+  /** Produce requests that failed, so that drain stops at the first one rather than retrying. */
+  private failedSends = 0;
   private connected = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelayMs = 500;
@@ -104,6 +118,7 @@ export class KafkaPredictionPublisher implements PredictionSink {
       throw new RangeError('sampleRate must be in [0, 1]');
     this.maxBuffered = options.maxBuffered ?? 20_000;
     this.maxBatch = options.maxBatch ?? 500;
+    this.maxBatchChars = options.maxBatchChars ?? 64 * 1024;
     this.lingerMs = options.lingerMs ?? 200;
     this.maxMessageChars = options.maxMessageChars ?? 256 * 1024;
     this.compression = options.compression ?? CompressionTypes.None;
@@ -189,7 +204,8 @@ export class KafkaPredictionPublisher implements PredictionSink {
       return;
     }
     this.buffer.push(prediction);
-    if (this.buffer.length >= this.maxBatch) this.flushSoon();
+    this.bufferedChars += charsOf(prediction);
+    if (this.batchReady()) this.flushSoon();
     else this.schedule();
   }
 
@@ -206,16 +222,36 @@ export class KafkaPredictionPublisher implements PredictionSink {
     }
     if (this.buffer.length > 0) this.dropped.inc({ reason: 'closed' }, this.buffer.length);
     this.buffer = [];
+    this.bufferedChars = 0;
+  }
+
+  /** Whether a full batch is buffered, which goes without waiting for the linger timer. */
+  private batchReady(): boolean {
+    return this.buffer.length >= this.maxBatch || this.bufferedChars >= this.maxBatchChars;
+  }
+
+  /** The next batch off the front of the buffer: up to maxBatch predictions and maxBatchChars. */
+  private takeBatch(): Buffered[] {
+    let count = 0;
+    let chars = 0;
+    while (count < this.buffer.length && count < this.maxBatch) {
+      const itemChars = charsOf(this.buffer[count]!);
+      if (count > 0 && chars + itemChars > this.maxBatchChars) break;
+      chars += itemChars;
+      count++;
+    }
+    this.bufferedChars -= chars;
+    return this.buffer.splice(0, count);
   }
 
   /** Publishes until the buffer is empty or a send fails. */
   async drain(): Promise<void> {
+    const failuresBefore = this.failedSends;
     for (;;) {
-      await this.sending;
-      if (this.buffer.length === 0) return;
-      const before = this.buffer.length;
+      // A send that ends may start the next full batch itself: wait until none is in flight.
+      while (this.sending !== undefined) await this.sending;
+      if (this.buffer.length === 0 || this.failedSends > failuresBefore) return;
       await this.send();
-      if (this.buffer.length >= before) return;
     }
   }
 
@@ -235,7 +271,7 @@ export class KafkaPredictionPublisher implements PredictionSink {
 
   private send(): Promise<void> {
     if (this.sending !== undefined) return this.sending;
-    const batch = this.buffer.splice(0, this.maxBatch);
+    const batch = this.takeBatch();
     if (batch.length === 0) return Promise.resolve();
     const messages = this.messagesOf(batch);
     this.sending = this.producer
@@ -245,10 +281,12 @@ export class KafkaPredictionPublisher implements PredictionSink {
           this.published.inc(batch.length);
         },
         (error: unknown) => {
+          this.failedSends++;
           // Back to the front, so the log keeps its order; what the bound cannot hold is dropped.
           const room = Math.max(this.maxBuffered - this.buffer.length, 0);
           const kept = batch.slice(0, room);
           this.buffer = [...kept, ...this.buffer];
+          for (const item of kept) this.bufferedChars += charsOf(item);
           if (batch.length > kept.length)
             this.dropped.inc({ reason: 'buffer_full' }, batch.length - kept.length);
           this.onError(error);
@@ -257,7 +295,7 @@ export class KafkaPredictionPublisher implements PredictionSink {
       .finally(() => {
         this.sending = undefined;
         // A full batch goes now; the rest (a failed batch put back, say) on the timer.
-        if (this.buffer.length >= this.maxBatch) this.flushSoon();
+        if (this.batchReady()) this.flushSoon();
         else this.schedule();
       });
     return this.sending;
@@ -311,4 +349,10 @@ export class KafkaPredictionPublisher implements PredictionSink {
     cut();
     return messages;
   }
+}
+
+/** A buffered prediction's characters on its line (and newline); an object's by estimate. */
+function charsOf(item: Buffered): number {
+  if (typeof item === 'string') return item.length + 1;
+  return 'layout' in item ? item.json.length + 1 : RECORD_CHARS_ESTIMATE;
 }
