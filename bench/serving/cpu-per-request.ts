@@ -143,15 +143,17 @@ try {
     for (const endpoint of ENDPOINTS) {
       // Alternating which goes first, so neither always follows the other's load.
       for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
+        await eventLoopLag(server.process); // resets the lag histogram: the next reading is this round's
         const before = await server.process.times();
         const result = await load(server.process, endpoint, RATE, SECONDS);
         const after = await server.process.times();
+        const lag = await eventLoopLag(server.process);
         const cpuUs = ((after.user + after.system - before.user - before.system) * 1000) / result.requests;
         const userUs = ((after.user - before.user) * 1000) / result.requests;
         if (result.errors > 0) throw new Error(`${server.name} ${endpoint.path}: ${result.errors} errors`);
         figures.get(`${server.name} ${endpoint.path}`)!.push(cpuUs);
         userFigures.get(`${server.name} ${endpoint.path}`)!.push(userUs);
-        log(`round ${round + 1} ${server.name} ${endpoint.path}: ${cpuUs.toFixed(0)} µs/request (user ${userUs.toFixed(0)}), ${result.rps.toFixed(0)} answered/s, p99 ${result.p99.toFixed(2)} ms, load ${loadavg()[0]!.toFixed(2)}`);
+        log(`round ${round + 1} ${server.name} ${endpoint.path}: ${cpuUs.toFixed(0)} µs/request (user ${userUs.toFixed(0)}), ${result.rps.toFixed(0)} answered/s, p99 ${result.p99.toFixed(2)} ms, event-loop lag p99 ${lag.p99.toFixed(2)} max ${lag.max.toFixed(2)} ms, load ${loadavg()[0]!.toFixed(2)}`);
       }
     }
   }
@@ -179,6 +181,17 @@ try {
   for (const running of processes.reverse()) await running.stop().catch(() => undefined);
   await sandbox.drop();
   await rm(scratch, { recursive: true, force: true });
+}
+
+/**
+ * The process's event-loop lag since the last reading (prom-client's default metrics reset their
+ * histogram on each scrape), in ms: how long the loop was blocked, whatever blocked it.
+ */
+async function eventLoopLag(server: RunningProcess): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  // Node's histogram records the timer's whole interval: prom-client's 10 ms resolution, plus the lag.
+  const gauge = (name: string) => Number(new RegExp(`^\\w*nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000 - 10;
+  return { p99: gauge('p99'), max: gauge('max') };
 }
 
 /**

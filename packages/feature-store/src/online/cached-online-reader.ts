@@ -14,8 +14,8 @@ export interface CachedOnlineReaderOptions {
   /** Prefix of every key, as the store writing them uses it. */
   keyPrefix: string;
   /**
-   * Most memory the cached states may take, in bytes (as `cachedStateBytes` estimates it); the
-   * least recently read go first. States vary from ~0.4 kB (a batch row) to several kB (a busy
+   * Most memory the cached states may take, in bytes (as `cachedStateBytes` estimates it); states
+   * not read again since they were cached or last passed over go first. States vary from ~0.4 kB (a batch row) to several kB (a busy
    * entity's window state), so this, not a count, is what bounds the process.
    */
   maxBytes: number;
@@ -42,6 +42,13 @@ export interface CachedOnlineReaderStats {
   tracking: boolean;
 }
 
+/** A cached state, its estimated size, and whether it was read again since it was last passed over. */
+interface CacheEntry {
+  state: StoredState;
+  bytes: number;
+  readAgain: boolean;
+}
+
 /** Beyond this many keys invalidated during reads in flight, those reads simply cache nothing. */
 const MAX_TRACKED_INVALIDATIONS = 10_000;
 
@@ -62,7 +69,11 @@ const MAX_TRACKED_INVALIDATIONS = 10_000;
  *   different connections, so the invalidation may come first);
  * - when either connection drops, tracking ends: everything is forgotten until it is on again.
  *
- * A state is cached from its second read on (ReadDoorkeeper), unless `admitOnFirstRead`.
+ * A state is cached from its second read on (ReadDoorkeeper), unless `admitOnFirstRead`. Eviction
+ * is second-chance (CLOCK), an approximation of least recently read in which a hit only sets a
+ * flag: reordering the map on every hit re-inserted a freshly built key string each time, which
+ * lived until the state's next read and so was promoted to the old generation, a steady stream of
+ * old-generation garbage (and of rehashed map tables) for major GCs to collect.
  *
  * One Redis node only: on a cluster each node tracks its own keys, which this reader does not follow.
  */
@@ -75,7 +86,8 @@ export class CachedOnlineReader implements OnlineStoreReader {
   private readonly doorkeeper: ReadDoorkeeper | undefined;
   private bytes = 0;
   private readonly onError: (error: Error) => void;
-  private readonly entries = new Map<string, StoredState>();
+  /** Oldest first: the order in which eviction passes over them. */
+  private readonly entries = new Map<string, CacheEntry>();
   /** Keys invalidated while reads were in flight, with the invalidation's number; emptied when none is. */
   private readonly invalidatedAt = new Map<string, number>();
   /** Invalidated keys so far: a read sent at count N keeps no reply whose key was invalidated after N. */
@@ -134,13 +146,11 @@ export class CachedOnlineReader implements OnlineStoreReader {
     for (let i = 0; i < count; i++) {
       const { view, key } = requests[i]!;
       const stateKey = (keys[i] = this.store.stateKey(view, key));
-      const state = this.entries.get(stateKey);
-      if (state === undefined) (missing ??= []).push(i);
+      const entry = this.entries.get(stateKey);
+      if (entry === undefined) (missing ??= []).push(i);
       else {
-        // Read again: to the back of the eviction order.
-        this.entries.delete(stateKey);
-        this.entries.set(stateKey, state);
-        states[i] = state;
+        entry.readAgain = true;
+        states[i] = entry.state;
       }
     }
     this.counts.hits += count - (missing?.length ?? 0);
@@ -197,19 +207,33 @@ export class CachedOnlineReader implements OnlineStoreReader {
 
   private remember(key: string, state: StoredState): void {
     if (this.doorkeeper !== undefined && !this.doorkeeper.seenBefore(key)) return;
-    const size = cachedStateBytes(key, state);
-    if (size > this.maxBytes) return;
+    const bytes = cachedStateBytes(key, state);
+    if (bytes > this.maxBytes) return;
     this.forget(key);
-    this.entries.set(key, state);
-    this.bytes += size;
-    while (this.bytes > this.maxBytes || this.entries.size > this.maxEntries) this.forget(this.entries.keys().next().value!);
+    this.entries.set(key, { state, bytes, readAgain: false });
+    this.bytes += bytes;
+    while (this.bytes > this.maxBytes || this.entries.size > this.maxEntries) this.evictOne();
+  }
+
+  /** Drops the oldest state not read again; those read again on the way get a second chance, at the back. */
+  private evictOne(): void {
+    // A Map visits entries re-inserted during the loop again, by then with the flag cleared.
+    for (const [key, entry] of this.entries) {
+      if (!entry.readAgain) {
+        this.forget(key);
+        return;
+      }
+      entry.readAgain = false;
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
   }
 
   private forget(key: string): void {
-    const state = this.entries.get(key);
-    if (state === undefined) return;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
     this.entries.delete(key);
-    this.bytes -= cachedStateBytes(key, state);
+    this.bytes -= entry.bytes;
   }
 
   /** Keys Redis says changed; none means all of them (FLUSHDB, FLUSHALL, or tracking lost). */
