@@ -7,8 +7,8 @@
  *
  * The machine is shared, so a figure alone moves with everyone else's load. `--baseline-patch
  * <file>` also runs a baseline ml-serving, from a copy of this working tree with the patch
- * reverse-applied (e.g. `git show <your commits> -- <paths> > p`), the two measured in alternating
- * rounds so that drift in the machine's load hits both alike.
+ * reverse-applied (e.g. `git show <your commits> -- <paths> > p`), built and run as this tree is,
+ * the two measured in alternating rounds so that drift in the machine's load hits both alike.
  *
  * "This tree" runs as the image does, from `dist/` (`make compile` first), unless BENCH_FROM_SOURCE=1;
  * `--compare-source` adds the same tree run from `src/` through tsx; `--compare-env KEY=VALUE,…` the
@@ -117,7 +117,7 @@ try {
   const servers: { name: string; process: ServingProcess }[] = [];
   if (args['baseline-patch'] !== undefined) {
     const root = await baselineTree(path.resolve(args['baseline-patch']), path.join(scratch, 'baseline'));
-    servers.push({ name: 'baseline', process: await startServing(root, undefined, env) });
+    servers.push({ name: 'baseline', process: await startServing(root, undefined, env, [], serviceCommand('services/ml-serving', root)) });
     processes.push(servers[0]!.process);
   }
   const nodeFlags = args['node-flags'].split(' ').filter(Boolean);
@@ -260,6 +260,8 @@ async function baselineTree(patch: string, directory: string): Promise<string> {
   await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(directory, 'node_modules'));
   // An empty patch: the same code, to compare --node-flags alone.
   if ((await stat(patch)).size > 0) await run('patch', ['-R', '-p1', '-d', directory, '-i', patch]);
+  // Run as this tree is (from dist/ unless BENCH_FROM_SOURCE=1): tsx's loader alone costs ~10 %.
+  if (process.env.BENCH_FROM_SOURCE !== '1') await run(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-b', 'services/ml-serving'], { cwd: directory });
   return directory;
 }
 

@@ -2,6 +2,7 @@ import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_proces
 import { once } from 'node:events';
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -17,9 +18,9 @@ const ENTRY = {
  * BENCH_FROM_SOURCE=1 from `src/` through tsx. The two are not the same program to V8: tsx's
  * loader detaches ArrayBuffers, after which every typed-array access pays a detached check.
  */
-export function serviceCommand(directory: string): string[] {
-  if (process.env.BENCH_FROM_SOURCE === '1') return ['--conditions=source', '--import', 'tsx', `${REPO_ROOT}${directory}/src/main.ts`];
-  return [`${REPO_ROOT}${directory}/dist/main.js`];
+export function serviceCommand(directory: string, root = REPO_ROOT): string[] {
+  if (process.env.BENCH_FROM_SOURCE === '1') return ['--conditions=source', '--import', 'tsx', path.join(root, directory, 'src/main.ts')];
+  return [path.join(root, directory, 'dist/main.js')];
 }
 const PUBLISH_CLI = `${REPO_ROOT}services/ml-serving/src/testing/publish-synthetic-models.ts`;
 const ANCHOR_REQUIREMENTS = ['fastapi==0.115.6', 'uvicorn==0.34.0', 'uvloop==0.21.0', 'httptools==0.6.4', 'onnxruntime==1.20.1', 'redis==5.2.1', 'numpy==2.2.6'];
