@@ -261,7 +261,14 @@ async function baselineTree(patch: string, directory: string): Promise<string> {
   // An empty patch: the same code, to compare --node-flags alone.
   if ((await stat(patch)).size > 0) await run('patch', ['-R', '-p1', '-d', directory, '-i', patch]);
   // Run as this tree is (from dist/ unless BENCH_FROM_SOURCE=1): tsx's loader alone costs ~10 %.
-  if (process.env.BENCH_FROM_SOURCE !== '1') await run(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-b', 'services/ml-serving'], { cwd: directory });
+  if (process.env.BENCH_FROM_SOURCE !== '1') {
+    await run(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-b', 'services/ml-serving'], { cwd: directory }).catch((error: { stdout?: string }) => {
+      // tsc still emits; tests the patch leaves newer than the code they test may not type-check.
+      const errors = (error.stdout ?? '').split('\n').filter((line) => /error TS\d+/.test(line));
+      if (errors.length === 0 || errors.some((line) => !/\.test\.ts\(/.test(line))) throw error;
+      log(`baseline built; ${errors.length} type errors in tests left newer than the patched code, ignored`);
+    });
+  }
   return directory;
 }
 
