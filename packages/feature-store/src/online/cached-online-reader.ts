@@ -15,7 +15,8 @@ export interface CachedOnlineReaderOptions {
   keyPrefix: string;
   /**
    * Most memory the cached states may take, in bytes (as `cachedStateBytes` estimates it); states
-   * not read again since they were cached or last passed over go first. States vary from ~0.4 kB (a batch row) to several kB (a busy
+   * not read again since they were cached or last passed over go first. States vary from ~0.4 kB
+   * (a batch row) to several kB (a busy
    * entity's window state), so this, not a count, is what bounds the process.
    */
   maxBytes: number;
@@ -73,7 +74,7 @@ const MAX_TRACKED_INVALIDATIONS = 10_000;
  * is second-chance (CLOCK), an approximation of least recently read in which a hit only sets a
  * flag: reordering the map on every hit re-inserted a freshly built key string each time, which
  * lived until the state's next read and so was promoted to the old generation, a steady stream of
- * old-generation garbage (and of rehashed map tables) for major GCs to collect.
+ * old-generation garbage for major GCs to collect.
  *
  * One Redis node only: on a cluster each node tracks its own keys, which this reader does not follow.
  */
