@@ -16,8 +16,8 @@ export interface CachedOnlineReaderOptions {
   /**
    * Most memory the cached states may take, in bytes (as `cachedStateBytes` estimates it); states
    * not read again since they were cached or last passed over go first. States vary from ~0.4 kB
-   * (a batch row) to several kB (a busy
-   * entity's window state), so this, not a count, is what bounds the process.
+   * (a batch row) to several kB (a busy entity's window state), so this, not a count, is what
+   * bounds the process.
    */
   maxBytes: number;
   /** Most states kept, whatever their size; unbounded by default. */
