@@ -151,7 +151,7 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * The response: the answer's JSON with the fields every endpoint adds (CommonFields) written in
  * before its closing brace. Writing the text directly, rather than spreading the answer into a
  * merged object for the serializer, took what survives young-generation GCs at 2,000 req/s from
- * ~380 to ~50 kB per scavenge (--trace-gc-nvp), and major GCs from 4-8 to 1 in 35 s: those
+ * ~380 to ~50 kB per scavenge (--trace-gc-nvp), and major GCs from 4-8 per 35 s to 8 per 160 s: those
  * merged objects were most of what was promoted (sampling heap profile of objects no scavenge
  * collected).
  */
