@@ -143,17 +143,17 @@ try {
     for (const endpoint of ENDPOINTS) {
       // Alternating which goes first, so neither always follows the other's load.
       for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
-        await eventLoopLag(server.process); // resets the lag histogram: the next reading is this round's
+        const batchesBefore = await readings(server.process, endpoint.path); // resets the lag histogram: the next reading is this round's
         const before = await server.process.times();
         const result = await load(server.process, endpoint, RATE, SECONDS);
         const after = await server.process.times();
-        const lag = await eventLoopLag(server.process);
+        const { lag, batches } = await readings(server.process, endpoint.path);
         const cpuUs = ((after.user + after.system - before.user - before.system) * 1000) / result.requests;
         const userUs = ((after.user - before.user) * 1000) / result.requests;
         if (result.errors > 0) throw new Error(`${server.name} ${endpoint.path}: ${result.errors} errors`);
         figures.get(`${server.name} ${endpoint.path}`)!.push(cpuUs);
         userFigures.get(`${server.name} ${endpoint.path}`)!.push(userUs);
-        log(`round ${round + 1} ${server.name} ${endpoint.path}: ${cpuUs.toFixed(0)} µs/request (user ${userUs.toFixed(0)}), ${result.rps.toFixed(0)} answered/s, p99 ${result.p99.toFixed(2)} ms, event-loop lag p99 ${lag.p99.toFixed(2)} max ${lag.max.toFixed(2)} ms, load ${loadavg()[0]!.toFixed(2)}`);
+        log(`round ${round + 1} ${server.name} ${endpoint.path}: ${cpuUs.toFixed(0)} µs/request (user ${userUs.toFixed(0)}), ${result.rps.toFixed(0)} answered/s, p99 ${result.p99.toFixed(2)} ms, event-loop lag p99 ${lag.p99.toFixed(2)} max ${lag.max.toFixed(2)} ms${batchSummary(batchesBefore.batches, batches)}, load ${loadavg()[0]!.toFixed(2)}`);
       }
     }
   }
@@ -183,15 +183,35 @@ try {
   await rm(scratch, { recursive: true, force: true });
 }
 
+/** An endpoint's onnxruntime runs so far: how many, their rows, and how many had one row. */
+interface BatchCounts {
+  runs: number;
+  rows: number;
+  single: number;
+}
+
 /**
  * The process's event-loop lag since the last reading (prom-client's default metrics reset their
- * histogram on each scrape), in ms: how long the loop was blocked, whatever blocked it.
+ * histogram on each scrape), in ms: how long the loop was blocked, whatever blocked it; and the
+ * endpoint's onnxruntime batch counts so far (NaN where the process has no such metric).
  */
-async function eventLoopLag(server: RunningProcess): Promise<{ p99: number; max: number }> {
+async function readings(server: RunningProcess, endpoint: string): Promise<{ lag: { p99: number; max: number }; batches: BatchCounts }> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   // Node's histogram records the timer's whole interval: prom-client's 10 ms resolution, plus the lag.
   const gauge = (name: string) => Number(new RegExp(`^\\w*nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000 - 10;
-  return { p99: gauge('p99'), max: gauge('max') };
+  const batchSeries = (series: string, labels = '') => Number(new RegExp(`^\\w*inference_batch_rows_${series}\\{${labels}endpoint="${endpoint}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    lag: { p99: gauge('p99'), max: gauge('max') },
+    batches: { runs: batchSeries('count'), rows: batchSeries('sum'), single: batchSeries('bucket', 'le="1",') },
+  };
+}
+
+/** `, runs 1.4 rows on average, 30 % with more than one` over a round; empty for a process without the metric. */
+function batchSummary(before: BatchCounts, after: BatchCounts): string {
+  const runs = after.runs - before.runs;
+  if (!(runs > 0)) return '';
+  const shared = 1 - (after.single - before.single) / runs;
+  return `, onnxruntime runs ${((after.rows - before.rows) / runs).toFixed(2)} rows on average, ${(shared * 100).toFixed(0)} % with more than one`;
 }
 
 /**

@@ -141,6 +141,8 @@ describe('ml-serving', () => {
     expect(metrics.body).toMatch(/ml_serving_degraded_responses_total\{endpoint="\/fraud\/score"\} 1/);
     expect(metrics.body).toMatch(/ml_serving_requests_total\{endpoint="\/churn\/predict",status="200"\} 1/);
     expect(metrics.body).toMatch(/ml_serving_request_duration_seconds_bucket\{le="0.00005",endpoint="\/fraud\/score",model_version="1"\}/);
+    // Every run is counted, the warm-up's at load among them.
+    expect(Number(/^ml_serving_inference_batch_rows_count\{endpoint="\/fraud\/score"\} (\d+)$/m.exec(metrics.body)?.[1])).toBeGreaterThan(0);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 

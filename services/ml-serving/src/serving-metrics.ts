@@ -26,6 +26,7 @@ export class ServingMetrics {
   readonly degraded: Counter<'endpoint'>;
   readonly featureFetch: Histogram<'endpoint' | 'outcome'>;
   readonly inference: Histogram<'endpoint' | 'model_version'>;
+  readonly inferenceBatchRows: Histogram<'endpoint'>;
   readonly scores: Histogram<'endpoint' | 'model_version' | 'alias'>;
   readonly missingFeatures: Counter<'endpoint'>;
   readonly staleFeatures: Counter<'endpoint'>;
@@ -37,6 +38,7 @@ export class ServingMetrics {
 
   private readonly byVersion = new WeakMap<ServedVersion, VersionHistograms>();
   private readonly fetchByEndpoint = new Map<string, { ok: BoundHistogram; degraded: BoundHistogram }>();
+  private readonly batchRowsByEndpoint = new Map<string, (rows: number) => void>();
 
   /**
    * The per-request histograms of a loaded version (whose endpoint and alias do not change),
@@ -67,6 +69,16 @@ export class ServingMetrics {
     return degraded ? bound.degraded : bound.ok;
   }
 
+  /** The observer of an endpoint's onnxruntime batch sizes, bound once (every version of the endpoint shares it). */
+  batchRowsOf(endpoint: string): (rows: number) => void {
+    let observe = this.batchRowsByEndpoint.get(endpoint);
+    if (observe === undefined) {
+      const bound = bindHistogram(this.inferenceBatchRows, { endpoint });
+      this.batchRowsByEndpoint.set(endpoint, (observe = (rows) => bound.observe(rows)));
+    }
+    return observe;
+  }
+
   constructor({ registry, prefix }: Pick<ServiceMetrics, 'registry' | 'prefix'>) {
     const registers = [registry];
     this.requestDuration = new Histogram({
@@ -92,9 +104,16 @@ export class ServingMetrics {
     });
     this.inference = new Histogram({
       name: `${prefix}inference_duration_seconds`,
-      help: 'Encoding and onnxruntime inference of one request, by endpoint and model version.',
+      help: 'Encoding and onnxruntime inference of one request (the run it shares with the requests of its event-loop turn included), by endpoint and model version.',
       labelNames: ['endpoint', 'model_version'],
       buckets: SERVING_BUCKETS_SECONDS,
+      registers,
+    });
+    this.inferenceBatchRows = new Histogram({
+      name: `${prefix}inference_batch_rows`,
+      help: 'Rows per onnxruntime run: the requests of one event-loop turn are scored in one run (warm-up runs included), by endpoint.',
+      labelNames: ['endpoint'],
+      buckets: [1, 2, 3, 4, 6, 8, 12, 16, 32, 64],
       registers,
     });
     this.scores = new Histogram({

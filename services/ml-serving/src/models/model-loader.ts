@@ -5,6 +5,7 @@ import { MODEL_CLASSES, REGISTERED_MODEL_NAMES, ModelSignature, type ModelTask, 
 import { runArtifactPath, type RegistryClient } from '@payments-mlops/registry-client';
 import * as ort from 'onnxruntime-node';
 import type { LoadFailureReason } from '../serving-metrics.js';
+import { RowBatcher } from './row-batcher.js';
 import { predictRow, type ServingModel } from './serving-model.js';
 
 /** What loading needs of the registry: alias lookup and artifact download. */
@@ -55,7 +56,14 @@ async function download(registry: ModelRegistry, target: AliasTarget, file: stri
  * bytes must hash to the signature's sha256, the session must answer a warm-up row with the
  * same probabilities as the JSON trees. Nothing is swapped in here; the caller does that.
  */
-export async function loadModel(registry: ModelRegistry, task: ModelTask, alias: ServingAlias, target: AliasTarget, warmupRuns = 20): Promise<ServingModel> {
+export interface LoadOptions {
+  /** Rows run through the new session before it is handed over (its first runs allocate). */
+  warmupRuns?: number;
+  /** Told the rows of every onnxruntime run of the version, warm-up included. */
+  observeBatch?: (rows: number) => void;
+}
+
+export async function loadModel(registry: ModelRegistry, task: ModelTask, alias: ServingAlias, target: AliasTarget, { warmupRuns = 20, observeBatch }: LoadOptions = {}): Promise<ServingModel> {
   const name = REGISTERED_MODEL_NAMES[task];
   const invalid = (message: string, cause?: unknown) => new ModelLoadError('invalid_artifact', `${name} version ${target.version}: ${message}`, { cause });
 
@@ -91,7 +99,8 @@ export async function loadModel(registry: ModelRegistry, task: ModelTask, alias:
   } catch (error) {
     throw invalid('onnxruntime cannot load model.onnx', error);
   }
-  const model: ServingModel = { task, name, version: target.version, alias, signature, session, trees, loadedAtMs: Date.now() };
+  const batcher = new RowBatcher(session, { inputName: signature.onnx.input_name, outputName: signature.onnx.probabilities_output, width: signature.inputs.length, classes: signature.classes.length, observeBatch });
+  const model: ServingModel = { task, name, version: target.version, alias, signature, session, batcher, trees, loadedAtMs: Date.now() };
   try {
     await warmUp(model, warmupRuns);
   } catch (error) {

@@ -111,7 +111,7 @@ export class ModelSlots {
     }
     if (target.version === slot.current?.version || target.version === slot.rejected) return;
     try {
-      const model = await loadModel(this.registry, task, alias, target);
+      const model = await loadModel(this.registry, task, alias, target, { observeBatch: this.metrics.batchRowsOf(MONITORED_ENDPOINTS[task]) });
       slot.rejected = undefined;
       this.logger.info({ component: 'models', task, model: model.name, version: model.version, alias, previous: slot.current?.version }, 'model version swapped in');
       this.metrics.modelLoads.inc({ model: model.name, alias });

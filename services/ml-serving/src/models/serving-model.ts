@@ -1,6 +1,7 @@
 import { calibrate, type BoostedModel } from '@payments-mlops/boosting';
 import type { ModelSignature, ModelTask, ServingAlias } from '@payments-mlops/contracts';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import type { RowBatcher } from './row-batcher.js';
 
 /** A model version ready to answer: its ONNX session for scores and its JSON trees for TreeSHAP. */
 export interface ServingModel {
@@ -10,6 +11,8 @@ export interface ServingModel {
   alias: ServingAlias;
   signature: ModelSignature;
   session: ort.InferenceSession;
+  /** Scores rows through `session`, those of one event-loop turn in one run. */
+  batcher: RowBatcher;
   /** The same trees as the ONNX graph, for reason codes. */
   trees: BoostedModel;
   loadedAtMs: number;
@@ -20,10 +23,7 @@ export interface ServingModel {
  * return [1 − p, p] with p calibrated as the trainer calibrated it.
  */
 export async function predictRow(model: ServingModel, row: Float32Array): Promise<Float32Array> {
-  const { input_name: input, probabilities_output: output } = model.signature.onnx;
-  const feeds = { [input]: new ort.Tensor('float32', row, [1, row.length]) };
-  const results = await model.session.run(feeds, [output]);
-  const probabilities = results[output]!.data as Float32Array;
+  const probabilities = await model.batcher.predict(row);
   const { calibration } = model.signature;
   if (model.signature.objective === 'binary' && calibration !== null) {
     const positive = calibrate(calibration, probabilities[1]!);
