@@ -10,7 +10,6 @@ import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -23,6 +22,7 @@ import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { requestLoggerFactory } from './request-logger.js';
+import { acceptingValidatorCompiler } from './zod-accept.js';
 
 /** A fastify instance typed by the zod type provider: route schemas are zod schemas from contracts. */
 export type ServiceApp = FastifyInstance<
@@ -117,7 +117,8 @@ export function createServiceApp({
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  // Well-formed requests skip zod's parse (same value); anything else gets zod's 400.
+  app.setValidatorCompiler(acceptingValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleServiceError);
   app.setNotFoundHandler(handleNotFound);

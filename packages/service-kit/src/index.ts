@@ -62,3 +62,4 @@ export {
   type ClusterMetricsOptions,
   type SuperviseWorkersOptions,
 } from './worker-cluster.js';
+export { DEFER, acceptingValidatorCompiler, compileAccepter, type Accepter } from './zod-accept.js';
