@@ -136,6 +136,9 @@ try {
   const figures = new Map<string, number[]>(servers.flatMap((server) => ENDPOINTS.map((endpoint) => [`${server.name} ${endpoint.path}`, []])));
   // User time alone: the process's own work, without the kernel's share of its I/O, which moves most with the machine's load.
   const userFigures = new Map<string, number[]>([...figures.keys()].map((key) => [key, []]));
+  // Latency by server over all its rounds and endpoints: what the loop and the client saw.
+  const lagP99s = new Map<string, number[]>(servers.map((server) => [server.name, []]));
+  const wrkP99s = new Map<string, number[]>(servers.map((server) => [server.name, []]));
   const load = (server: RunningProcess, endpoint: (typeof ENDPOINTS)[number], rate: number, seconds: number) =>
     runLoad({ url: `${server.url}${endpoint.path}`, rate, seconds, connections: 16, ids: IDS, template: JSON.stringify(endpoint.body) });
   for (const server of servers) for (const endpoint of ENDPOINTS) await load(server.process, endpoint, 500, 3); // warm-up: JIT, connections
@@ -153,6 +156,8 @@ try {
         if (result.errors > 0) throw new Error(`${server.name} ${endpoint.path}: ${result.errors} errors`);
         figures.get(`${server.name} ${endpoint.path}`)!.push(cpuUs);
         userFigures.get(`${server.name} ${endpoint.path}`)!.push(userUs);
+        lagP99s.get(server.name)!.push(lag.p99);
+        wrkP99s.get(server.name)!.push(result.p99);
         log(`round ${round + 1} ${server.name} ${endpoint.path}: ${cpuUs.toFixed(0)} µs/request (user ${userUs.toFixed(0)}), ${result.rps.toFixed(0)} answered/s, p99 ${result.p99.toFixed(2)} ms, event-loop lag p99 ${lag.p99.toFixed(2)} max ${lag.max.toFixed(2)} ms${batchSummary(batchesBefore.batches, batches)}, load ${loadavg()[0]!.toFixed(2)}`);
       }
     }
@@ -167,6 +172,12 @@ try {
   for (const [name, values] of figures) {
     const user = userFigures.get(name)!;
     console.log(`  ${name.padEnd(30)} median ${median(values).toFixed(0)} µs/request, user ${median(user).toFixed(0)} µs  (rounds: ${values.map((value) => value.toFixed(0)).join(', ')}; user ${user.map((value) => value.toFixed(0)).join(', ')})`);
+  }
+  for (const server of servers) {
+    const lags = lagP99s.get(server.name)!;
+    const p99s = wrkP99s.get(server.name)!;
+    const range = (values: number[]) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+    console.log(`  ${server.name.padEnd(30)} event-loop lag p99 median ${median(lags).toFixed(2)} ms (${range(lags)}), wrk p99 median ${median(p99s).toFixed(2)} ms (${range(p99s)}) over its ${p99s.length} rounds`);
   }
   for (const other of servers.slice(1)) {
     for (const [kind, table] of [['cpu', figures], ['user', userFigures]] as const) {
