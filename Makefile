@@ -87,11 +87,13 @@ bench-ui: infra-up browser ## Registry UI in headless Chromium: first runs page 
 	$(TSX) bench/registry-ui/bench.ts
 
 ## --- ml-serving (issue 8) -------------------------------------------------
-.PHONY: ml-serving bench-serving
+.PHONY: ml-serving bench-serving bench-request-validation
 ml-serving: ## ml-serving (the four inference endpoints on registry models and online features) on :8002
 	$(SERVICE_ENV) $(TSX) services/ml-serving/src/main.ts
 bench-serving: infra-up compile ## The four endpoints at 2,000 req/s and their highest rate under 50 ms p99, beside FastAPI + onnxruntime + redis-py; swap under load (QUICK=1 for a short run)
 	$(TSX) bench/serving/bench.ts $(if $(QUICK),--quick)
+bench-request-validation: ## An inference body checked by zod and by service-kit's compiled accepter, hot and with caches evicted (no infrastructure)
+	$(TSX) bench/serving/request-validation.ts
 
 ## --- the main job ----------------------------------------------------------
 .PHONY: setup demo
