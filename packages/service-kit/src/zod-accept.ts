@@ -45,10 +45,10 @@ interface Schema {
  * parse then answers (with the issues naming the fields). Its types are the JSON ones: objects
  * (unknown keys stripped, as zod does by default), arrays, strings, finite numbers, booleans,
  * null, enums, literals, optional, nullable, unions (first match wins, as in zod) and loose
- * objects (unknown keys kept). Checks —
- * lengths, patterns, formats, bounds, refinements — are zod's own check objects, run on the same
- * value, so a rule is never restated here. A schema using anything else (coercion, transforms,
- * defaults, pipes, strict objects, lazy, records, …) gets no accepter: undefined.
+ * objects (unknown keys kept). Checks (lengths, patterns, formats, bounds, refinements) are zod's
+ * own check objects, run on the same value, so a rule is never restated here. A schema using
+ * anything else (coercion, transforms, defaults, pipes, strict objects, lazy, records, …) gets
+ * no accepter: undefined.
  */
 export function compileAccepter(schema: z.ZodType): Accepter | undefined {
   if (typeof schema !== 'object' || schema === null || !('_zod' in schema)) return undefined;
@@ -135,10 +135,10 @@ function objectParser(zod: SchemaInternals): Accepter {
   // typed catch-alls are zod's.
   const catchallType = catchall?._zod.def.type;
   if (catchall !== undefined && ((catchallType !== 'unknown' && catchallType !== 'any') || catchall._zod.def.checks?.length)) throw new Unsupported(`object with a ${catchallType} catch-all`);
-  const keySet = new Set(Object.keys(shape));
   if (Object.getOwnPropertySymbols(shape).length > 0) throw new Unsupported('symbol keys');
   const keys = Object.keys(shape);
   if (keys.includes('__proto__')) throw new Unsupported('a __proto__ key');
+  const keySet = new Set(keys);
   const fields = keys.map((key) => {
     const field = shape[key]!._zod;
     // zod leaves an absent key out only when its schema is optional both ways; otherwise it

@@ -42,9 +42,12 @@ describe('RowBatcher', () => {
   it('runs separately what is submitted in separate turns', async () => {
     const batches: number[] = [];
     const batcher = new RowBatcher(session, { inputName: ONNX_INPUT, outputName: ONNX_PROBABILITIES, width: WIDTH, classes: 2, observeBatch: (rows) => batches.push(rows) });
-    await batcher.predict(rowOf(1));
-    await batcher.predict(rowOf(2));
+    const first = await batcher.predict(rowOf(1));
+    const second = await batcher.predict(rowOf(90));
     expect(batches).toEqual([1, 1]);
+    // A row alone is run as it is, without a copy: the same probabilities as a direct run.
+    expect(Array.from(first)).toEqual(Array.from(await alone(rowOf(1))));
+    expect(Array.from(second)).toEqual(Array.from(await alone(rowOf(90))));
   });
 
   it('splits a turn larger than maxBatch into runs of at most maxBatch rows', async () => {

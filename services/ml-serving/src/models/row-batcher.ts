@@ -70,8 +70,11 @@ export class RowBatcher {
     const { width, classes } = this;
     this.observeBatch?.(batch.length);
     try {
-      const input = new Float32Array(batch.length * width);
-      for (let i = 0; i < batch.length; i++) input.set(batch[i]!.row, i * width);
+      let input = batch[0]!.row;
+      if (batch.length > 1) {
+        input = new Float32Array(batch.length * width);
+        for (let i = 0; i < batch.length; i++) input.set(batch[i]!.row, i * width);
+      }
       const results = await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, [batch.length, width]) }, this.fetches);
       const output = results[this.outputName]!.data as Float32Array;
       if (output.length !== batch.length * classes) throw new Error(`the session answered ${output.length} probabilities for ${batch.length} rows of ${classes} classes`);
