@@ -217,7 +217,7 @@ async function readings(server: RunningProcess, endpoint: string): Promise<{ lag
   };
 }
 
-/** `, runs 1.4 rows on average, 30 % with more than one` over a round; empty for a process without the metric. */
+/** `, onnxruntime runs 1.40 rows on average, 30 % with more than one` over a round; empty for a process without the metric. */
 function batchSummary(before: BatchCounts, after: BatchCounts): string {
   const runs = after.runs - before.runs;
   if (!(runs > 0)) return '';

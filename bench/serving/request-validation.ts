@@ -4,7 +4,7 @@
  * contract examples, hot (the same code and data again and again) and cold (8 MB of other memory
  * touched before each body, as a server's other work evicts the caches between requests).
  *
- *   node --conditions=source --import tsx bench/serving/request-validation.ts
+ *   make bench-request-validation   (node --conditions=source --import tsx bench/serving/request-validation.ts)
  */
 import { INFERENCE_EXAMPLES, INFERENCE_ROUTES } from '@payments-mlops/contracts';
 import { DEFER, compileAccepter } from '@payments-mlops/service-kit';
