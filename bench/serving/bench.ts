@@ -5,7 +5,9 @@
  * model swap under load while `champion` moves three times; and what the Kafka prediction log
  * costs (server CPU per request and highest rate, log on and off, in the same run). ml-serving runs
  * SERVING_WORKERS processes (`--workers N`, default one per core) and the anchor as many uvicorn
- * workers. `--quick` for a short run; `--only-log` for the prediction log's on/off rounds alone.
+ * workers. The floor under them all in the same run: a bare node:http server that parses the body,
+ * reads Redis once and answers (floor-server.ts). `--quick` for a short run; `--only-log` for the
+ * prediction log's on/off rounds alone.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -20,7 +22,7 @@ import pg from 'pg';
 import { BenchSandbox, INFRA as infra } from './bench-infra.js';
 import { ensureWrk, highestRate, runLoad, sustained, type LoadResult } from './load.js';
 import { writeAnchorVectors, writeOnlineFeatures } from './online-data.js';
-import { REPO_ROOT, publishSyntheticModels, startAnchor, startService, type RunningProcess } from './processes.js';
+import { REPO_ROOT, publishSyntheticModels, startAnchor, startFloor, startService, type RunningProcess } from './processes.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, workers: { type: 'string' }, 'only-log': { type: 'boolean', default: false } } });
 const quick = args.quick;
@@ -226,20 +228,27 @@ try {
       processes.splice(processes.indexOf(server), 1);
     }
 
-    log('anchor: FastAPI + onnxruntime + redis-py on the same fraud model and features');
-    const anchor = await startAnchor({ ANCHOR_LAYOUT: path.join(scratch, 'layout.json'), ANCHOR_MODEL: onnxFile, REDIS_URL: infra.redisUrl }, WORKERS);
-    processes.push(anchor);
-    {
-      const options = { url: `${anchor.url}/fraud/score`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) };
+    /** A server other than ml-serving, on /fraud/score: the fixed rate with its CPU, then the ladder; stopped after. */
+    const measureOther = async (name: string, server: RunningProcess) => {
+      processes.push(server);
+      const options = { url: `${server.url}/fraud/score`, seconds: FIXED_SECONDS, connections: 16, ids: IDS, template: JSON.stringify(ENDPOINTS[0].body) };
       await runLoad({ ...options, seconds: 2, rate: 500 });
-      const cpuBefore = await anchor.cpuMs();
+      const cpuBefore = await server.cpuMs();
       const fixed = await runLoad({ ...options, rate: FIXED_RATE });
-      const cpuUsPerRequest = ((await anchor.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
+      const cpuUsPerRequest = ((await server.cpuMs()) - cpuBefore) * 1000 / fixed.requests;
       const { best, steps } = await highestRate({ ...options, seconds: STEP_SECONDS, connections: 128 }, LADDER, P99_BOUND_MS);
-      results.push({ name: 'anchor /fraud/score (FastAPI)', fixed, best, steps, degraded: 0, cpuUsPerRequest });
-    }
-    await anchor.stop();
-    processes.pop();
+      results.push({ name, fixed, best, steps, degraded: 0, cpuUsPerRequest });
+      await server.stop();
+      processes.splice(processes.indexOf(server), 1);
+    };
+
+    log('anchor: FastAPI + onnxruntime + redis-py on the same fraud model and features');
+    await measureOther('anchor /fraud/score (FastAPI)', await startAnchor({ ANCHOR_LAYOUT: path.join(scratch, 'layout.json'), ANCHOR_MODEL: onnxFile, REDIS_URL: infra.redisUrl }, WORKERS));
+
+    // The machine's own p99 at the same rate: what is left when a server does nothing but parse,
+    // read Redis once and answer. A target below it cannot be met here by any server.
+    log('floor: bare node:http + one Redis read per request, one process');
+    await measureOther('floor: node:http + 1 Redis read, 1 process', await startFloor({ redisUrl: infra.redisUrl, keyPrefix: sandbox.keyPrefix }));
 
     log('model swap under load: champion moves three times at 1,000 req/s');
     const swapSeconds = quick ? 9 : 15;
@@ -259,7 +268,7 @@ try {
     // the model swap below runs on it too.
     const servingFraud = results.find((result) => result.name === 'ml-serving /fraud/score, reasons by path')!;
     const shapFraud = results.find((result) => result.name.includes('/fraud/score, reasons by treeshap'))!;
-    const anchorFraud = results.at(-1)!;
+    const anchorFraud = results.find((result) => result.name.startsWith('anchor'))!;
     const row = (r: LoadResult | undefined) => (r === undefined ? 'none sustained' : `${r.rate} req/s: ${r.rps.toFixed(0)} answered/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms, errors ${r.errors}, late ${r.late}`);
     const met = (ok: boolean) => (ok ? 'met' : 'not met');
     console.log(`\nbench-serving${quick ? ' (quick)' : ''}: ${IDS} entities per kind in Redis, 200-tree models (fraud/churn binary, retry/recovery 5 classes × 40 rounds), wrk on the same ${availableParallelism()} cores`);
@@ -290,6 +299,10 @@ try {
     console.log(`server CPU per /fraud/score request: FastAPI ${anchorFraud.cpuUsPerRequest.toFixed(0)} µs / ml-serving ${servingFraud.cpuUsPerRequest.toFixed(0)} µs = ${(anchorFraud.cpuUsPerRequest / servingFraud.cpuUsPerRequest).toFixed(2)}× (contention changes this far less than latency)`);
     console.log(`(with exact TreeSHAP reasons: p99 ${shapFraud.fixed.p99.toFixed(2)} ms at ${FIXED_RATE} req/s, ${shapFraud.cpuUsPerRequest.toFixed(0)} µs CPU/request, highest ${shapFraud.best?.rate ?? 0} req/s)`);
     console.log(`highest rate under ${P99_BOUND_MS} ms p99 on /fraud/score: ml-serving ${bestServing} req/s, FastAPI ${bestAnchor} req/s (${bestAnchor ? (bestServing / bestAnchor).toFixed(1) : '∞'}×)`);
+
+    const floorFraud = results.find((result) => result.name.startsWith('floor'))!;
+    const oneProcess = results.find((result) => result.name.endsWith('1 worker')) ?? servingFraud;
+    console.log(`floor at ${FIXED_RATE} req/s (node:http + 1 Redis read, 1 process): p99 ${floorFraud.fixed.p99.toFixed(2)} ms, ${floorFraud.cpuUsPerRequest.toFixed(0)} µs CPU/request; ml-serving /fraud/score with path reasons in 1 process: p99 ${oneProcess.fixed.p99.toFixed(2)} ms (${(oneProcess.fixed.p99 / floorFraud.fixed.p99).toFixed(1)}× the floor), ${oneProcess.cpuUsPerRequest.toFixed(0)} µs (${(oneProcess.cpuUsPerRequest / floorFraud.cpuUsPerRequest).toFixed(1)}×)`);
 
     printLogCost();
     console.log(`\nmodel swap under load: champion moved to ${moved.join(' → ')} during ${swap.requests} requests at ${swap.rps.toFixed(0)} req/s: ${swap.errors} failed, p99 ${swap.p99.toFixed(2)} ms, max ${swap.max.toFixed(1)} ms; champion loads ${loads ?? '?'} (summed over ${WORKERS} workers), answering version ${answered.model.version}`);

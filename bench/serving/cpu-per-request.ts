@@ -12,9 +12,10 @@
  *
  * "This tree" runs as the image does, from `dist/` (`make compile` first), unless BENCH_FROM_SOURCE=1;
  * `--compare-source` adds the same tree run from `src/` through tsx; `--compare-env KEY=VALUE,…` the
- * same tree with those variables changed.
+ * same tree with those variables changed; `--floor` the floor under any model server here (bare node:http,
+ * one Redis read, a fixed answer: floor-server.ts), so that a p99 can be read against the machine's own.
  *
- *   node --conditions=source --import tsx bench/serving/cpu-per-request.ts [--rate 1000] [--seconds 10] [--rounds 3] [--profile dir] [--compare-source] [--compare-env KEY=VALUE,…]
+ *   node --conditions=source --import tsx bench/serving/cpu-per-request.ts [--rate 1000] [--seconds 10] [--rounds 3] [--profile dir] [--compare-source] [--compare-env KEY=VALUE,…] [--floor]
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,6 +30,7 @@ import pg from 'pg';
 import { BenchSandbox, INFRA as infra } from './bench-infra.js';
 import { ensureWrk, runLoad } from './load.js';
 import { writeOnlineFeatures } from './online-data.js';
+import { floorServerCommand } from './floor-server.js';
 import { REPO_ROOT, freePort, publishSyntheticModels, serviceCommand, startService, type RunningProcess } from './processes.js';
 
 const { values: args } = parseArgs({
@@ -47,6 +49,8 @@ const { values: args } = parseArgs({
     'compare-env': { type: 'string', multiple: true, default: [] },
     /** Also runs ml-serving from src/ through tsx beside this tree's (from dist/ unless BENCH_FROM_SOURCE=1). */
     'compare-source': { type: 'boolean', default: false },
+    /** Also runs the floor: bare node:http, one Redis read, a fixed answer (floor-server.ts). */
+    floor: { type: 'boolean', default: false },
   },
 });
 if (args.analyze !== undefined) {
@@ -57,6 +61,7 @@ const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const ROUNDS = Number(args.rounds);
 const IDS = 2_000;
+const FLOOR = 'floor (node:http + Redis)';
 const TOKEN = 'cpu-per-request-registry-token';
 const CLOCK_TICKS_PER_S = 100;
 
@@ -128,6 +133,10 @@ try {
   }
   if (args['compare-source']) {
     servers.push({ name: 'from src (tsx)', process: await startServing(REPO_ROOT, undefined, env, nodeFlags) });
+    processes.push(servers.at(-1)!.process);
+  }
+  if (args.floor) {
+    servers.push({ name: FLOOR, process: await startServing(REPO_ROOT, undefined, env, [], floorServerCommand({ redisUrl: infra.redisUrl, keyPrefix: sandbox.keyPrefix })) });
     processes.push(servers.at(-1)!.process);
   }
   servers.unshift({ name: 'this tree', process: await startServing(REPO_ROOT, profileDir, env, nodeFlags, serviceCommand('services/ml-serving')) });

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { floorServerCommand } from './floor-server.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY = {
@@ -115,6 +116,16 @@ export async function publishSyntheticModels(env: Record<string, string>, args: 
 }
 
 /** FastAPI + onnxruntime + redis-py from PyPI in a venv under the cache dir, `workers` uvicorn workers. */
+/** The floor under any model server here (floor-server.ts): one plain node process on a free port. */
+export async function startFloor(options: { redisUrl: string; keyPrefix: string }): Promise<RunningProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, floorServerCommand(options), {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return started('floor', child, `http://127.0.0.1:${port}`);
+}
+
 export async function startAnchor(env: Record<string, string>, workers = 1): Promise<RunningProcess> {
   const venv = spawnSync('bash', [`${REPO_ROOT}infra/local/python-venv.sh`, 'bench-serving', ...ANCHOR_REQUIREMENTS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (venv.status !== 0) throw new Error('could not create the anchor venv (infra/local/python-venv.sh)');

@@ -107,6 +107,13 @@ export const MlServingConfig = BaseServiceConfig.extend({
   SERVING_PREDICTION_LOG_ENABLED: envBoolean.default(true),
   /** Share of answers published to the prediction log. */
   SERVING_PREDICTION_LOG_SAMPLE_RATE: probability.default(1),
+  /** Longest an answer waits to be published (Kafka's linger.ms). */
+  SERVING_PREDICTION_LOG_LINGER_MS: envInteger({ min: 0, max: 60_000 }).default(200),
+  /**
+   * Most JSON in one produce request, in KiB; a full batch goes before its linger is over
+   * (Kafka's batch.size). kafkajs encodes a request in one synchronous stretch, ~7 ms per MB here.
+   */
+  SERVING_PREDICTION_LOG_BATCH_KB: envInteger({ min: 1, max: 16_384 }).default(64),
   PREDICTION_LOG_TOPIC: z.string().min(1).default(TOPICS.predictions),
   KAFKA_BROKERS: z
     .string()

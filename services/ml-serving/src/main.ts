@@ -121,6 +121,8 @@ async function serve(): Promise<void> {
       kafka,
       topic: config.PREDICTION_LOG_TOPIC,
       sampleRate: config.SERVING_PREDICTION_LOG_SAMPLE_RATE,
+      lingerMs: config.SERVING_PREDICTION_LOG_LINGER_MS,
+      maxBatchChars: config.SERVING_PREDICTION_LOG_BATCH_KB * 1024,
       registry: metrics.registry,
       metricPrefix: metrics.prefix,
       onError: (error) =>
