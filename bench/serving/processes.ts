@@ -115,7 +115,6 @@ export async function publishSyntheticModels(env: Record<string, string>, args: 
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, { version: string; signature: string }[]>;
 }
 
-/** FastAPI + onnxruntime + redis-py from PyPI in a venv under the cache dir, `workers` uvicorn workers. */
 /** The floor under any model server here (floor-server.ts): one plain node process on a free port. */
 export async function startFloor(options: { redisUrl: string; keyPrefix: string }): Promise<RunningProcess> {
   const port = await freePort();
@@ -126,6 +125,7 @@ export async function startFloor(options: { redisUrl: string; keyPrefix: string 
   return started('floor', child, `http://127.0.0.1:${port}`);
 }
 
+/** FastAPI + onnxruntime + redis-py from PyPI in a venv under the cache dir, `workers` uvicorn workers. */
 export async function startAnchor(env: Record<string, string>, workers = 1): Promise<RunningProcess> {
   const venv = spawnSync('bash', [`${REPO_ROOT}infra/local/python-venv.sh`, 'bench-serving', ...ANCHOR_REQUIREMENTS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (venv.status !== 0) throw new Error('could not create the anchor venv (infra/local/python-venv.sh)');

@@ -17,7 +17,7 @@ describe('ml-serving config', () => {
     expect(config.RECOVERY_ACTION_COSTS_CENTS).toEqual({ reminder_email: 3 });
   });
 
-  it('batches the prediction log as Kafka producers do by default (200 ms linger, 64 KiB) and takes other bounds', () => {
+  it('batches the prediction log by 200 ms or 64 KiB by default, takes other bounds and refuses an empty batch', () => {
     expect(loadConfig(MlServingConfig, {})).toMatchObject({ SERVING_PREDICTION_LOG_LINGER_MS: 200, SERVING_PREDICTION_LOG_BATCH_KB: 64 });
     expect(loadConfig(MlServingConfig, { SERVING_PREDICTION_LOG_LINGER_MS: '1000', SERVING_PREDICTION_LOG_BATCH_KB: '256' })).toMatchObject({ SERVING_PREDICTION_LOG_LINGER_MS: 1_000, SERVING_PREDICTION_LOG_BATCH_KB: 256 });
     expect(() => loadConfig(MlServingConfig, { SERVING_PREDICTION_LOG_BATCH_KB: '0' })).toThrow(/SERVING_PREDICTION_LOG_BATCH_KB/);
