@@ -11,6 +11,8 @@ export default tseslint.config(
       '**/*.mjs',
       '**/*.cjs',
       'services/*/ui/**',
+      // AssemblyScript (its own types and decorators), checked by its compiler.
+      'packages/boosting/assembly/**',
     ],
   },
   js.configs.recommended,

@@ -1,3 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import asc from 'assemblyscript/asc';
 import { describe, expect, it } from 'vitest';
 import { explain, shapValues } from './explain.js';
 import { gaussLegendre } from './gauss-legendre.js';
@@ -186,5 +190,37 @@ describe('explain raw score', () => {
     const model = modelOf([randomTree(new SeededRandom(44), { numFeatures: 3, numLeaves: 4 })], 3);
     expect(() => explain(model, [1, 2])).toThrow(/row has 2 features; the model expects 3 \(f0, f1, f2\)/);
     expect(() => shapValues(model, [1, 2, 3, 4])).toThrow(/row has 4 features/);
+  });
+});
+
+describe('the WebAssembly kernel', () => {
+  it('is the build of assembly/linear-tree-shap.ts as committed (pnpm --filter @payments-mlops/boosting build:wasm rebuilds it)', async () => {
+    const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+    const built = new Map<string, Uint8Array>();
+    const messages: string[] = [];
+    const { error } = await asc.main(['--config', 'asconfig.json', '--baseDir', packageRoot], {
+      stderr: { write: (chunk: Uint8Array | string) => void messages.push(String(chunk)) },
+      writeFile: (name, contents, baseDir) => void built.set(path.resolve(baseDir, name), typeof contents === 'string' ? new TextEncoder().encode(contents) : contents),
+    });
+    expect(error, messages.join('')).toBeNull();
+    const committedPath = path.join(packageRoot, 'wasm/linear-tree-shap.wasm');
+    const wasm = built.get(committedPath);
+    expect(wasm, `asc wrote ${[...built.keys()].join(', ')}`).toBeDefined();
+    const committed = await readFile(committedPath);
+    expect(Buffer.from(wasm!).equals(committed), 'wasm/linear-tree-shap.wasm is stale: run pnpm --filter @payments-mlops/boosting build:wasm').toBe(true);
+  });
+
+  it('keeps each model in a memory of its own: two models explained in turn give what each gives alone', () => {
+    const first = train(binaryData({ rows: 1500, seed: 51 }), { objective: 'binary', numRounds: 15 }).model;
+    const second = train(binaryData({ rows: 1500, seed: 52 }), { objective: 'binary', numRounds: 25, numLeaves: 8 }).model;
+    const rows = binaryData({ rows: 10, seed: 53 });
+    const alone = (model: BoostedModel): Float64Array[] => Array.from({ length: 10 }, (_, i) => shapValues(model, rows.columns.map((c) => c[i]!)));
+    const firstAlone = alone(first);
+    const secondAlone = alone(second);
+    for (let i = 0; i < 10; i++) {
+      const row = rows.columns.map((c) => c[i]!);
+      expect(shapValues(second, row)).toEqual(secondAlone[i]);
+      expect(shapValues(first, row)).toEqual(firstAlone[i]);
+    }
   });
 });
