@@ -162,48 +162,37 @@ function accumulate(t: i32): f64 {
     }
     const at = productAt + i * q;
     const sumOfSplit = sumAt + i * q;
-    const undo = previous == none ? -1 : int(previous * INTS + INVERSE) + previousOne * q;
+    // No earlier factor on the feature: divide by the ones (exact), so one loop serves both cases.
+    const undo = previous == none ? onesAt : int(previous * INTS + INVERSE) + previousOne * q;
     if ((flags & (HAS_EXCLUDED | REPEATED)) == 0) {
       const a = float(fr + LEAF_ZERO);
       const b = float(fr + LEAF_SLOPE + hot);
-      let leafIntegral: f64 = 0;
-      if (undo < 0) {
-        const zz = f64x2.splat(z);
-        const ss = f64x2.splat(slope);
-        const aa = f64x2.splat(a);
-        const bb = f64x2.splat(b);
-        let sum = f64x2.splat(0);
-        let k = 0;
-        for (; k + 1 < q; k += 2) {
-          const u = vwork(rule + k);
-          const c = f64x2.mul(vwork(from + k), f64x2.add(zz, f64x2.mul(ss, u)));
-          setVwork(at + k, c);
-          setVwork(sumOfSplit + k, f64x2.mul(c, f64x2.add(aa, f64x2.mul(bb, u))));
-          sum = f64x2.add(sum, c);
-        }
-        leafIntegral = lanes(sum);
-        if (k < q) {
-          const u = work(rule + k);
-          const c = work(from + k) * (z + slope * u);
-          setWork(at + k, c);
-          setWork(sumOfSplit + k, c * (a + b * u));
-          leafIntegral += c;
-        }
-      } else {
-        for (let k = 0; k < q; k++) {
-          const u = work(rule + k);
-          const c = work(from + k) * (z + slope * u) * work(undo + k);
-          setWork(at + k, c);
-          setWork(sumOfSplit + k, c * (a + b * u));
-          leafIntegral += c;
-        }
+      const zz = f64x2.splat(z);
+      const ss = f64x2.splat(slope);
+      const aa = f64x2.splat(a);
+      const bb = f64x2.splat(b);
+      let sum = f64x2.splat(0);
+      let k = 0;
+      for (; k + 1 < q; k += 2) {
+        const u = vwork(rule + k);
+        const c = f64x2.mul(f64x2.mul(vwork(from + k), f64x2.add(zz, f64x2.mul(ss, u))), vwork(undo + k));
+        setVwork(at + k, c);
+        setVwork(sumOfSplit + k, f64x2.mul(c, f64x2.add(aa, f64x2.mul(bb, u))));
+        sum = f64x2.add(sum, c);
+      }
+      let leafIntegral = lanes(sum);
+      if (k < q) {
+        const u = work(rule + k);
+        const c = work(from + k) * (z + slope * u) * work(undo + k);
+        setWork(at + k, c);
+        setWork(sumOfSplit + k, c * (a + b * u));
+        leafIntegral += c;
       }
       addPhi(flags >> FEATURE_SHIFT, b * leafIntegral);
       continue;
     }
     for (let k = 0; k < q; k++) {
-      const c = work(from + k) * (z + slope * work(rule + k));
-      setWork(at + k, undo < 0 ? c : c * work(undo + k));
+      setWork(at + k, work(from + k) * (z + slope * work(rule + k)) * work(undo + k));
       setWork(sumOfSplit + k, 0);
     }
     for (let k = 0; k < q; k++) setWork(excludedAt + i * q + k, 0);
