@@ -191,11 +191,21 @@ function accumulate(t: i32): f64 {
       addPhi(flags >> FEATURE_SHIFT, b * leafIntegral);
       continue;
     }
-    for (let k = 0; k < q; k++) {
+    const zz = f64x2.splat(z);
+    const ss = f64x2.splat(slope);
+    const zero = f64x2.splat(0);
+    const excluded = excludedAt + i * q;
+    let k = 0;
+    for (; k + 1 < q; k += 2) {
+      setVwork(at + k, f64x2.mul(f64x2.mul(vwork(from + k), f64x2.add(zz, f64x2.mul(ss, vwork(rule + k)))), vwork(undo + k)));
+      setVwork(sumOfSplit + k, zero);
+      setVwork(excluded + k, zero);
+    }
+    if (k < q) {
       setWork(at + k, work(from + k) * (z + slope * work(rule + k)) * work(undo + k));
       setWork(sumOfSplit + k, 0);
+      setWork(excluded + k, 0);
     }
-    for (let k = 0; k < q; k++) setWork(excludedAt + i * q + k, 0);
   }
 
   const upEnd = load<i32>(upStartAt + (<usize>(t + 1) << 2));
@@ -276,7 +286,7 @@ function bottomStep(s: i32, flags: i32, hot: i32, from: i32, sumOfParent: i32, z
   addPhi(int(s * INTS + EDGE_FEATURE), slope * integral);
 }
 
-function gatherRare(s: i32, start: i32, q: i32, rule: i32): void {
+@inline function gatherRare(s: i32, start: i32, q: i32, rule: i32): void {
   const i = s - start;
   const ir = s * INTS;
   const fr = s * FLOATS;
@@ -294,9 +304,22 @@ function gatherRare(s: i32, start: i32, q: i32, rule: i32): void {
   const product = productAt + at;
   const sum = sumAt + at;
   const excluded = excludedAt + at;
-  let leafIntegral: f64 = 0;
-  let integral: f64 = 0;
-  for (let k = 0; k < q; k++) {
+  const aa = f64x2.splat(a);
+  const bb = f64x2.splat(b);
+  let leafSum = f64x2.splat(0);
+  let sum2 = f64x2.splat(0);
+  let k = 0;
+  for (; k + 1 < q; k += 2) {
+    const c = f64x2.mul(vwork(product + k), vwork(undo + k));
+    leafSum = f64x2.add(leafSum, c);
+    const subtree = f64x2.add(vwork(sum + k), f64x2.mul(c, f64x2.add(aa, f64x2.mul(bb, vwork(rule + k)))));
+    setVwork(into + k, f64x2.add(vwork(into + k), subtree));
+    sum2 = f64x2.add(sum2, f64x2.mul(vwork(factor + k), f64x2.sub(subtree, vwork(excluded + k))));
+    setVwork(to + k, f64x2.add(vwork(to + k), subtree));
+  }
+  let leafIntegral = lanes(leafSum);
+  let integral = lanes(sum2);
+  if (k < q) {
     const c = work(product + k) * work(undo + k);
     leafIntegral += c;
     const subtree = work(sum + k) + c * (a + b * work(rule + k));
