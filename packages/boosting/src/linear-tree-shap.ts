@@ -36,7 +36,7 @@ import { coverOf, goesLeft, type Tree } from './tree.js';
  * array's map and bounds, or, once any code in the process has detached an ArrayBuffer, as tsx's
  * loader and streams do, a detach check per typed-array access); WebAssembly loads are plain
  * loads, and the quadrature loops take two nodes per SIMD instruction. On the bench model
- * (`bench/boosting/explain.ts`) it cut ~240 µs per row to ~160.
+ * (`bench/boosting/explain.ts`) it cut ~240 µs per row to ~145.
  */
 // Fields of a split's double record.
 const ZERO = 0; // merged zero fraction of the edge into the split
