@@ -34,8 +34,16 @@ const HISTORY_DAYS = 165;
 const CHAMPION_DAY = 120;
 const DRIFT_DAY = 125;
 const DRIFTED_DAYS = 7;
-/** Days that end today. */
-const START_MS = Math.floor(Date.now() / DAY_MS) * DAY_MS - (HISTORY_DAYS - 1) * DAY_MS;
+/**
+ * Days that end on a fixed date. The simulation follows the calendar (weekday intensity, paydays,
+ * pay cycles), so the days it covers decide its traffic and the distances checked below: with
+ * days that ended on the day the test ran, they moved from one day to the next, and on some days
+ * pre-drift traffic crossed 0.1 on short-window counts with no drift at all. Nothing else here
+ * reads today's date from the history: training takes `as_of` or the last payment, and the replay
+ * moves the served days to today for Redis' clock.
+ */
+const HISTORY_END_MS = Date.parse('2026-12-07T00:00:00Z');
+const START_MS = HISTORY_END_MS - (HISTORY_DAYS - 1) * DAY_MS;
 const dayMs = (day: number): number => START_MS + day * DAY_MS;
 const DRIFTS = [
   { kind: 'amount-shift' as const, fromDay: DRIFT_DAY, magnitude: 2 },
