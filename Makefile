@@ -154,7 +154,7 @@ bench-training: infra-up ## All four models from 1M simulated events, per step, 
 	$(TSX) bench/training/bench.ts $(if $(QUICK),--quick)
 
 ## --- tests -----------------------------------------------------------------
-.PHONY: test test-unit test-int
+.PHONY: test test-unit test-int fuzz-api
 VITEST_ARGS ?=
 test: install infra-up browser ## Run every test against the real services (starts them when needed)
 	pnpm test $(VITEST_ARGS)
@@ -162,6 +162,11 @@ test-unit: ## Unit tests only (no services needed)
 	pnpm test:unit $(VITEST_ARGS)
 test-int: infra-up browser ## Integration tests only (real Redis, PostgreSQL, Kafka, MinIO)
 	pnpm test:int $(VITEST_ARGS)
+# CI runs the same test with 40 requests per operation and a fixed seed.
+FUZZ_EXAMPLES ?= 200
+fuzz-api: infra-up ## Each service's HTTP API fuzzed against its OpenAPI document by schemathesis, in a sandbox: FUZZ_EXAMPLES=… FUZZ_SEED=…
+	API_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) API_FUZZ_SEED=$${FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')} \
+	  pnpm exec vitest run --project integration packages/api-conformance
 
 ## --- monitoring (prediction log, drift, performance, alert rules) ------------
 .PHONY: monitor test-alert-rules bench-drift bench-prediction-log

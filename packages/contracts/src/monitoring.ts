@@ -16,6 +16,28 @@ export const MONITORED_ENDPOINTS = {
   recovery: '/recovery/recommend',
 } as const satisfies Record<ModelTask, string>;
 
+const MAX_MODEL_VERSION = 2 ** 31 - 1;
+
+/**
+ * The path parameters of a model version's monitoring reports (model-monitor's, and the
+ * registry's proxy of them). A version is a registry version number: MLflow stores it as a
+ * 32-bit integer, so a longer number names no version and is refused here as bad input.
+ */
+export const ModelVersionPathParams = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(256)
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
+    .describe('Registered model name, e.g. `fraud-detector`.'),
+  version: z
+    .string()
+    .regex(/^[0-9]{1,10}$/, 'must be a version number')
+    .refine((version) => Number(version) <= MAX_MODEL_VERSION, `must be a version number of at most ${MAX_MODEL_VERSION}`)
+    .describe('Registered model version.'),
+});
+
 /** The value of one feature as the model saw it; null when missing. */
 export const LoggedFeatureValue = z.union([z.number(), z.string().max(256), z.boolean(), z.null()]);
 export type LoggedFeatureValue = z.infer<typeof LoggedFeatureValue>;

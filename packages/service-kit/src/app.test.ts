@@ -149,6 +149,28 @@ describe('/metrics', () => {
     expect(text).not.toContain('/models/fraud/versions/7');
   });
 
+  it('answers a known path asked with another method with 405 and Allow, an unknown path with 404', async () => {
+    const { app } = scoringApp();
+    const wrongMethod = await app.inject({ method: 'DELETE', url: '/fraud/score' });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('POST');
+    expect(wrongMethod.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED', message: 'DELETE is not allowed on /fraud/score; it answers POST' });
+    // Parameters match as fastify matches them; fastify answers HEAD wherever it answers GET.
+    const put = await app.inject({ method: 'PUT', url: '/models/fraud/versions/7?x=1' });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers.allow).toBe('GET, HEAD');
+    const unknown = await app.inject({ method: 'DELETE', url: '/fraud/scores' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('checks a long path parameter with the route schema, not the router\'s bare 414', async () => {
+    const { app } = scoringApp();
+    const long = await app.inject({ method: 'GET', url: `/models/${'m'.repeat(300)}/versions/7` });
+    expect(long.statusCode).toBe(200);
+    expect(long.json()).toEqual({ name: 'm'.repeat(300) });
+  });
+
   it('labels unknown paths as one bounded value, never the raw URL', async () => {
     const { app } = scoringApp();
     await app.inject({ method: 'GET', url: '/scan/a1' });

@@ -15,6 +15,7 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bindHistogram, type BoundHistogram } from './bound-histogram.js';
 import { errorBody, handleNotFound, handleServiceError } from './errors.js';
+import { RouteMethods } from './route-methods.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { lifecycleOf } from './lifecycle.js';
 import { RouteSchemaRegistry } from './openapi-registry.js';
@@ -54,6 +55,10 @@ export interface ServiceAppOptions {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The methods the app's routes answer on a path, for 405 answers (see RouteMethods). */
+    allowedMethods?: (path: string) => string[];
+  }
   interface FastifyContextConfig {
     /** Log this route's requests only when they fail (status ≥ 400) or are slow: see QUIET_REQUEST_LOG. */
     quietRequestLog?: boolean;
@@ -71,6 +76,8 @@ export const DOCS_PREFIX = '/docs';
 /** Probes and scrapes: not part of the service's API, so neither logged per request nor documented. */
 const INFRASTRUCTURE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 const DEFAULT_SLOW_REQUEST_MS = 100;
+/** Above every path parameter a route schema allows, so that its check answers, not the router. */
+const MAX_PATH_PARAMETER_LENGTH = 2048;
 
 function isQuietRoute(request: {
   routeOptions?: { config?: { quietRequestLog?: boolean } };
@@ -114,8 +121,15 @@ export function createServiceApp({
     genReqId: requestIdFor,
     // Requests arriving while we drain get our own 503 body (below), not fastify's.
     return503OnClosing: false,
+    // fastify answers a path parameter over 100 characters with a bare 414 before any schema is
+    // read; the routes' own schemas bound their parameters and name the field instead.
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
   }).withTypeProvider<ZodTypeProvider>();
+
+  const routeMethods = new RouteMethods({ maxParamLength: MAX_PATH_PARAMETER_LENGTH });
+  app.addHook('onRoute', (route) => routeMethods.add(route.method, route.url));
+  app.decorate('allowedMethods', (path: string) => routeMethods.allowed(path));
 
   // Well-formed requests skip zod's parse (same value); anything else gets zod's 400.
   app.setValidatorCompiler(acceptingValidatorCompiler);

@@ -44,10 +44,30 @@ export function handleServiceError(
   void reply.code(httpStatusOf(mapped.code)).send(errorBody(mapped, request.id));
 }
 
-/** Unknown routes answer in the same body shape as every other error. */
+/**
+ * Unknown routes answer in the same body shape as every other error: 405 with an `Allow` header
+ * when the path exists under other methods, 404 otherwise.
+ */
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {
   const path = request.url.split('?', 1)[0] ?? '';
   const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  const allowed = allowedMethodsOf(request, path);
+  if (allowed.length > 0) {
+    void reply
+      .code(httpStatusOf('METHOD_NOT_ALLOWED'))
+      .header('allow', allowed.join(', '))
+      .send(
+        errorBody(
+          {
+            code: 'METHOD_NOT_ALLOWED',
+            message: `${request.method} is not allowed on ${shown}; it answers ${allowed.join(', ')}`,
+            internal: false,
+          },
+          request.id,
+        ),
+      );
+    return;
+  }
   void reply
     .code(404)
     .send(
@@ -56,6 +76,11 @@ export function handleNotFound(request: FastifyRequest, reply: FastifyReply): vo
         request.id,
       ),
     );
+}
+
+/** The methods a service app's routes answer on `path` (see RouteMethods); none on other apps. */
+export function allowedMethodsOf(request: FastifyRequest, path: string): string[] {
+  return request.server.allowedMethods?.(path) ?? [];
 }
 
 export function errorBody({ code, message, details }: MappedError, requestId: string): ErrorBody {

@@ -20,6 +20,7 @@ export {
 } from './config.js';
 export {
   errorBody,
+  allowedMethodsOf,
   handleNotFound,
   handleServiceError,
   mapError,

@@ -222,6 +222,16 @@ describe('model-monitor API', () => {
       });
       expect(badVersion.statusCode).toBe(400);
       expect(badVersion.body).toContain('version');
+      // No registry version is past 32 bits: bad input, not a registry outage.
+      const hugeVersion = await app.inject({ method: 'GET', url: '/models/fraud-detector/versions/3694669989/drift' });
+      expect(hugeVersion.statusCode).toBe(400);
+      expect(hugeVersion.json()).toMatchObject({ details: { fields: [{ field: 'version', message: 'must be a version number of at most 2147483647' }] } });
+      // A name past the router's default 100 characters meets the schema's bound, not a bare 414.
+      for (const [name, message] of [['m'.repeat(257), 'Too big'], ['fraud%00detector', 'must not contain control characters']] as const) {
+        const badName = await app.inject({ method: 'GET', url: `/models/${name}/versions/1/performance` });
+        expect(badName.statusCode).toBe(400);
+        expect(badName.json()).toMatchObject({ details: { fields: [{ field: 'name', message: expect.stringContaining(message) }] } });
+      }
       const badWindow = await app.inject({
         method: 'GET',
         url: `/models/fraud-detector/versions/${version}/drift?from=yesterday`,

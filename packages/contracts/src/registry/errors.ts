@@ -2,12 +2,15 @@ import { z } from 'zod';
 
 /**
  * The MLflow error codes the registry answers with (MLflow's `databricks.proto`), and its table
- * from code to HTTP status (`mlflow/exceptions.py`). The registry speaks MLflow's error format on
- * its MLflow-compatible API, so that MLflow's own clients raise the exceptions their users expect.
+ * from code to HTTP status (`mlflow/exceptions.py`), INVALID_STATE aside. The registry speaks
+ * MLflow's error format on its MLflow-compatible API, so that MLflow's own clients raise the
+ * exceptions their users expect.
  */
 export const MLFLOW_HTTP_STATUS_BY_ERROR_CODE = {
   INTERNAL_ERROR: 500,
-  INVALID_STATE: 500,
+  // MLflow answers 500, which its own client retries as a transient failure. A request that
+  // conflicts with a resource's state (renaming a deleted experiment) is the caller's to fix.
+  INVALID_STATE: 409,
   DATA_LOSS: 500,
   NOT_IMPLEMENTED: 501,
   TEMPORARILY_UNAVAILABLE: 503,

@@ -31,6 +31,12 @@ describe('retry guardrails', () => {
     expect(applyRetryGuardrails('payday_aligned', { ...soft, failed_at: '2026-03-03T10:00:00Z' }, policy).retry_at).toBe('2026-03-15T08:00:00.000Z');
   });
 
+  it('keeps the failure year below 100, which Date.UTC would read as 19xx (found by schemathesis)', () => {
+    const early = { ...soft, failed_at: '0020-02-29T00:00:00Z' };
+    expect(applyRetryGuardrails('payday_aligned', early, policy)).toMatchObject({ retry_at: '0020-03-01T08:00:00.000Z', delay_seconds: 86_400 + 8 * 3600 });
+    expect(applyRetryGuardrails('next_day', early, policy).retry_at).toBe('0020-03-01T08:00:00.000Z');
+  });
+
   it('backs off by hours doubling per attempt, and next_day retries at 08:00 UTC the day after', () => {
     expect(applyRetryGuardrails('backoff_hours', { ...soft, attempt_number: 3 }, policy).delay_seconds).toBe(4 * 3600);
     expect(applyRetryGuardrails('next_day', soft, policy).retry_at).toBe('2026-03-28T08:00:00.000Z');

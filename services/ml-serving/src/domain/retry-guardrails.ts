@@ -84,7 +84,7 @@ function retryTimeMs(strategy: Exclude<RetryStrategy, 'do_not_retry'>, failedMs:
 
 function atRetryHour(ms: number): number {
   const day = new Date(ms);
-  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), RETRY_HOUR_UTC);
+  return utcMs(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), RETRY_HOUR_UTC);
 }
 
 /** The next 1st or 15th of a month at the retry hour, strictly after the failure. */
@@ -92,8 +92,16 @@ function nextPayday(failedMs: number): number {
   const failed = new Date(failedMs);
   const year = failed.getUTCFullYear();
   const month = failed.getUTCMonth();
-  const candidates = [Date.UTC(year, month, 15, RETRY_HOUR_UTC), Date.UTC(year, month + 1, 1, RETRY_HOUR_UTC), Date.UTC(year, month + 1, 15, RETRY_HOUR_UTC)];
+  const candidates = [utcMs(year, month, 15, RETRY_HOUR_UTC), utcMs(year, month + 1, 1, RETRY_HOUR_UTC), utcMs(year, month + 1, 15, RETRY_HOUR_UTC)];
   return candidates.find((ms) => ms > failedMs)!;
+}
+
+/** Date.UTC for every year: Date.UTC itself reads years 0–99 as 1900–1999. */
+function utcMs(year: number, month: number, day: number, hour: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  date.setUTCHours(hour, 0, 0, 0);
+  return date.getTime();
 }
 
 export const RETRY_CLASSES: readonly RetryStrategy[] = RETRY_STRATEGIES;

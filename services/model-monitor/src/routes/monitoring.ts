@@ -1,15 +1,8 @@
-import { DriftReport, ErrorBody, PerformanceReport, Timestamp } from '@payments-mlops/contracts';
+import { DriftReport, ErrorBody, ModelVersionPathParams, PerformanceReport, Timestamp } from '@payments-mlops/contracts';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ModelMonitor } from '../domain/model-monitor.js';
 
-const VersionParams = z.object({
-  name: z.string().min(1).max(256).describe('Registered model name, e.g. `fraud-detector`.'),
-  version: z
-    .string()
-    .regex(/^[0-9]+$/, 'must be a version number')
-    .describe('Registered model version.'),
-});
 const WindowQuerystring = z.object({
   from: Timestamp.optional().describe(
     'Start of the window (inclusive); by default the configured span before `to`.',
@@ -35,7 +28,7 @@ export const monitoringRoutes: FastifyPluginCallbackZod<{ monitor: ModelMonitor 
         summary: 'Drift of a model version against its reference profile',
         description:
           'Per feature and class score over the window: normalised Wasserstein (numeric) or Jensen-Shannon (categorical) above 1,000 reference rows, K-S or chi-squared below; PSI; dataset drift by share of drifted features.',
-        params: VersionParams,
+        params: ModelVersionPathParams,
         querystring: WindowQuerystring,
         response: { 200: DriftReport, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
       },
@@ -51,7 +44,7 @@ export const monitoringRoutes: FastifyPluginCallbackZod<{ monitor: ModelMonitor 
           'Performance of a model version on labelled predictions, and its estimate before labels',
         description:
           "Realized ROC AUC, PR AUC, accuracy and calibration of the window's labelled predictions, the CBPE estimate over the recent window, and the primary metric's degradation against the version's test value.",
-        params: VersionParams,
+        params: ModelVersionPathParams,
         querystring: WindowQuerystring,
         response: { 200: PerformanceReport, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
       },

@@ -146,3 +146,35 @@ export function validateDatasetInputs(inputs: readonly DatasetInputIn[]): void {
     }
   }
 }
+
+/**
+ * Postgres text cannot hold U+0000, so a request carrying one anywhere would fail in the database.
+ * The first such string, named the way MLflow names a nested field (`tags[0].value`), is refused
+ * up front instead. Keys are checked as well as values: tags and params arrive as objects.
+ */
+export function checkNoNulCharacters(request: unknown): void {
+  const field = nulCharacterField(request, '');
+  if (field !== undefined) {
+    throw invalid(`Invalid value for parameter '${field === '' ? 'request' : field}' supplied: must not contain the NUL character (U+0000).`);
+  }
+}
+
+function nulCharacterField(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const field = nulCharacterField(item, `${path}[${index}]`);
+      if (field !== undefined) return field;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const name = path === '' ? key : `${path}.${key}`;
+      if (key.includes('\u0000')) return name;
+      const field = nulCharacterField(item, name);
+      if (field !== undefined) return field;
+    }
+  }
+  return undefined;
+}

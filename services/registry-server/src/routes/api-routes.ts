@@ -10,6 +10,7 @@ import {
   type RegistryOperationName,
 } from '@payments-mlops/contracts';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { checkNoNulCharacters } from '../domain/validation.js';
 import { requireAccess, type createAuthorizer } from './auth.js';
 import { handleMlflowError, handleMlflowNotFound } from './mlflow-errors.js';
 
@@ -56,7 +57,11 @@ function operationRoutes(prefix: string, { registry, authorize }: ApiRoutesOptio
           },
           // Before the body is read: an unauthenticated write gets 401, whatever it sent.
           onRequest: requireAccess(authorize, operation.access),
-          handler: (request) => handler(input === 'body' ? request.body : request.query),
+          handler: (request) => {
+            const parsed = input === 'body' ? request.body : request.query;
+            checkNoNulCharacters(parsed);
+            return handler(parsed);
+          },
         });
       }
     }

@@ -62,4 +62,51 @@ describe('experiments API', () => {
       await registry.close();
     }
   });
+
+  test('refuses text holding a NUL character, which Postgres cannot store, with 400 naming the parameter', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString);
+    try {
+      const nul = 'fr\u0000aud';
+      const byName = await callApi(registry.app, 'GET', '/experiments/get-by-name', { experiment_name: nul });
+      expect(byName).toMatchObject({
+        status: 400,
+        body: { error_code: 'INVALID_PARAMETER_VALUE', message: "Invalid value for parameter 'experiment_name' supplied: must not contain the NUL character (U+0000)." },
+      });
+      const run = await callApi(registry.app, 'GET', '/runs/get', { run_id: nul });
+      expect(run).toMatchObject({ status: 400, body: { message: expect.stringContaining("'run_id'") } });
+      const tagged = await callApi(registry.app, 'POST', '/experiments/create', { name: 'fraud', tags: [{ key: 'team', value: nul }] });
+      expect(tagged).toMatchObject({ status: 400, body: { message: expect.stringContaining("'tags[0].value'") } });
+      // Nothing was written by the refused request.
+      expect((await callApi(registry.app, 'GET', '/experiments/get-by-name', { experiment_name: 'fraud' })).status).toBe(404);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('answers a known endpoint asked with another method with 405 and Allow, as MLflow\'s server does', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString);
+    try {
+      const response = await callApi(registry.app, 'DELETE', '/experiments/get');
+      expect(response).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' }, body: { error_code: 'BAD_REQUEST' } });
+      expect((await callApi(registry.app, 'DELETE', '/experiments/nope')).status).toBe(404);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('answers renaming a deleted experiment with INVALID_STATE and 409, not a 500 that clients would retry', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString);
+    try {
+      const { body } = await callApi<{ experiment_id: string }>(registry.app, 'POST', '/experiments/create', { name: 'old' });
+      await callApi(registry.app, 'POST', '/experiments/delete', { experiment_id: body.experiment_id });
+      const renamed = await callApi(registry.app, 'POST', '/experiments/update', { experiment_id: body.experiment_id, new_name: 'new' });
+      expect(renamed).toEqual({
+        status: 409,
+        body: { error_code: 'INVALID_STATE', message: 'Cannot rename a non-active experiment.' },
+        headers: expect.anything(),
+      });
+    } finally {
+      await registry.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { MISSING_VALUE, MlflowError, type MlflowErrorBody, type MlflowErrorCode } from '@payments-mlops/contracts';
+import { allowedMethodsOf } from '@payments-mlops/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../stores/postgres/db.js';
 
@@ -92,6 +93,16 @@ export function handleMlflowError(error: unknown, request: FastifyRequest, reply
 }
 
 export function handleMlflowNotFound(request: FastifyRequest, reply: FastifyReply): void {
-  const path = (request.url.split('?', 1)[0] ?? '').slice(0, 200);
+  const fullPath = request.url.split('?', 1)[0] ?? '';
+  const path = fullPath.slice(0, 200);
+  const allowed = allowedMethodsOf(request, fullPath);
+  if (allowed.length > 0) {
+    // MLflow's server (Flask) answers 405 here too; its error codes have none for it.
+    void reply
+      .code(405)
+      .header('allow', allowed.join(', '))
+      .send({ error_code: 'BAD_REQUEST', message: `${request.method} is not allowed on ${path}; it answers ${allowed.join(', ')}` } satisfies MlflowErrorBody);
+    return;
+  }
   void reply.code(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `No API endpoint ${request.method} ${path}` } satisfies MlflowErrorBody);
 }

@@ -78,6 +78,12 @@ describe('model-monitor behind the registry (/ajax-api/monitoring)', () => {
         const badWindow = await getJson<MlflowErrorBody>(`${proxied}/drift?from=yesterday`);
         expect(badWindow.status).toBe(400);
         expect(badWindow.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('from') });
+        const hugeVersion = await getJson<MlflowErrorBody>(`${registry.url}/ajax-api/monitoring/models/${seeded.model}/versions/3694669989/drift`);
+        expect(hugeVersion.status).toBe(400);
+        expect(hugeVersion.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("'version'") });
+        const longName = await getJson<MlflowErrorBody>(`${registry.url}/ajax-api/monitoring/models/${'m'.repeat(257)}/versions/1/drift`);
+        expect(longName.status).toBe(400);
+        expect(longName.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("'name'") });
       } finally {
         await monitor.stop();
       }

@@ -1,6 +1,6 @@
 // The OpenAPI fields of route schemas (operationId, summary, tags) come from @fastify/swagger.
 import type {} from '@fastify/swagger';
-import { DriftReport, MlflowErrorBody, PerformanceReport, Timestamp } from '@payments-mlops/contracts';
+import { DriftReport, MlflowErrorBody, ModelVersionPathParams, PerformanceReport, Timestamp } from '@payments-mlops/contracts';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ModelMonitorClient } from '../stores/monitoring/model-monitor-client.js';
@@ -15,10 +15,6 @@ export interface MonitoringProxyOptions {
   authorize: ReturnType<typeof createAuthorizer>;
 }
 
-const VersionParams = z.object({
-  name: z.string().min(1).max(256).describe('Registered model name.'),
-  version: z.string().regex(/^[0-9]+$/, 'must be a version number').describe('Model version.'),
-});
 const WindowQuery = z
   .object({
     from: Timestamp.optional().describe("Start of the window; model-monitor's default span by default."),
@@ -50,13 +46,13 @@ export const monitoringProxyRoutes: FastifyPluginAsync<MonitoringProxyOptions> =
             operationId: `getMonitoring${report === 'drift' ? 'Drift' : 'Performance'}`,
             summary,
             tags: ['monitoring'],
-            params: VersionParams,
+            params: ModelVersionPathParams,
             querystring: WindowQuery,
             response: { 200: schema, ...ERROR_RESPONSES },
           },
           onRequest: requireAccess(authorize, 'read'),
           handler: (request) => {
-            const { name, version } = request.params as z.infer<typeof VersionParams>;
+            const { name, version } = request.params as z.infer<typeof ModelVersionPathParams>;
             const window = request.query as z.infer<typeof WindowQuery>;
             return report === 'drift' ? monitor.drift(name, version, window) : monitor.performance(name, version, window);
           },

@@ -79,6 +79,12 @@ describe('runs API', () => {
       const duplicate = await callApi(registry.app, 'POST', '/runs/log-batch', { run_id: runId, params: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] });
       expect(String((duplicate.body as { message: string }).message)).toContain('Duplicate parameter keys have been submitted');
       expect((await callApi(registry.app, 'GET', '/metrics/get-history', { run_id: runId, metric_key: 'loss' })).body).toMatchObject({ metrics: expect.any(Array) });
+      for (const max_results of [0, -5]) {
+        expect(await callApi(registry.app, 'GET', '/metrics/get-history', { run_id: runId, metric_key: 'loss', max_results })).toMatchObject({
+          status: 400,
+          body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining(`Invalid value ${max_results} for parameter 'max_results'`) },
+        });
+      }
     } finally {
       await registry.close();
     }

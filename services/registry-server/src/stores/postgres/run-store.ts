@@ -240,7 +240,8 @@ export function createRunStore({ db, now }: StoreContext) {
     async getMetricHistory(request: OperationRequest<'getMetricHistory'>): Promise<OperationResponse<'getMetricHistory'>> {
       const runId = runIdOf(request);
       await readRunInfo(db, runId);
-      const maxResults = request.max_results ?? REGISTRY_LIMITS.metricHistoryDefaultMaxResults;
+      // MLflow sets no upper bound here; a page still holds at least one point.
+      const maxResults = pageSize(request.max_results, { fallback: REGISTRY_LIMITS.metricHistoryDefaultMaxResults, max: 2 ** 31 - 1 });
       const offset = decodePageToken(request.page_token);
       // Without a page token MLflow returns the whole history; with one, pages of max_results.
       const paged = request.page_token !== undefined || request.max_results !== undefined;
