@@ -12,9 +12,17 @@ export const SCHEMATHESIS_REQUIREMENTS = ['schemathesis==4.32.5'];
 
 /** The schemathesis executable, from a virtual environment made (once) by infra/local/python-venv.sh. */
 export async function schemathesisExecutable(): Promise<string> {
-  const { stdout } = await run('bash', [path.join(REPO_ROOT, 'infra/local/python-venv.sh'), 'api-conformance', ...SCHEMATHESIS_REQUIREMENTS], {
-    timeout: 600_000,
-  });
+  const { stdout } = await run(
+    'bash',
+    [
+      path.join(REPO_ROOT, 'infra/local/python-venv.sh'),
+      'api-conformance',
+      ...SCHEMATHESIS_REQUIREMENTS,
+    ],
+    {
+      timeout: 600_000,
+    },
+  );
   return path.join(stdout.trim(), 'bin', 'schemathesis');
 }
 
@@ -27,6 +35,8 @@ export interface FuzzOptions {
   checks: readonly string[];
   maxExamples: number;
   seed: number;
+  /** Only the operations whose path matches this regular expression. */
+  includePathRegex?: string;
   /** Operations left out, by a regular expression over their path. */
   excludePathRegex?: string;
   /** Test phases to run (examples, coverage, fuzzing, stateful); all by default. */
@@ -38,7 +48,12 @@ export interface FuzzReport {
   exit_code: number;
   complete: boolean;
   operations: { selected: number; tested: number; errored: number };
-  test_cases: { generated: number; with_failures: number; unique_failures: number; errored: number };
+  test_cases: {
+    generated: number;
+    with_failures: number;
+    unique_failures: number;
+    errored: number;
+  };
   failures: { code: string; title: string; count: number; operations: string[] }[];
   errors: unknown[];
 }
@@ -73,22 +88,36 @@ export async function fuzzApi(executable: string, options: FuzzOptions): Promise
     'json',
     '--report-json-path',
     reportPath,
-    ...Object.entries(options.headers ?? {}).flatMap(([name, value]) => ['--header', `${name}: ${value}`]),
-    ...(options.excludePathRegex === undefined ? [] : ['--exclude-path-regex', options.excludePathRegex]),
+    ...Object.entries(options.headers ?? {}).flatMap(([name, value]) => [
+      '--header',
+      `${name}: ${value}`,
+    ]),
+    ...(options.includePathRegex === undefined
+      ? []
+      : ['--include-path-regex', options.includePathRegex]),
+    ...(options.excludePathRegex === undefined
+      ? []
+      : ['--exclude-path-regex', options.excludePathRegex]),
     ...(options.phases === undefined ? [] : ['--phases', options.phases.join(',')]),
   ];
   try {
     // A run that finds failures exits 1; the report says what they were.
-    const output = await run(executable, args, { timeout: 900_000, maxBuffer: 64 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } }).then(
+    const output = await run(executable, args, {
+      timeout: 900_000,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    }).then(
       ({ stdout, stderr }) => `${stdout}${stderr}`,
       (error: { stdout?: string; stderr?: string; code?: unknown }) => {
         if (typeof error.code !== 'number') throw error;
         return `${error.stdout ?? ''}${error.stderr ?? ''}`;
       },
     );
-    const report = JSON.parse(await readFile(reportPath, 'utf8').catch(() => {
-      throw new Error(`schemathesis wrote no report:\n${output.slice(-4_000)}`);
-    })) as FuzzReport;
+    const report = JSON.parse(
+      await readFile(reportPath, 'utf8').catch(() => {
+        throw new Error(`schemathesis wrote no report:\n${output.slice(-4_000)}`);
+      }),
+    ) as FuzzReport;
     return { report, output };
   } finally {
     await rm(reportDir, { recursive: true, force: true });

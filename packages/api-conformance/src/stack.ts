@@ -56,14 +56,28 @@ export class Stack {
     const config = path.join(directory, 'feature_store.yaml');
     const text = await readFile(config, 'utf8');
     const prefixed = text.replace(/^(\s*key_prefix:\s*).*$/m, `$1"${redis.prefix}"`);
-    if (prefixed === text) throw new Error('feature_store.yaml has no online_store.key_prefix to point at the sandbox');
+    if (prefixed === text)
+      throw new Error('feature_store.yaml has no online_store.key_prefix to point at the sandbox');
     await writeFile(config, prefixed);
-    await applyFeatureRepo({ directory, pool: pg.pool, appliedBy: 'api-conformance', registrySchema: pg.schema });
+    await applyFeatureRepo({
+      directory,
+      pool: pg.pool,
+      appliedBy: 'api-conformance',
+      registrySchema: pg.schema,
+    });
   }
 
-  async registry(): Promise<RegistryServerProcess> {
+  /** `monitorPort`: where it will find model-monitor, which needs the registry to start first. */
+  async registry({ monitorPort }: { monitorPort?: number } = {}): Promise<RegistryServerProcess> {
     const { pg, s3 } = this.sandbox;
-    const registry = await startRegistryServer({ databaseUrl: pg.connectionString, bucket: s3.bucket, token: REGISTRY_TOKEN });
+    const registry = await startRegistryServer({
+      databaseUrl: pg.connectionString,
+      bucket: s3.bucket,
+      token: REGISTRY_TOKEN,
+      ...(monitorPort === undefined
+        ? {}
+        : { env: { MODEL_MONITOR_URL: `http://127.0.0.1:${monitorPort}` } }),
+    });
     this.onStop(() => registry.stop());
     return registry;
   }
@@ -71,11 +85,15 @@ export class Stack {
   /** A small synthetic model version per task, each `champion`. */
   async models(registry: RegistryServerProcess): Promise<void> {
     const { pg } = this.sandbox;
-    await runScript('services/ml-serving/src/testing/publish-synthetic-models.ts', ['--trees', '20', '--leaves', '7', '--rows', '2000'], {
-      ...registryEnv(registry),
-      WAREHOUSE_DATABASE_URL: pg.connectionString,
-      FEATURE_REGISTRY_SCHEMA: pg.schema,
-    });
+    await runScript(
+      'services/ml-serving/src/testing/publish-synthetic-models.ts',
+      ['--trees', '20', '--leaves', '7', '--rows', '2000'],
+      {
+        ...registryEnv(registry),
+        WAREHOUSE_DATABASE_URL: pg.connectionString,
+        FEATURE_REGISTRY_SCHEMA: pg.schema,
+      },
+    );
   }
 
   async mlServing(registry: RegistryServerProcess): Promise<ServiceProcess> {
@@ -105,16 +123,21 @@ export class Stack {
     });
   }
 
-  async modelMonitor(registry: RegistryServerProcess): Promise<ServiceProcess> {
+  async modelMonitor(registry: RegistryServerProcess, port?: number): Promise<ServiceProcess> {
     const { pg, kafka } = this.sandbox;
-    return this.service('model-monitor', {
-      ...registryEnv(registry),
-      WAREHOUSE_DATABASE_URL: pg.connectionString,
-      MONITOR_SCHEMA: pg.schema,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      PREDICTION_LOG_TOPIC: kafka.topic,
-      PREDICTION_SINK_GROUP_ID: uniqueName('sink', '-'),
-    });
+    return this.service(
+      'model-monitor',
+      {
+        ...registryEnv(registry),
+        WAREHOUSE_DATABASE_URL: pg.connectionString,
+        MONITOR_SCHEMA: pg.schema,
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        PREDICTION_LOG_TOPIC: kafka.topic,
+        PREDICTION_SINK_GROUP_ID: uniqueName('sink', '-'),
+      },
+      '/readyz',
+      port,
+    );
   }
 
   async trainer(registry: RegistryServerProcess): Promise<ServiceProcess> {
@@ -146,8 +169,17 @@ export class Stack {
     );
   }
 
-  private async service(name: string, env: Record<string, string>, readyPath = '/readyz'): Promise<ServiceProcess> {
-    const service = await startServiceProcess(name, env, { readyPath, timeoutMs: 120_000 });
+  private async service(
+    name: string,
+    env: Record<string, string>,
+    readyPath = '/readyz',
+    port?: number,
+  ): Promise<ServiceProcess> {
+    const service = await startServiceProcess(name, env, {
+      readyPath,
+      timeoutMs: 120_000,
+      ...(port === undefined ? {} : { port }),
+    });
     this.onStop(() => service.stop());
     return service;
   }

@@ -246,7 +246,8 @@ export type FeatureValue = z.infer<typeof FeatureValue>;
 /** Column-oriented as Feast's: one array per entity key (and request field), all of one length. */
 const EntityColumns = z
   .record(z.string().min(1).max(96), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1).max(10_000))
-  .refine((columns) => Object.keys(columns).length > 0, 'must name at least one entity key');
+  .refine((columns) => Object.keys(columns).length > 0, 'must name at least one entity key')
+  .meta({ minProperties: 1 });
 
 export const GetOnlineFeaturesRequest = z
   .object({
@@ -265,7 +266,8 @@ export const GetOnlineFeaturesRequest = z
       ctx.addIssue({ code: 'custom', path: ['entities'], message: 'every entity column must have the same length' });
     }
   })
-  .meta({ id: 'GetOnlineFeaturesRequest' });
+  // Stated in the document too, so that clients generated from it know the rule.
+  .meta({ id: 'GetOnlineFeaturesRequest', oneOf: [{ required: ['features'] }, { required: ['feature_service'] }] });
 export type GetOnlineFeaturesRequest = z.infer<typeof GetOnlineFeaturesRequest>;
 
 /** One column of the answer: the requested entity keys first, then each feature. */

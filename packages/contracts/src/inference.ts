@@ -243,6 +243,7 @@ export const RecoveryRecommendRequest = z
       .array(RecoveryAction)
       .min(1)
       .max(RECOVERY_ACTIONS.length)
+      .meta({ uniqueItems: true })
       .nullish()
       .describe('The actions the merchant allows, without repeats. Absent: all of them.'),
   })

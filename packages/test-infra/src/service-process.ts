@@ -105,6 +105,8 @@ export interface RegistryServerOptions {
   /** The bearer token writes need. */
   token: string;
   port?: number;
+  /** More of its environment, e.g. MODEL_MONITOR_URL. */
+  env?: Record<string, string>;
 }
 
 export interface RegistryServerProcess extends ServiceProcess {
@@ -112,7 +114,7 @@ export interface RegistryServerProcess extends ServiceProcess {
 }
 
 /** A real registry-server over a test's Postgres schema and S3 bucket, ready when this resolves. */
-export async function startRegistryServer({ databaseUrl, bucket, token, port }: RegistryServerOptions): Promise<RegistryServerProcess> {
+export async function startRegistryServer({ databaseUrl, bucket, token, port, env = {} }: RegistryServerOptions): Promise<RegistryServerProcess> {
   const { s3 } = infraSettings();
   const registry = await startServiceProcess(
     'registry-server',
@@ -125,6 +127,7 @@ export async function startRegistryServer({ databaseUrl, bucket, token, port }: 
       AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
       REGISTRY_ARTIFACT_BUCKET: bucket,
       REGISTRY_WRITE_TOKENS: token,
+      ...env,
     },
     port === undefined ? {} : { port },
   );
