@@ -21,7 +21,7 @@ export function summaryTable(jobs: readonly TrainingJob[]): string {
       fmt(report.baseline.primary),
       report.promoted ? 'yes' : 'no',
       seconds,
-      'succeeded',
+      report.promoted ? 'succeeded' : `succeeded; kept from champion by ${heldBack(report)}`,
     ];
   });
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
@@ -41,4 +41,10 @@ export function stepTable(jobs: readonly TrainingJob[]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** The gates a version did not pass, with what each measured. */
+function heldBack(report: TrainingReport): string {
+  const failed = report.gates.filter((check) => !check.passed);
+  return failed.length === 0 ? 'no gate' : failed.map((check) => `${check.gate} (${check.detail})`).join('; ');
 }

@@ -1,5 +1,6 @@
 import { ONNX_INPUT, ONNX_PROBABILITIES } from '@payments-mlops/boosting';
 import * as ort from 'onnxruntime-node';
+import { ThreadCpuClock } from './thread-cpu.js';
 
 /** An ONNX model in onnxruntime-node, as serving will run it. */
 export class OnnxScorer {
@@ -39,8 +40,9 @@ export class OnnxScorer {
 
   /**
    * One-row calls over `calls` distinct rows, after a warm-up: wall-clock p50 and p99, and the p99
-   * of the CPU time each call took. The gate reads the CPU time (onnxruntime computes on this
-   * thread with one intra-op thread), which a machine busy with other work does not inflate.
+   * of the CPU time each call took. The gate reads the CPU time of this thread, where onnxruntime
+   * computes with one intra-op thread: neither a machine busy with other work nor this process'
+   * other threads (another job's garbage collection or snapshot upload) inflate it.
    *
    * onnxruntime-node runs a session in a setImmediate of its own, queued when `run` is called.
    * Other work of this process (another training job's synchronous step, say) may run in the
@@ -51,23 +53,32 @@ export class OnnxScorer {
   async latency(columns: readonly ArrayLike<number>[], rows: number, calls = 300): Promise<{ p50Ms: number; p99Ms: number; cpuP99Ms: number }> {
     const wall: number[] = [];
     const cpu: number[] = [];
-    for (let i = 0; i < calls + 20; i++) {
-      const row = i % rows;
-      const input = rowMajor(columns, row, row + 1);
-      const clock = { started: process.hrtime.bigint(), cpuStarted: process.cpuUsage() };
-      setImmediate(() => {
-        clock.started = process.hrtime.bigint();
-        clock.cpuStarted = process.cpuUsage();
-      });
-      await this.score(input);
-      const used = process.cpuUsage(clock.cpuStarted);
-      if (i >= 20) {
-        wall.push(Number(process.hrtime.bigint() - clock.started) / 1e6);
-        cpu.push((used.user + used.system) / 1000);
-      }
+    const threadCpu = new ThreadCpuClock();
+    try {
+      await this.timeCalls(columns, rows, calls, threadCpu, wall, cpu);
+    } finally {
+      threadCpu.close();
     }
     const quantile = (values: number[], q: number): number => values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))]!;
     return { p50Ms: quantile(wall, 0.5), p99Ms: quantile(wall, 0.99), cpuP99Ms: quantile(cpu, 0.99) };
+  }
+
+  private async timeCalls(columns: readonly ArrayLike<number>[], rows: number, calls: number, threadCpu: ThreadCpuClock, wall: number[], cpu: number[]): Promise<void> {
+    for (let i = 0; i < calls + 20; i++) {
+      const row = i % rows;
+      const input = rowMajor(columns, row, row + 1);
+      const clock = { started: process.hrtime.bigint(), cpuStartedNs: threadCpu.nowNs() };
+      setImmediate(() => {
+        clock.started = process.hrtime.bigint();
+        clock.cpuStartedNs = threadCpu.nowNs();
+      });
+      await this.score(input);
+      const usedNs = threadCpu.nowNs() - clock.cpuStartedNs;
+      if (i >= 20) {
+        wall.push(Number(process.hrtime.bigint() - clock.started) / 1e6);
+        cpu.push(usedNs / 1e6);
+      }
+    }
   }
 
   async release(): Promise<void> {
