@@ -57,6 +57,9 @@ function appWithRoutes(options: { bodyLimit?: number } = {}): TestApp {
     app.get('/boom', () => {
       throw new Error('connection string postgres://user:secret@db/payments refused');
     });
+    app.get('/bad-header', (_request, reply) =>
+      reply.type('application/octet-stream').header('content-length', 5).header('content-disposition', 'attachment; filename="𝕋.txt"').send(Buffer.from('hello')),
+    );
     app.get(
       '/bad-response',
       { schema: { response: { 200: z.object({ score: z.number() }) } } },
@@ -72,6 +75,15 @@ function bodyOf(response: { json: () => unknown }): ErrorBody {
 }
 
 describe('the error handler', () => {
+  it('answers in full when an answer failed half-way through its headers, none of them carried over', async () => {
+    const { app } = appWithRoutes();
+    const response = await app.inject({ method: 'GET', url: '/bad-header' });
+    expect(response.statusCode).toBe(500);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers['content-disposition']).toBeUndefined();
+    expect(bodyOf(response)).toMatchObject({ code: 'INTERNAL' });
+  });
+
   it('answers a ServiceError with its mapped status, code, message and details', async () => {
     const { app } = appWithRoutes();
     const response = await app.inject({ method: 'GET', url: '/models/fraud' });

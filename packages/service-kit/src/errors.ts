@@ -6,6 +6,7 @@ import {
   type FieldIssue,
 } from '@payments-mlops/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { REQUEST_ID_HEADER } from './request-id.js';
 import { isResponseSerializationError } from 'fastify-type-provider-zod';
 
 /** What a failed request is answered with, before the request id is attached. */
@@ -41,7 +42,20 @@ export function handleServiceError(
   } else {
     request.log.info({ code: mapped.code, reason: mapped.message }, 'request rejected');
   }
+  clearHeadersForError(reply);
   void reply.code(httpStatusOf(mapped.code)).send(errorBody(mapped, request.id));
+}
+
+/**
+ * An error answer carries the request id and nothing else the failed answer had set: not its
+ * content-length (the error would go out cut to it), encoding or disposition. An answer that
+ * failed while Node wrote its headers (a value it refuses, say) has also left some of them on the
+ * raw response.
+ */
+export function clearHeadersForError(reply: FastifyReply): void {
+  if (reply.raw.headersSent) return;
+  for (const name of reply.raw.getHeaderNames()) reply.raw.removeHeader(name);
+  for (const name of Object.keys(reply.getHeaders())) if (name !== REQUEST_ID_HEADER) reply.removeHeader(name);
 }
 
 /**

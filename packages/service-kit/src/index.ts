@@ -21,6 +21,7 @@ export {
 export {
   errorBody,
   allowedMethodsOf,
+  clearHeadersForError,
   handleNotFound,
   handleServiceError,
   mapError,

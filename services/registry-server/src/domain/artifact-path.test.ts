@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseArtifactPath } from './artifact-path.js';
+import { attachmentDisposition, parseArtifactPath } from './artifact-path.js';
 
 describe('parseArtifactPath', () => {
   test('keeps relative paths and drops a trailing slash', () => {
@@ -23,5 +23,20 @@ describe('parseArtifactPath', () => {
   test('refuses traversal hidden behind percent-encoding, once or twice', () => {
     expect(() => parseArtifactPath('a/%2e%2e/b')).toThrow(/Invalid path/);
     expect(() => parseArtifactPath('a/%252e%252e%252fb')).toThrow(/Invalid path/);
+  });
+});
+
+describe('attachmentDisposition', () => {
+  test('puts a plain ASCII name in filename alone', () => {
+    expect(attachmentDisposition('model.onnx')).toBe('attachment; filename="model.onnx"');
+  });
+
+  test('gives any other name as UTF-8 in filename*, with an ASCII stand-in a header can hold (found by schemathesis)', () => {
+    const name = '𝕋𝕙𝕖 "fox" 100% é.txt';
+    const header = attachmentDisposition(name);
+    expect(header).toBe(`attachment; filename="___ _fox_ 100_ _.txt"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    // Every character is one Node accepts in a header value.
+    expect(header).toMatch(/^[\x20-\x7e]+$/);
+    expect(decodeURIComponent(header.split("UTF-8''")[1]!)).toBe(name);
   });
 });

@@ -57,3 +57,15 @@ export function joinArtifactPath(...parts: string[]): string {
 export function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+/**
+ * `Content-Disposition` of a download (RFC 6266): the name as UTF-8 in `filename*` (RFC 8187), and
+ * an ASCII stand-in in `filename` for clients that read only that. An HTTP header holds Latin-1
+ * only, so such a name cannot go in as it is; a plain ASCII name goes in `filename` alone.
+ */
+export function attachmentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/gu, '_');
+  if (ascii === name) return `attachment; filename="${name}"`;
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

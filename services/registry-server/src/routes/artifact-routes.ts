@@ -12,7 +12,7 @@ import {
 } from '@payments-mlops/contracts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
-import { basename, parseArtifactPath } from '../domain/artifact-path.js';
+import { attachmentDisposition, basename, parseArtifactPath } from '../domain/artifact-path.js';
 import { contentTypeOf } from '../domain/mime-types.js';
 import type { ArtifactCatalog } from '../stores/artifacts/artifact-catalog.js';
 import { artifactTooLarge } from '../stores/artifacts/measured-stream.js';
@@ -73,7 +73,7 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
         void reply
           .type(contentTypeOf(path))
           .header('content-length', file.size)
-          .header('content-disposition', `attachment; filename="${basename(path).replaceAll('"', '')}"`)
+          .header('content-disposition', attachmentDisposition(basename(path)))
           .header('x-content-type-options', 'nosniff');
         if (file.sha256 !== undefined) void reply.header(ARTIFACT_SHA256_HEADER, file.sha256);
         return reply.send(file.body);

@@ -30,6 +30,21 @@ describe('artifact proxy', () => {
     }
   });
 
+  test('downloads a file whose name a header cannot hold as it is, naming it in filename* (found by schemathesis)', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString);
+    try {
+      const name = 'Résumé 𝕋.txt';
+      const url = `${ARTIFACTS}/e/r/artifacts/${encodeURIComponent(name)}`;
+      expect((await registry.app.inject({ method: 'PUT', url, payload: 'hello', headers: { ...WRITER, 'content-type': 'text/plain' } })).statusCode).toBe(200);
+      const get = await registry.app.inject({ method: 'GET', url });
+      expect(get.statusCode).toBe(200);
+      expect(get.body).toBe('hello');
+      expect(get.headers['content-disposition']).toBe(`attachment; filename="R_sum_ _.txt"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    } finally {
+      await registry.close();
+    }
+  });
+
   test('lists a directory by basename, as MLflow does, and deletes a tree', async ({ pg }) => {
     const registry = await startTestRegistry(pg.connectionString);
     try {

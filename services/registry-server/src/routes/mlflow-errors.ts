@@ -1,5 +1,5 @@
 import { MISSING_VALUE, MlflowError, type MlflowErrorBody, type MlflowErrorCode } from '@payments-mlops/contracts';
-import { allowedMethodsOf } from '@payments-mlops/service-kit';
+import { allowedMethodsOf, clearHeadersForError } from '@payments-mlops/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../stores/postgres/db.js';
 
@@ -89,6 +89,7 @@ export function handleMlflowError(error: unknown, request: FastifyRequest, reply
   if (internal) request.log.error({ err: error, route: request.routeOptions.url }, 'unhandled error');
   else if (status >= 500) request.log.warn({ error_code: body.error_code, reason: body.message }, 'request failed');
   else request.log.info({ error_code: body.error_code, reason: body.message }, 'request rejected');
+  clearHeadersForError(reply);
   void reply.code(status).type('application/json').send(body);
 }
 
