@@ -13,13 +13,25 @@ import { REGISTRY_TOKEN, Stack } from './stack.js';
  * drawn from the schemas (valid ones, and ones that break each constraint in turn) and judges
  * every answer. What must hold for all of them:
  * - never a 5xx: bad input is the client's error, answered with a 4xx that names it;
- * - every answer matches the schema documented for its status, with the documented content type.
+ * - only statuses the document lists, each answer matching the schema documented for its status,
+ *   with the documented content type;
+ * - a request that breaks the schema is refused; a required header missing is refused;
+ * - a method the path does not have gets 405.
  *
- * API_FUZZ_EXAMPLES and API_FUZZ_SEED widen a run (`make fuzz-api`); CI runs the fixed seed below.
+ * API_FUZZ_EXAMPLES and API_FUZZ_SEED widen a run (`make fuzz-api`), API_FUZZ_CHECKS tries other
+ * checks (`schemathesis run --help` lists them); CI runs the fixed seed and the checks below.
  */
 const MAX_EXAMPLES = Number(process.env.API_FUZZ_EXAMPLES ?? 40);
 const SEED = Number(process.env.API_FUZZ_SEED ?? 20261208);
-const CHECKS = ['not_a_server_error', 'response_schema_conformance', 'content_type_conformance'];
+const CHECKS = process.env.API_FUZZ_CHECKS?.split(',') ?? [
+  'not_a_server_error',
+  'status_code_conformance',
+  'response_schema_conformance',
+  'content_type_conformance',
+  'negative_data_rejection',
+  'missing_required_header',
+  'unsupported_method',
+];
 const FUZZ_TIMEOUT_MS = 900_000;
 /** The registry's proxy of model-monitor's reports, for the UI. */
 const MONITORING_PROXY = '^/ajax-api/monitoring/';

@@ -102,7 +102,10 @@ export async function fuzzApi(executable: string, options: FuzzOptions): Promise
   ];
   try {
     // A run that finds failures exits 1; the report says what they were.
+    // In the report's directory: schemathesis keeps a cache of what it found (.schemathesis/) in
+    // its working directory, and a run must not depend on the runs before it.
     const output = await run(executable, args, {
+      cwd: reportDir,
       timeout: 900_000,
       maxBuffer: 64 * 1024 * 1024,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },

@@ -159,6 +159,10 @@ describe('/metrics', () => {
     const put = await app.inject({ method: 'PUT', url: '/models/fraud/versions/7?x=1' });
     expect(put.statusCode).toBe(405);
     expect(put.headers.allow).toBe('GET, HEAD');
+    // A method that carries a body, sent without its content type: still 405, not the parser's 400.
+    const query = await app.inject({ method: 'QUERY' as 'POST', url: '/fraud/score' });
+    expect(query.statusCode).toBe(405);
+    expect(query.headers.allow).toBe('POST');
     const unknown = await app.inject({ method: 'DELETE', url: '/fraud/scores' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND' });

@@ -30,6 +30,9 @@ export function handleServiceError(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
+  // The not-found route's own failures (a body it cannot parse, say): the answer is still that
+  // there is no such route, or not with that method.
+  if (request.is404) return handleNotFound(request, reply);
   const mapped = mapError(error, request);
   if (mapped.internal) {
     const issues = isResponseSerializationError(error) ? error.cause.issues : undefined;

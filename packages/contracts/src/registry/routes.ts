@@ -15,6 +15,7 @@ export const REGISTRY_API_INFO = {
 const ERRORS = {
   400: { description: "INVALID_PARAMETER_VALUE, RESOURCE_ALREADY_EXISTS or BAD_REQUEST: MLflow's {error_code, message}", schema: MlflowErrorBody },
   404: { description: 'RESOURCE_DOES_NOT_EXIST or ENDPOINT_NOT_FOUND', schema: MlflowErrorBody },
+  409: { description: 'INVALID_STATE: the request conflicts with the resource\'s state, e.g. renaming a deleted experiment', schema: MlflowErrorBody },
   503: { description: 'TEMPORARILY_UNAVAILABLE: the registry database cannot be reached; retry later', schema: MlflowErrorBody },
 };
 

@@ -19,7 +19,7 @@ export interface ApiRoutesOptions {
   authorize: ReturnType<typeof createAuthorizer>;
 }
 
-const ERROR_RESPONSES = { 400: MlflowErrorBody, 404: MlflowErrorBody, 503: MlflowErrorBody };
+const ERROR_RESPONSES = { 400: MlflowErrorBody, 404: MlflowErrorBody, 409: MlflowErrorBody, 503: MlflowErrorBody };
 
 
 /**

@@ -12,6 +12,7 @@ import {
 } from '@payments-mlops/contracts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
+import { z } from 'zod';
 import { attachmentDisposition, basename, parseArtifactPath } from '../domain/artifact-path.js';
 import { contentTypeOf } from '../domain/mime-types.js';
 import type { ArtifactCatalog } from '../stores/artifacts/artifact-catalog.js';
@@ -61,7 +62,18 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
     });
 
     app.get('/artifacts/*', {
-      schema: { operationId: 'downloadArtifact', summary: 'Download an artifact (streamed)', tags: ['mlflow-artifacts'], hide },
+      schema: {
+        operationId: 'downloadArtifact',
+        summary: 'Download an artifact (streamed); an empty path lists the root',
+        tags: ['mlflow-artifacts'],
+        hide,
+        response: {
+          // The file's bytes, typed by its extension (or the root's listing).
+          200: { description: 'The file', content: { '*/*': { schema: z.unknown() } } },
+          400: MlflowErrorBody,
+          404: MlflowErrorBody,
+        },
+      },
       onRequest: read,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const raw = pathParam(request);

@@ -83,6 +83,24 @@ describe('experiments API', () => {
     }
   });
 
+  test('keeps the last value of a tag key given twice at creation, as runs and models do (found by schemathesis)', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString);
+    try {
+      const created = await callApi<{ experiment_id: string }>(registry.app, 'POST', '/experiments/create', {
+        name: 'twice',
+        tags: [
+          { key: 'team', value: 'risk' },
+          { key: 'team', value: 'payments' },
+        ],
+      });
+      expect(created.status).toBe(200);
+      const read = await callApi(registry.app, 'GET', '/experiments/get', { experiment_id: created.body.experiment_id });
+      expect(read.body).toMatchObject({ experiment: { tags: [{ key: 'team', value: 'payments' }] } });
+    } finally {
+      await registry.close();
+    }
+  });
+
   test('answers a known endpoint asked with another method with 405 and Allow, as MLflow\'s server does', async ({ pg }) => {
     const registry = await startTestRegistry(pg.connectionString);
     try {

@@ -85,6 +85,8 @@ export function mapMlflowError(error: unknown, request: FastifyRequest): Mapped 
 }
 
 export function handleMlflowError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  // The not-found route's own failures (a body it cannot parse, say) still answer 404 or 405.
+  if (request.is404) return handleMlflowNotFound(request, reply);
   const { status, body, internal } = mapMlflowError(error, request);
   if (internal) request.log.error({ err: error, route: request.routeOptions.url }, 'unhandled error');
   else if (status >= 500) request.log.warn({ error_code: body.error_code, reason: body.message }, 'request failed');

@@ -80,7 +80,9 @@ export function createExperimentStore({ db, now, defaultArtifactRoot }: StoreCon
       validateExperimentName(name);
       const location = artifact_location || undefined;
       if (location !== undefined) validateArtifactLocation(location);
-      const tagList = (tags ?? []).map((tag) => ({ key: tag.key, value: tag.value ?? '' }));
+      // A key given twice keeps its last value, as two set-tag calls would (and as runs and
+      // registered models keep theirs); one INSERT cannot upsert the same row twice.
+      const tagList = [...new Map((tags ?? []).map((tag) => [tag.key, { key: tag.key, value: tag.value ?? '' }])).values()];
       tagList.forEach(validateExperimentTag);
       const time = now();
       try {
