@@ -116,6 +116,25 @@ describe('the HTTP APIs against their OpenAPI documents (schemathesis)', () => {
   );
 
   test(
+    'registry-server without a token: writes refused with the 401 its document states',
+    { timeout: FUZZ_TIMEOUT_MS },
+    async ({ pg, redis, s3, kafka }) => {
+      const stack = new Stack({ pg, redis, s3, kafka });
+      try {
+        const registry = await stack.registry();
+        await expectConformance('registry-server without a token', {
+          schemaUrl: `${registry.url}/docs/json`,
+          excludePathRegex: MONITORING_PROXY,
+          // Reads were fuzzed with the token above; what this run adds is each write's refusal.
+          phases: ['examples', 'fuzzing'],
+        });
+      } finally {
+        await stack.stop();
+      }
+    },
+  );
+
+  test(
     "model-monitor (and the registry's proxy of it) and trainer: reports, jobs and the retraining webhook",
     { timeout: FUZZ_TIMEOUT_MS },
     async ({ pg, redis, s3, kafka }) => {

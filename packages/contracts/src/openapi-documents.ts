@@ -1,6 +1,6 @@
 import { INFERENCE_API_INFO, INFERENCE_ROUTES } from './inference-routes.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
-import { REGISTRY_API_INFO, registryRouteDefinitions } from './registry/routes.js';
+import { REGISTRY_API_INFO, REGISTRY_SECURITY_SCHEMES, registryRouteDefinitions } from './registry/routes.js';
 
 /**
  * The OpenAPI documents committed under `packages/contracts/openapi/`, by file name. Add a
@@ -14,6 +14,7 @@ export const OPENAPI_DOCUMENTS: Readonly<Record<string, () => OpenApiDocument>> 
   'registry.openapi.json': () =>
     buildOpenApiDocument(registryRouteDefinitions(), REGISTRY_API_INFO, {
       servers: [{ url: 'http://127.0.0.1:5000', description: 'registry-server on a local machine' }],
+      securitySchemes: REGISTRY_SECURITY_SCHEMES,
     }),
 };
 

@@ -19,6 +19,8 @@ export interface OpenApiInfo {
 
 export interface OpenApiOptions {
   servers?: readonly { url: string; description?: string }[];
+  /** `components.securitySchemes`, which routes name in their `security`. */
+  securitySchemes?: Readonly<Record<string, JsonSchema>>;
 }
 
 export interface OpenApiDocument {
@@ -27,7 +29,7 @@ export interface OpenApiDocument {
   servers?: { url: string; description?: string }[];
   tags: { name: string }[];
   paths: Record<string, Record<string, OpenApiOperation>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; securitySchemes?: Record<string, JsonSchema> };
 }
 
 export interface OpenApiOperation {
@@ -38,6 +40,7 @@ export interface OpenApiOperation {
   parameters?: OpenApiParameter[];
   requestBody?: { required: boolean; content: Record<string, MediaType> };
   responses: Record<string, { description: string; content: Record<string, MediaType> }>;
+  security?: Record<string, string[]>[];
 }
 
 export interface OpenApiParameter {
@@ -86,7 +89,10 @@ export function buildOpenApiDocument(
     ...(options.servers ? { servers: options.servers.map((server) => ({ ...server })) } : {}),
     tags,
     paths,
-    components: { schemas: components.sorted() },
+    components: {
+      schemas: components.sorted(),
+      ...(options.securitySchemes ? { securitySchemes: structuredClone({ ...options.securitySchemes }) } : {}),
+    },
   };
 }
 
@@ -107,7 +113,7 @@ function operationOf(route: RouteDefinition, components: ComponentSchemas): Open
     responses[status] = {
       description: response.description,
       content: {
-        [JSON_MEDIA_TYPE]: mediaType(components.convert(response.schema, 'output'), example),
+        [response.mediaType ?? JSON_MEDIA_TYPE]: mediaType(components.convert(response.schema, 'output'), example),
       },
     };
   }
@@ -131,6 +137,7 @@ function operationOf(route: RouteDefinition, components: ComponentSchemas): Open
         }
       : {}),
     responses,
+    ...(route.security ? { security: route.security.map((requirement) => Object.fromEntries(Object.entries(requirement).map(([name, scopes]) => [name, [...scopes]]))) } : {}),
   };
 }
 

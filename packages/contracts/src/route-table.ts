@@ -7,6 +7,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ResponseDefinition<S extends z.ZodType = z.ZodType> {
   description: string;
   schema: S;
+  /** The media type of the body; application/json unless said. */
+  mediaType?: string;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface RouteDefinition {
   /** A request that the body schema accepts, published in the OpenAPI document. */
   bodyExample?: unknown;
   responses: Readonly<Record<number, ResponseDefinition>>;
+  /** OpenAPI security requirements, naming schemes of the document's `securitySchemes`. */
+  security?: readonly Readonly<Record<string, readonly string[]>>[];
   /** Keyed by status; published beside the response schema. */
   responseExamples?: Readonly<Record<number, unknown>>;
 }

@@ -1,4 +1,4 @@
-import fastifySwagger from '@fastify/swagger';
+import fastifySwagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   LogController,
@@ -34,10 +34,14 @@ export type ServiceApp = FastifyInstance<
   ZodTypeProvider
 >;
 
+type SecuritySchemes = NonNullable<NonNullable<NonNullable<FastifyDynamicSwaggerOptions['openapi']>['components']>['securitySchemes']>;
+
 export interface OpenApiInfo {
   title: string;
   version: string;
   description?: string;
+  /** `components.securitySchemes`, which route schemas name in their `security`. */
+  securitySchemes?: SecuritySchemes;
 }
 
 export interface ServiceAppOptions {
@@ -236,6 +240,7 @@ function registerDocs(app: ServiceApp, service: string, openapi: OpenApiInfo | u
         version: openapi?.version ?? '0.0.0',
         ...(openapi?.description === undefined ? {} : { description: openapi.description }),
       },
+      ...(openapi?.securitySchemes === undefined ? {} : { components: { securitySchemes: structuredClone(openapi.securitySchemes) } }),
     },
     transform: createJsonSchemaTransform({ schemaRegistry: schemas.registry }),
     transformObject: createJsonSchemaTransformObject({ schemaRegistry: schemas.registry }),

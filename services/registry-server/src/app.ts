@@ -1,3 +1,4 @@
+import { REGISTRY_SECURITY_SCHEMES } from '@payments-mlops/contracts';
 import { createServiceApp, pgReadiness, type Logger, type ServiceApp, type ServiceMetrics } from '@payments-mlops/service-kit';
 import type pg from 'pg';
 import { Counter } from 'prom-client';
@@ -65,6 +66,7 @@ export async function buildApp(deps: RegistryAppDeps): Promise<ServiceApp> {
       title: 'registry-server',
       version: '2.0',
       description: "MLflow's REST API 2.0 (tracking, model registry, artifact proxy) on Postgres and S3, with model version lineage.",
+      securitySchemes: REGISTRY_SECURITY_SCHEMES,
     },
   });
   await app.register(apiRoutes, { registry, authorize });

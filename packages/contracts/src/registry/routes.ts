@@ -19,6 +19,26 @@ const ERRORS = {
   503: { description: 'TEMPORARILY_UNAVAILABLE: the registry database cannot be reached; retry later', schema: MlflowErrorBody },
 };
 
+/** How a client presents its token: what `security` names in the registry's documents. */
+export const REGISTRY_SECURITY_SCHEMES = {
+  registryToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A write token (REGISTRY_WRITE_TOKENS) for writes; reads are open unless the server protects them (a read token then). ' +
+      "HTTP Basic with the token as password works too, as MLflow's client sends MLFLOW_TRACKING_USERNAME/PASSWORD.",
+  },
+} as const;
+
+/** What a write needs, as an OpenAPI security requirement. */
+export const REGISTRY_WRITE_SECURITY = [{ registryToken: [] }] as const;
+
+/** The answers of a request without the right token: plain text, as MLflow's auth app answers. */
+export const REGISTRY_AUTH_RESPONSES = {
+  401: { description: 'No token, or one the server does not know (plain text; `WWW-Authenticate: Bearer`)', schema: z.string(), mediaType: 'text/plain' },
+  403: { description: 'A read token on a write (plain text)', schema: z.string(), mediaType: 'text/plain' },
+} as const;
+
 /** The same object schema without its component name: query parameters are listed one by one. */
 export function inlineObjectSchema(schema: z.ZodType): z.ZodObject {
   if (!(schema instanceof z.ZodObject)) throw new Error('a GET request schema must be an object');
@@ -41,7 +61,11 @@ export function registryRouteDefinitions(): RouteDefinition[] {
         description: operation.access === 'write' ? 'Needs a write token (Authorization: Bearer).' : 'Open, unless the server protects reads.',
         tags: [operation.path.split('/')[2] ?? 'registry'],
         ...(method === 'GET' ? { querystring: inlineObjectSchema(operation.request) } : { body: operation.request }),
-        responses: { 200: { description: 'OK', schema: operation.response }, ...ERRORS },
+        responses:
+          operation.access === 'write'
+            ? { 200: { description: 'OK', schema: operation.response }, ...ERRORS, ...REGISTRY_AUTH_RESPONSES }
+            : { 200: { description: 'OK', schema: operation.response }, ...ERRORS },
+        ...(operation.access === 'write' ? { security: REGISTRY_WRITE_SECURITY } : {}),
       });
     }
   }

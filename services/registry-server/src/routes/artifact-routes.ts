@@ -17,7 +17,7 @@ import { attachmentDisposition, basename, parseArtifactPath } from '../domain/ar
 import { contentTypeOf } from '../domain/mime-types.js';
 import type { ArtifactCatalog } from '../stores/artifacts/artifact-catalog.js';
 import { artifactTooLarge } from '../stores/artifacts/measured-stream.js';
-import { requireAccess, type createAuthorizer } from './auth.js';
+import { WRITE_ROUTE_DOCS, requireAccess, type createAuthorizer } from './auth.js';
 import { handleMlflowError, handleMlflowNotFound } from './mlflow-errors.js';
 
 export interface ArtifactRoutesOptions {
@@ -93,7 +93,7 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
     });
 
     app.put('/artifacts/*', {
-      schema: { operationId: 'uploadArtifact', summary: 'Upload an artifact (streamed); replaces a file at the same path', tags: ['mlflow-artifacts'], hide, response: { 200: Empty, 400: MlflowErrorBody } },
+      schema: { operationId: 'uploadArtifact', summary: 'Upload an artifact (streamed); replaces a file at the same path', tags: ['mlflow-artifacts'], hide, security: WRITE_ROUTE_DOCS.security, response: { 200: Empty, 400: MlflowErrorBody, ...WRITE_ROUTE_DOCS.response } },
       onRequest: write,
       handler: async (request: FastifyRequest) => {
         const path = parseArtifactPath(pathParam(request), { allowRoot: false });
@@ -108,7 +108,7 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
     });
 
     app.delete('/artifacts/*', {
-      schema: { operationId: 'deleteArtifact', summary: 'Delete an artifact file or directory', tags: ['mlflow-artifacts'], hide, response: { 200: Empty, 400: MlflowErrorBody } },
+      schema: { operationId: 'deleteArtifact', summary: 'Delete an artifact file or directory', tags: ['mlflow-artifacts'], hide, security: WRITE_ROUTE_DOCS.security, response: { 200: Empty, 400: MlflowErrorBody, ...WRITE_ROUTE_DOCS.response } },
       onRequest: write,
       handler: async (request: FastifyRequest) => {
         await catalog.delete(parseArtifactPath(pathParam(request), { allowRoot: false }));

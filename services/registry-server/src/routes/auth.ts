@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { REGISTRY_AUTH_RESPONSES, REGISTRY_WRITE_SECURITY } from '@payments-mlops/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /*
@@ -74,3 +75,14 @@ export function requireAccess(authorize: ReturnType<typeof createAuthorizer>, ac
     if (!decision.allowed) await rejectUnauthorized(reply, decision.status);
   };
 }
+
+/**
+ * The route schema of a write for the OpenAPI document: the token it needs, and the plain-text
+ * 401 and 403 of a request without it (REGISTRY_AUTH_RESPONSES, as @fastify/swagger reads them).
+ */
+export const WRITE_ROUTE_DOCS = {
+  security: [...REGISTRY_WRITE_SECURITY],
+  response: Object.fromEntries(
+    Object.entries(REGISTRY_AUTH_RESPONSES).map(([status, { description, schema, mediaType }]) => [status, { description, content: { [mediaType]: { schema } } }]),
+  ),
+};
