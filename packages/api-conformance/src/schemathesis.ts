@@ -127,9 +127,13 @@ export async function fuzzApi(executable: string, options: FuzzOptions): Promise
   }
 }
 
-/** The failures section of schemathesis' output, for an assertion message. */
+/** The errors and failures sections of schemathesis' output, for an assertion message. */
 export function failureDetails(output: string, limit = 12_000): string {
-  const start = output.indexOf('FAILURES');
-  const text = start === -1 ? output : output.slice(start);
+  const headings = ['ERRORS', 'FAILURES']
+    .map((heading) => output.indexOf(`= ${heading} =`))
+    .filter((index) => index !== -1);
+  // From the start of the heading's line of '=' signs.
+  const start = headings.length === 0 ? 0 : output.lastIndexOf('\n', Math.min(...headings)) + 1;
+  const text = output.slice(start);
   return text.length > limit ? `${text.slice(0, limit)}\n…` : text;
 }
