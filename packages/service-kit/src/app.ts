@@ -15,7 +15,6 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bindHistogram, type BoundHistogram } from './bound-histogram.js';
 import { errorBody, handleNotFound, handleServiceError } from './errors.js';
-import { RouteMethods } from './route-methods.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { lifecycleOf } from './lifecycle.js';
 import { RouteSchemaRegistry } from './openapi-registry.js';
@@ -23,6 +22,7 @@ import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { requestLoggerFactory } from './request-logger.js';
+import { RouteMethods } from './route-methods.js';
 import { acceptingValidatorCompiler } from './zod-accept.js';
 
 /** A fastify instance typed by the zod type provider: route schemas are zod schemas from contracts. */

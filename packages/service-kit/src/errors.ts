@@ -6,8 +6,8 @@ import {
   type FieldIssue,
 } from '@payments-mlops/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { REQUEST_ID_HEADER } from './request-id.js';
 import { isResponseSerializationError } from 'fastify-type-provider-zod';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 /** What a failed request is answered with, before the request id is attached. */
 export interface MappedError {
