@@ -11,7 +11,7 @@ import {
 } from '@payments-mlops/contracts';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { checkNoNulCharacters } from '../domain/validation.js';
-import { WRITE_ROUTE_DOCS, requireAccess, type createAuthorizer } from './auth.js';
+import { requireAccess, type createAuthorizer } from './auth.js';
 import { handleMlflowError, handleMlflowNotFound } from './mlflow-errors.js';
 
 export interface ApiRoutesOptions {
@@ -37,6 +37,7 @@ function operationRoutes(prefix: string, { registry, authorize }: ApiRoutesOptio
 
     for (const [name, operation] of Object.entries(REGISTRY_OPERATIONS) as [RegistryOperationName, RegistryOperation][]) {
       const handler = registry[name] as (request: unknown) => Promise<unknown>;
+      const auth = authorize.docs(operation.access);
       for (const [index, method] of operation.methods.entries()) {
         const input = method === 'GET' ? 'querystring' : 'body';
         app.route({
@@ -49,8 +50,8 @@ function operationRoutes(prefix: string, { registry, authorize }: ApiRoutesOptio
             hide: prefix !== REGISTRY_API_PREFIXES[0],
             // Query parameters are listed one by one in OpenAPI, so their schema is inlined, not a $ref.
             [input]: input === 'querystring' ? inlineObjectSchema(operation.request) : operation.request,
-            response: { 200: operation.response, ...ERROR_RESPONSES, ...(operation.access === 'write' ? WRITE_ROUTE_DOCS.response : {}) },
-            ...(operation.access === 'write' ? { security: WRITE_ROUTE_DOCS.security } : {}),
+            response: { 200: operation.response, ...ERROR_RESPONSES, ...auth.response },
+            ...(auth.security ? { security: auth.security } : {}),
           },
           preValidation: (request, _reply, done) => {
             if (input === 'body' && (request.body === undefined || request.body === null)) request.body = {};

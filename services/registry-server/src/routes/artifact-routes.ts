@@ -17,7 +17,7 @@ import { attachmentDisposition, basename, parseArtifactPath } from '../domain/ar
 import { contentTypeOf } from '../domain/mime-types.js';
 import type { ArtifactCatalog } from '../stores/artifacts/artifact-catalog.js';
 import { artifactTooLarge } from '../stores/artifacts/measured-stream.js';
-import { WRITE_ROUTE_DOCS, requireAccess, type createAuthorizer } from './auth.js';
+import { requireAccess, type createAuthorizer } from './auth.js';
 import { handleMlflowError, handleMlflowNotFound } from './mlflow-errors.js';
 
 export interface ArtifactRoutesOptions {
@@ -49,6 +49,8 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
     const hide = prefix !== REGISTRY_API_PREFIXES[0];
     const read = requireAccess(authorize, 'read');
     const write = requireAccess(authorize, 'write');
+    const readDocs = authorize.docs('read');
+    const writeDocs = authorize.docs('write');
 
     const list = async (request: FastifyRequest) => {
       const { path } = request.query as ListProxiedArtifactsRequest;
@@ -56,7 +58,7 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
       return files.length > 0 ? { files } : {};
     };
     app.get('/artifacts', {
-      schema: { operationId: 'listProxiedArtifacts', summary: 'List artifacts under a path', tags: ['mlflow-artifacts'], hide, querystring: inlineObjectSchema(ListProxiedArtifactsRequest), response: { 200: ListProxiedArtifactsResponse, 400: MlflowErrorBody } },
+      schema: { operationId: 'listProxiedArtifacts', summary: 'List artifacts under a path', tags: ['mlflow-artifacts'], hide, ...(readDocs.security ? { security: readDocs.security } : {}), querystring: inlineObjectSchema(ListProxiedArtifactsRequest), response: { 200: ListProxiedArtifactsResponse, 400: MlflowErrorBody, ...readDocs.response } },
       onRequest: read,
       handler: list,
     });
@@ -67,11 +69,13 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
         summary: 'Download an artifact (streamed); an empty path lists the root',
         tags: ['mlflow-artifacts'],
         hide,
+        ...(readDocs.security ? { security: readDocs.security } : {}),
         response: {
           // The file's bytes, typed by its extension (or the root's listing).
           200: { description: 'The file', content: { '*/*': { schema: z.unknown() } } },
           400: MlflowErrorBody,
           404: MlflowErrorBody,
+          ...readDocs.response,
         },
       },
       onRequest: read,
@@ -93,7 +97,7 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
     });
 
     app.put('/artifacts/*', {
-      schema: { operationId: 'uploadArtifact', summary: 'Upload an artifact (streamed); replaces a file at the same path', tags: ['mlflow-artifacts'], hide, security: WRITE_ROUTE_DOCS.security, response: { 200: Empty, 400: MlflowErrorBody, ...WRITE_ROUTE_DOCS.response } },
+      schema: { operationId: 'uploadArtifact', summary: 'Upload an artifact (streamed); replaces a file at the same path', tags: ['mlflow-artifacts'], hide, ...(writeDocs.security ? { security: writeDocs.security } : {}), response: { 200: Empty, 400: MlflowErrorBody, ...writeDocs.response } },
       onRequest: write,
       handler: async (request: FastifyRequest) => {
         const path = parseArtifactPath(pathParam(request), { allowRoot: false });
@@ -108,7 +112,7 @@ function artifactProxy(prefix: string, { catalog, authorize, artifactBytes }: Ar
     });
 
     app.delete('/artifacts/*', {
-      schema: { operationId: 'deleteArtifact', summary: 'Delete an artifact file or directory', tags: ['mlflow-artifacts'], hide, security: WRITE_ROUTE_DOCS.security, response: { 200: Empty, 400: MlflowErrorBody, ...WRITE_ROUTE_DOCS.response } },
+      schema: { operationId: 'deleteArtifact', summary: 'Delete an artifact file or directory', tags: ['mlflow-artifacts'], hide, ...(writeDocs.security ? { security: writeDocs.security } : {}), response: { 200: Empty, 400: MlflowErrorBody, ...writeDocs.response } },
       onRequest: write,
       handler: async (request: FastifyRequest) => {
         await catalog.delete(parseArtifactPath(pathParam(request), { allowRoot: false }));

@@ -50,6 +50,32 @@ describe('bearer-token auth', () => {
       expect((await callApi(registry.app, 'GET', '/experiments/get', { experiment_id: '0' }, { authorization: `Bearer ${WRITE_TOKEN}` })).status).toBe(200);
       const download = await registry.app.inject({ method: 'GET', url: '/api/2.0/mlflow-artifacts/artifacts/a.txt' });
       expect(download.statusCode).toBe(401);
+      // The served OpenAPI document says so: reads name the token and their 401 (reads are never 403).
+      const document = (await registry.app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>> }>();
+      for (const read of [document.paths['/api/2.0/mlflow/experiments/get']!.get!, document.paths['/api/2.0/mlflow-artifacts/artifacts/{*}']!.get!]) {
+        expect(read.security).toEqual([{ registryToken: [] }]);
+        expect(Object.keys(read.responses)).toContain('401');
+        expect(Object.keys(read.responses)).not.toContain('403');
+      }
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('documents a token and its 401 and 403 on writes only, where reads are open', async ({ pg }) => {
+    const registry = await startTestRegistry(pg.connectionString);
+    try {
+      const document = (await registry.app.inject({ method: 'GET', url: '/docs/json' })).json<{
+        components: { securitySchemes?: Record<string, { type: string; scheme: string }> };
+        paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>>;
+      }>();
+      expect(document.components.securitySchemes?.registryToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+      const create = document.paths['/api/2.0/mlflow/experiments/create']!.post!;
+      expect(create.security).toEqual([{ registryToken: [] }]);
+      expect(create.responses).toMatchObject({ 401: { content: { 'text/plain': expect.anything() } }, 403: expect.anything() });
+      const read = document.paths['/api/2.0/mlflow/experiments/get']!.get!;
+      expect(read.security).toBeUndefined();
+      expect(Object.keys(read.responses)).not.toContain('401');
     } finally {
       await registry.close();
     }

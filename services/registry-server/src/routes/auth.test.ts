@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createAuthorizer } from './auth.js';
+import { createAuthorizer, routeAuthDocs } from './auth.js';
 
 const authorize = createAuthorizer({ writeTokens: ['w-token'], readTokens: ['r-token'], protectReads: false, disabled: false });
 const basic = (password: string) => `Basic ${Buffer.from(`anyone:${password}`).toString('base64')}`;
@@ -35,5 +35,20 @@ describe('createAuthorizer', () => {
   test('checks nothing when disabled', () => {
     const open = createAuthorizer({ writeTokens: [], readTokens: [], protectReads: true, disabled: true });
     expect(open(undefined, 'write')).toEqual({ allowed: true });
+  });
+
+  test('documents the token, and the 401 and 403 without it, where the server asks for one', () => {
+    const open = { protectReads: false, disabled: false };
+    expect(routeAuthDocs(open, 'write')).toMatchObject({ security: [{ registryToken: [] }] });
+    expect(Object.keys(routeAuthDocs(open, 'write').response)).toEqual(['401', '403']);
+    expect(routeAuthDocs(open, 'write').response['401']).toMatchObject({ content: { 'text/plain': { schema: expect.anything() } } });
+    // Reads are open unless protected; a protected read may answer 401, never 403.
+    expect(routeAuthDocs(open, 'read')).toEqual({ response: {} });
+    const protectedReads = routeAuthDocs({ protectReads: true, disabled: false }, 'read');
+    expect(protectedReads.security).toEqual([{ registryToken: [] }]);
+    expect(Object.keys(protectedReads.response)).toEqual(['401']);
+    // With auth off nothing asks for a token.
+    expect(routeAuthDocs({ protectReads: true, disabled: true }, 'write')).toEqual({ response: {} });
+    expect(createAuthorizer({ writeTokens: [], readTokens: [], protectReads: true, disabled: false }).docs('read')).toEqual(protectedReads);
   });
 });

@@ -45,10 +45,16 @@ function presentedToken(header: string | undefined): string | undefined {
   return undefined;
 }
 
-export function createAuthorizer(options: AuthOptions): (authorization: string | undefined, access: Access) => AuthDecision {
+export interface Authorizer {
+  (authorization: string | undefined, access: Access): AuthDecision;
+  /** What a route of this access says in the OpenAPI document about its token, as configured. */
+  docs(access: Access): RouteAuthDocs;
+}
+
+export function createAuthorizer(options: AuthOptions): Authorizer {
   const writeDigests = options.writeTokens.map(digest);
   const readDigests = options.readTokens.map(digest);
-  return (authorization, access) => {
+  const decide = (authorization: string | undefined, access: Access): AuthDecision => {
     if (options.disabled || (access === 'read' && !options.protectReads)) return { allowed: true };
     const token = presentedToken(authorization);
     if (token === undefined) return { allowed: false, status: 401 };
@@ -57,6 +63,7 @@ export function createAuthorizer(options: AuthOptions): (authorization: string |
     if (matchesAny(presented, readDigests)) return access === 'read' ? { allowed: true } : { allowed: false, status: 403 };
     return { allowed: false, status: 401 };
   };
+  return Object.assign(decide, { docs: (access: Access) => routeAuthDocs(options, access) });
 }
 
 export function rejectUnauthorized(reply: FastifyReply, status: 401 | 403): FastifyReply {
@@ -76,13 +83,28 @@ export function requireAccess(authorize: ReturnType<typeof createAuthorizer>, ac
   };
 }
 
+/** A route schema's `security` and the responses of a request without the right token. */
+export interface RouteAuthDocs {
+  security?: { registryToken: never[] }[];
+  response: Record<string, { description: string; content: Record<string, { schema: unknown }> }>;
+}
+
 /**
- * The route schema of a write for the OpenAPI document: the token it needs, and the plain-text
- * 401 and 403 of a request without it (REGISTRY_AUTH_RESPONSES, as @fastify/swagger reads them).
+ * What a route says about its token (REGISTRY_WRITE_SECURITY, REGISTRY_AUTH_RESPONSES, as
+ * @fastify/swagger reads them): a write needs one and may answer 401 or 403; a read needs one,
+ * and may answer 401, only where the server protects reads; nothing does with auth off.
  */
-export const WRITE_ROUTE_DOCS = {
-  security: [...REGISTRY_WRITE_SECURITY],
-  response: Object.fromEntries(
-    Object.entries(REGISTRY_AUTH_RESPONSES).map(([status, { description, schema, mediaType }]) => [status, { description, content: { [mediaType]: { schema } } }]),
-  ),
-};
+export function routeAuthDocs(options: Pick<AuthOptions, 'protectReads' | 'disabled'>, access: Access): RouteAuthDocs {
+  const guarded = !options.disabled && (access === 'write' || options.protectReads);
+  if (!guarded) return { response: {} };
+  const statuses = access === 'write' ? (['401', '403'] as const) : (['401'] as const);
+  return {
+    security: REGISTRY_WRITE_SECURITY.map((requirement) => ({ ...requirement, registryToken: [] })),
+    response: Object.fromEntries(
+      statuses.map((status) => {
+        const { description, schema, mediaType } = REGISTRY_AUTH_RESPONSES[status];
+        return [status, { description, content: { [mediaType]: { schema } } }];
+      }),
+    ),
+  };
+}

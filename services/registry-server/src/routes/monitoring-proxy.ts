@@ -40,6 +40,7 @@ export const monitoringProxyRoutes: FastifyPluginAsync<MonitoringProxyOptions> =
         { report: 'drift', schema: DriftReport, summary: "A model version's drift against its reference profile, from model-monitor" },
         { report: 'performance', schema: PerformanceReport, summary: "A model version's realized and estimated performance, from model-monitor" },
       ] as const;
+      const readDocs = authorize.docs('read');
       for (const { report, schema, summary } of reports) {
         scope.get(`/models/:name/versions/:version/${report}`, {
           schema: {
@@ -48,7 +49,8 @@ export const monitoringProxyRoutes: FastifyPluginAsync<MonitoringProxyOptions> =
             tags: ['monitoring'],
             params: ModelVersionPathParams,
             querystring: WindowQuery,
-            response: { 200: schema, ...ERROR_RESPONSES },
+            response: { 200: schema, ...ERROR_RESPONSES, ...readDocs.response },
+            ...(readDocs.security ? { security: readDocs.security } : {}),
           },
           onRequest: requireAccess(authorize, 'read'),
           handler: (request) => {
