@@ -6,7 +6,7 @@ import {
   schemathesisExecutable,
   type FuzzOptions,
 } from './schemathesis.js';
-import { REGISTRY_TOKEN, Stack } from './stack.js';
+import { REGISTRY_TOKEN, withStack } from './stack.js';
 
 /*
  * Each service's HTTP API fuzzed against its own OpenAPI document: schemathesis sends requests
@@ -66,44 +66,32 @@ async function expectConformance(
 }
 
 describe('the HTTP APIs against their OpenAPI documents (schemathesis)', () => {
-  test(
-    'ml-serving: the four endpoints',
-    { timeout: FUZZ_TIMEOUT_MS },
-    async ({ pg, redis, s3, kafka }) => {
-      const stack = new Stack({ pg, redis, s3, kafka });
-      try {
-        await stack.features();
-        const registry = await stack.registry();
-        await stack.models(registry);
-        const serving = await stack.mlServing(registry);
-        await expectConformance('ml-serving', { schemaUrl: `${serving.url}/docs/json` });
-      } finally {
-        await stack.stop();
-      }
-    },
+  test('ml-serving: the four endpoints', { timeout: FUZZ_TIMEOUT_MS }, ({ pg, redis, s3, kafka }) =>
+    withStack({ pg, redis, s3, kafka }, async (stack) => {
+      await stack.features();
+      const registry = await stack.registry();
+      await stack.models(registry);
+      const serving = await stack.mlServing(registry);
+      await expectConformance('ml-serving', { schemaUrl: `${serving.url}/docs/json` });
+    }),
   );
 
   test(
     'feature-server: online features, push and materialization',
     { timeout: FUZZ_TIMEOUT_MS },
-    async ({ pg, redis, s3, kafka }) => {
-      const stack = new Stack({ pg, redis, s3, kafka });
-      try {
+    ({ pg, redis, s3, kafka }) =>
+      withStack({ pg, redis, s3, kafka }, async (stack) => {
         await stack.features();
         const features = await stack.featureServer();
         await expectConformance('feature-server', { schemaUrl: `${features.url}/docs/json` });
-      } finally {
-        await stack.stop();
-      }
-    },
+      }),
   );
 
   test(
     'registry-server: the MLflow REST API, with a write token',
     { timeout: FUZZ_TIMEOUT_MS },
-    async ({ pg, redis, s3, kafka }) => {
-      const stack = new Stack({ pg, redis, s3, kafka });
-      try {
+    ({ pg, redis, s3, kafka }) =>
+      withStack({ pg, redis, s3, kafka }, async (stack) => {
         const registry = await stack.registry();
         await expectConformance('registry-server', {
           schemaUrl: `${registry.url}/docs/json`,
@@ -114,18 +102,14 @@ describe('the HTTP APIs against their OpenAPI documents (schemathesis)', () => {
           // mismatch", an error of CPython 3.11.7's ast module inside hypothesis, not a finding.
           phases: ['examples', 'fuzzing', 'stateful'],
         });
-      } finally {
-        await stack.stop();
-      }
-    },
+      }),
   );
 
   test(
     'registry-server without a token: writes refused with the 401 its document states',
     { timeout: FUZZ_TIMEOUT_MS },
-    async ({ pg, redis, s3, kafka }) => {
-      const stack = new Stack({ pg, redis, s3, kafka });
-      try {
+    ({ pg, redis, s3, kafka }) =>
+      withStack({ pg, redis, s3, kafka }, async (stack) => {
         const registry = await stack.registry();
         await expectConformance('registry-server without a token', {
           schemaUrl: `${registry.url}/docs/json`,
@@ -133,18 +117,14 @@ describe('the HTTP APIs against their OpenAPI documents (schemathesis)', () => {
           // Reads were fuzzed with the token above; what this run adds is each write's refusal.
           phases: ['examples', 'fuzzing'],
         });
-      } finally {
-        await stack.stop();
-      }
-    },
+      }),
   );
 
   test(
     "model-monitor (and the registry's proxy of it) and trainer: reports, jobs and the retraining webhook",
     { timeout: FUZZ_TIMEOUT_MS },
-    async ({ pg, redis, s3, kafka }) => {
-      const stack = new Stack({ pg, redis, s3, kafka });
-      try {
+    ({ pg, redis, s3, kafka }) =>
+      withStack({ pg, redis, s3, kafka }, async (stack) => {
         await stack.features();
         const monitorPort = await freePort();
         const registry = await stack.registry({ monitorPort });
@@ -158,9 +138,6 @@ describe('the HTTP APIs against their OpenAPI documents (schemathesis)', () => {
         });
         const trainer = await stack.trainer(registry);
         await expectConformance('trainer', { schemaUrl: `${trainer.url}/docs/json` });
-      } finally {
-        await stack.stop();
-      }
-    },
+      }),
   );
 });

@@ -32,6 +32,19 @@ export interface Sandbox {
   kafka: KafkaFixture;
 }
 
+/** Runs `use` with a fresh stack on the sandbox, and stops whatever it started, however it ends. */
+export async function withStack(
+  sandbox: Sandbox,
+  use: (stack: Stack) => Promise<void>,
+): Promise<void> {
+  const stack = new Stack(sandbox);
+  try {
+    await use(stack);
+  } finally {
+    await stack.stop();
+  }
+}
+
 /** Stops what was started, last first. */
 export class Stack {
   private readonly stops: (() => Promise<void>)[] = [];

@@ -30,8 +30,8 @@ export const REGISTRY_SECURITY_SCHEMES = {
   },
 } as const;
 
-/** What a write needs, as an OpenAPI security requirement. */
-export const REGISTRY_WRITE_SECURITY = [{ registryToken: [] }] as const;
+/** What an operation that needs the token (every write; reads where protected) names as its OpenAPI security. */
+export const REGISTRY_TOKEN_SECURITY: { registryToken: never[] }[] = [{ registryToken: [] }];
 
 /** The answers of a request without the right token: plain text, as MLflow's auth app answers. */
 export const REGISTRY_AUTH_RESPONSES = {
@@ -65,7 +65,7 @@ export function registryRouteDefinitions(): RouteDefinition[] {
           operation.access === 'write'
             ? { 200: { description: 'OK', schema: operation.response }, ...ERRORS, ...REGISTRY_AUTH_RESPONSES }
             : { 200: { description: 'OK', schema: operation.response }, ...ERRORS },
-        ...(operation.access === 'write' ? { security: REGISTRY_WRITE_SECURITY } : {}),
+        ...(operation.access === 'write' ? { security: REGISTRY_TOKEN_SECURITY } : {}),
       });
     }
   }

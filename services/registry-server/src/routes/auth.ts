@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { REGISTRY_AUTH_RESPONSES, REGISTRY_WRITE_SECURITY } from '@payments-mlops/contracts';
+import { REGISTRY_AUTH_RESPONSES, REGISTRY_TOKEN_SECURITY } from '@payments-mlops/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /*
@@ -90,7 +90,7 @@ export interface RouteAuthDocs {
 }
 
 /**
- * What a route says about its token (REGISTRY_WRITE_SECURITY, REGISTRY_AUTH_RESPONSES, as
+ * What a route says about its token (REGISTRY_TOKEN_SECURITY, REGISTRY_AUTH_RESPONSES, as
  * @fastify/swagger reads them): a write needs one and may answer 401 or 403; a read needs one,
  * and may answer 401, only where the server protects reads; nothing does with auth off.
  */
@@ -99,7 +99,7 @@ export function routeAuthDocs(options: Pick<AuthOptions, 'protectReads' | 'disab
   if (!guarded) return { response: {} };
   const statuses = access === 'write' ? (['401', '403'] as const) : (['401'] as const);
   return {
-    security: REGISTRY_WRITE_SECURITY.map((requirement) => ({ ...requirement, registryToken: [] })),
+    security: REGISTRY_TOKEN_SECURITY,
     response: Object.fromEntries(
       statuses.map((status) => {
         const { description, schema, mediaType } = REGISTRY_AUTH_RESPONSES[status];
